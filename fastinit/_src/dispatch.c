@@ -1,0 +1,111 @@
+/* Runtime SIMD dispatch, the raw Philox entry point and the strided scatter. */
+#include <string.h>
+#include "kernels.h"
+#include "philox.h"
+#include "simd_targets.h"
+
+typedef fi_kernel fi_table[FI_NDISTS][FI_NDTYPES];
+
+void fi_register_baseline(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
+#if FI_X86_TARGETS
+void fi_register_avx2(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
+void fi_register_avx512(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
+#endif
+
+static fi_table fi_tables[FI_NSIMD];
+static int fi_ready = 0;
+static int fi_active = FI_SIMD_BASELINE;
+
+int fi_simd_supported(int path)
+{
+    switch (path) {
+    case FI_SIMD_BASELINE:
+        return 1;
+#if FI_X86_TARGETS
+    case FI_SIMD_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") != 0;
+    case FI_SIMD_AVX512:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+               && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+#endif
+    default:
+        return 0;
+    }
+}
+
+int fi_simd_best(void)
+{
+    for (int p = FI_NSIMD - 1; p > 0; p--)
+        if (fi_simd_supported(p))
+            return p;
+    return FI_SIMD_BASELINE;
+}
+
+static void fi_init_tables(void)
+{
+    if (fi_ready)
+        return;
+    memset(fi_tables, 0, sizeof(fi_tables));
+    fi_register_baseline(fi_tables[FI_SIMD_BASELINE]);
+#if FI_X86_TARGETS
+    fi_register_avx2(fi_tables[FI_SIMD_AVX2]);
+    fi_register_avx512(fi_tables[FI_SIMD_AVX512]);
+#endif
+    fi_active = fi_simd_best();
+    fi_ready = 1;
+}
+
+int fi_set_simd(int path)
+{
+    fi_init_tables();
+    if (path < 0 || path >= FI_NSIMD || !fi_simd_supported(path))
+        return -1;
+    fi_active = path;
+    return 0;
+}
+
+int fi_get_simd(void)
+{
+    fi_init_tables();
+    return fi_active;
+}
+
+fi_kernel fi_get_kernel(int dist, int dtype)
+{
+    fi_init_tables();
+    if (dist < 0 || dist >= FI_NDISTS || dtype < 0 || dtype >= FI_NDTYPES)
+        return NULL;
+    return fi_tables[fi_active][dist][dtype];
+}
+
+void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], uint32_t *out)
+{
+    for (int64_t i = 0; i < n; i++)
+        fi_philox4x32(ctr + 4 * i, key, out + 4 * i);
+}
+
+void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
+                int64_t first, int64_t n, const char *src, int itemsize)
+{
+    int64_t idx[64];
+    char *p = base;
+    int64_t rem = first;
+    for (int d = ndim - 1; d >= 0; d--) {
+        idx[d] = rem % shape[d];
+        rem /= shape[d];
+        p += idx[d] * strides[d];
+    }
+    for (int64_t i = 0; i < n; i++) {
+        memcpy(p, src + (size_t)i * itemsize, (size_t)itemsize);
+        for (int d = ndim - 1; d >= 0; d--) {
+            if (++idx[d] < shape[d]) {
+                p += strides[d];
+                break;
+            }
+            p -= (shape[d] - 1) * strides[d];
+            idx[d] = 0;
+        }
+    }
+}

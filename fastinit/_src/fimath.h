@@ -1,0 +1,125 @@
+/* fastinit's own elementary functions.
+ *
+ * Fixed operation order, no FMA contraction (the build passes
+ * -ffp-contract=off) and branch-free bodies, so that the compiler can
+ * vectorize them and every SIMD path, and every machine with IEEE-754
+ * arithmetic, gets the same bits. Accuracy: a few ulp on the ranges the
+ * samplers use (tests/test_core.py checks them against the C library).
+ */
+#ifndef FASTINIT_FIMATH_H
+#define FASTINIT_FIMATH_H
+
+#include <stdint.h>
+
+static inline uint32_t fi_f2u(float x) { union { float f; uint32_t u; } v; v.f = x; return v.u; }
+static inline float fi_u2f(uint32_t x) { union { float f; uint32_t u; } v; v.u = x; return v.f; }
+static inline uint64_t fi_d2u(double x) { union { double f; uint64_t u; } v; v.f = x; return v.u; }
+static inline double fi_u2d(uint64_t x) { union { double f; uint64_t u; } v; v.u = x; return v.f; }
+
+/* Natural log of a positive, finite, normal number. x = 2^e * m with m in
+ * [sqrt(1/2), sqrt(2)); with f = m - 1 and s = f / (2 + f) (|s| < 0.1716),
+ * log(m) = 2 atanh(s) = 2s(1 + r), r = s^2/3 + s^4/5 + ..., evaluated as
+ * f - s (f - 2r) because 2s = f - s f. ln 2 is split so e * hi is exact. */
+static inline float fi_logf(float x)
+{
+    uint32_t ix = fi_f2u(x) + (0x3f800000u - 0x3f3504f3u);
+    int32_t e = (int32_t)(ix >> 23) - 0x7f;
+    float m = fi_u2f((ix & 0x007fffffu) + 0x3f3504f3u);
+    float f = m - 1.0f;
+    float s = f / (2.0f + f);
+    float z = s * s;
+    float r = z * (0.333333333333f + z * (0.2f + z * (0.142857142857f + z * 0.111111111111f)));
+    float lm = f - s * (f - 2.0f * r);
+    float ef = (float)e;
+    return ef * 0.693145751953125f + (lm + ef * 1.428606765330187e-06f);
+}
+
+static inline double fi_log(double x)
+{
+    uint64_t ix = fi_d2u(x) + (0x3ff0000000000000ull - 0x3fe6a09e667f3bcdull);
+    int64_t e = (int64_t)(ix >> 52) - 0x3ff;
+    double m = fi_u2d((ix & 0x000fffffffffffffull) + 0x3fe6a09e667f3bcdull);
+    double f = m - 1.0;
+    double s = f / (2.0 + f);
+    double z = s * s;
+    double r = z * (1.0 / 3 + z * (1.0 / 5 + z * (1.0 / 7 + z * (1.0 / 9 + z * (1.0 / 11
+               + z * (1.0 / 13 + z * (1.0 / 15 + z * (1.0 / 17 + z * (1.0 / 19
+               + z * (1.0 / 21 + z * (1.0 / 23)))))))))));
+    double lm = f - s * (f - 2.0 * r);
+    double ed = (double)e;
+    return ed * 6.93147180369123816490e-01 + (lm + ed * 1.90821492927058770002e-10);
+}
+
+/* sin and cos of x for |x| <= pi/4 by their Taylor series (the truncation
+ * error is below half an ulp there). */
+static inline void fi_sincosf_kernel(float x, float *s, float *c)
+{
+    float z = x * x;
+    *s = x + x * z * (-1.66666666667e-1f + z * (8.33333333333e-3f + z * (-1.98412698413e-4f
+             + z * 2.75573192240e-6f)));
+    *c = 1.0f + z * (-0.5f + z * (4.16666666667e-2f + z * (-1.38888888889e-3f
+             + z * (2.48015873016e-5f + z * -2.75573192240e-7f))));
+}
+
+static inline void fi_sincos_kernel(double x, double *s, double *c)
+{
+    double z = x * x;
+    *s = x + x * z * (-1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880
+             + z * (-1.0 / 39916800 + z * (1.0 / 6227020800.0 + z * (-1.0 / 1307674368000.0
+             + z * (1.0 / 355687428096000.0))))))));
+    *c = 1.0 + z * (-0.5 + z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320
+             + z * (-1.0 / 3628800 + z * (1.0 / 479001600.0 + z * (-1.0 / 87178291200.0
+             + z * (1.0 / 20922789888000.0 + z * (-1.0 / 6402373705728000.0)))))))));
+}
+
+/* sin and cos of 2 pi t for the angle t = w / 2^32 of a full turn, given as
+ * a 32-bit word. The quadrant k comes from the top bits exactly, so there is
+ * no floating-point range reduction. */
+static inline void fi_sincos_turn32(uint32_t w, float *sn, float *cs)
+{
+    uint32_t k = ((w + 0x20000000u) >> 30) & 3u;
+    int32_t d = (int32_t)(w - (k << 30));              /* in [-2^29, 2^29) */
+    float x = (float)d * 1.46291807926715968e-09f;      /* pi / 2^31 */
+    float s, c;
+    fi_sincosf_kernel(x, &s, &c);
+    float s1 = (k & 1u) ? c : s;
+    float c1 = (k & 1u) ? s : c;
+    *sn = (k & 2u) ? -s1 : s1;
+    *cs = ((k + 1u) & 2u) ? -c1 : c1;
+}
+
+/* The same for t = w / 2^53, a 53-bit fraction of a turn. */
+static inline void fi_sincos_turn53(uint64_t w, double *sn, double *cs)
+{
+    uint64_t k = ((w + (1ull << 50)) >> 51) & 3u;
+    int64_t d = (int64_t)(((w - (k << 51)) & ((1ull << 53) - 1)) << 11) >> 11;
+    double x = (double)d * 6.975736996017264e-16;      /* pi / 2^52 */
+    double s, c;
+    fi_sincos_kernel(x, &s, &c);
+    double s1 = (k & 1u) ? c : s;
+    double c1 = (k & 1u) ? s : c;
+    *sn = (k & 2u) ? -s1 : s1;
+    *cs = ((k + 1u) & 2u) ? -c1 : c1;
+}
+
+/* float -> IEEE binary16 bits, round to nearest even, overflow to inf. */
+static inline uint16_t fi_f32_to_f16(float f)
+{
+    uint32_t x = fi_f2u(f);
+    uint32_t sign = (x >> 16) & 0x8000u;
+    uint32_t ax = x & 0x7fffffffu;
+    uint32_t r;
+    if (ax >= 0x47800000u) {                 /* |f| >= 65536, inf or nan */
+        r = ax > 0x7f800000u ? 0x7e00u : 0x7c00u;
+    } else if (ax < 0x38800000u) {           /* below 2^-14: subnormal half */
+        /* adding 0.5 puts the half's subnormal step (2^-24) at the float's
+         * last place, so the FPU does the rounding to nearest even */
+        r = fi_f2u(fi_u2f(ax) + 0.5f) - 0x3f000000u;
+    } else {
+        uint32_t odd = (ax >> 13) & 1u;
+        r = (ax + 0xc8000fffu + odd) >> 13;  /* rebias by -112 << 23, round */
+    }
+    return (uint16_t)(sign | r);
+}
+
+#endif

@@ -1,0 +1,221 @@
+/* Kernel bodies, compiled once per SIMD path (kern_*.c define FI_SFX and the
+ * target before including this file). Plain loops over FI_LANES lanes that
+ * the compiler vectorizes; no FMA contraction, so all paths agree bit for bit.
+ *
+ * Stream layout (a compatibility promise: changing it changes every output).
+ * A "group" is FI_LANES consecutive Philox counters 8g..8g+7, word k of lane l
+ * written w[k][l].
+ *   32-bit streams (float32 and float16 values): group g gives flat indices
+ *     32g .. 32g+31; index 32g + 8k + l comes from w[k][l] (normal: pair
+ *     (w[0], w[1]) gives indices k=0 (r cos) and k=1 (r sin), pair
+ *     (w[2], w[3]) gives k=2 and k=3).
+ *   64-bit streams (float64 values): group g gives 16g .. 16g+15; index
+ *     16g + 8j + l comes from the 53-bit word (w[2j] : w[2j+1]) >> 11 of lane
+ *     l (normal: u1 from j=0, the angle from j=1, r cos at j=0, r sin at j=1).
+ */
+#include <string.h>
+#include <math.h>
+#include "kernels.h"
+#include "philox.h"
+#include "fimath.h"
+
+#define FI_G32 (4 * FI_LANES)
+#define FI_G64 (2 * FI_LANES)
+
+static inline uint64_t FI_SFX(fi_bits53)(uint32_t hi, uint32_t lo)
+{
+    return (((uint64_t)hi << 32) | lo) >> 11;
+}
+
+/* ---- one group of values ---------------------------------------------- */
+
+static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
+                                           float low, float scale, float top, float *o)
+{
+    uint32_t w[4][FI_LANES];
+    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
+    for (int k = 0; k < 4; k++) {
+        for (int l = 0; l < FI_LANES; l++) {
+            float u = (float)(int32_t)(w[k][l] >> 8) * 0x1p-24f;   /* [0, 1) exactly */
+            float v = low + scale * u;
+            o[FI_LANES * k + l] = v > top ? top : v;
+        }
+    }
+}
+
+static inline void FI_SFX(normal32_group)(uint64_t g, const fi_stream *st,
+                                          float mean, float sd, float *o)
+{
+    uint32_t w[4][FI_LANES];
+    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < 2; h++) {
+        for (int l = 0; l < FI_LANES; l++) {
+            /* u1 in [2^-32, 1]: the radius reaches sqrt(64 ln 2) = 6.66 */
+            float u1 = (float)(int32_t)(w[2 * h][l] >> 1) * 0x1p-31f + 0x1p-32f;
+            float r = sqrtf(-2.0f * fi_logf(u1));
+            float s, c;
+            fi_sincos_turn32(w[2 * h + 1][l], &s, &c);
+            o[FI_LANES * (2 * h) + l] = mean + sd * (r * c);
+            o[FI_LANES * (2 * h + 1) + l] = mean + sd * (r * s);
+        }
+    }
+}
+
+static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
+                                           double low, double scale, double top, double *o)
+{
+    uint32_t w[4][FI_LANES];
+    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
+    for (int j = 0; j < 2; j++) {
+        for (int l = 0; l < FI_LANES; l++) {
+            double u = (double)(int64_t)FI_SFX(fi_bits53)(w[2 * j][l], w[2 * j + 1][l]) * 0x1p-53;
+            double v = low + scale * u;
+            o[FI_LANES * j + l] = v > top ? top : v;
+        }
+    }
+}
+
+static inline void FI_SFX(normal64_group)(uint64_t g, const fi_stream *st,
+                                          double mean, double sd, double *o)
+{
+    uint32_t w[4][FI_LANES];
+    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
+    for (int l = 0; l < FI_LANES; l++) {
+        /* u1 = (2t + 1) / 2^54 in (0, 1]: the radius reaches 8.65 */
+        uint64_t t = FI_SFX(fi_bits53)(w[0][l], w[1][l]);
+        double u1 = (double)(int64_t)(2 * t + 1) * 0x1p-54;
+        double r = sqrt(-2.0 * fi_log(u1));
+        double s, c;
+        fi_sincos_turn53(FI_SFX(fi_bits53)(w[2][l], w[3][l]), &s, &c);
+        o[l] = mean + sd * (r * c);
+        o[FI_LANES + l] = mean + sd * (r * s);
+    }
+}
+
+static inline void FI_SFX(to_f16)(const float *src, uint16_t *dst, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        dst[i] = fi_f32_to_f16(src[i]);
+}
+
+/* ---- pieces: any start, any length ------------------------------------- */
+
+/* Walk the groups overlapping [start, start+n); full groups are written
+ * straight into the output, partial ones through tmp. EMIT(g, dst) fills one
+ * group; PUT(dst, src, count) stores count values. */
+#define FI_PIECES(GS, TMP_T, OUT_T, EMIT, PUT, DIRECT)                          \
+    do {                                                                        \
+        OUT_T *o_ = (OUT_T *)out;                                               \
+        uint64_t pos_ = start, end_ = start + (uint64_t)n;                      \
+        TMP_T tmp_[GS];                                                         \
+        while (pos_ < end_) {                                                   \
+            uint64_t g_ = pos_ / (GS), gb_ = g_ * (GS);                         \
+            uint64_t hi_ = gb_ + (GS) < end_ ? gb_ + (GS) : end_;               \
+            int64_t cnt_ = (int64_t)(hi_ - pos_);                               \
+            if (DIRECT && cnt_ == (GS)) {                                       \
+                EMIT(g_, (TMP_T *)o_);                                          \
+            } else {                                                            \
+                EMIT(g_, tmp_);                                                 \
+                PUT(o_, tmp_ + (pos_ - gb_), cnt_);                             \
+            }                                                                   \
+            o_ += cnt_;                                                         \
+            pos_ = hi_;                                                         \
+        }                                                                       \
+    } while (0)
+
+#define FI_COPY(dst, src, cnt) memcpy((dst), (src), (size_t)(cnt) * sizeof(*(dst)))
+#define FI_PUT16(dst, src, cnt) FI_SFX(to_f16)((src), (dst), (cnt))
+
+static void FI_SFX(k_uniform_f32)(void *out, uint64_t start, int64_t n,
+                                  const fi_stream *st, const fi_params *prm)
+{
+    float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
+#define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
+    FI_PIECES(FI_G32, float, float, EMIT, FI_COPY, 1);
+#undef EMIT
+}
+
+static void FI_SFX(k_uniform_f16)(void *out, uint64_t start, int64_t n,
+                                  const fi_stream *st, const fi_params *prm)
+{
+    /* computed in float32; top is a float16 value, so rounding the clamped
+     * float32 result to float16 can never reach high */
+    float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
+#define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
+    FI_PIECES(FI_G32, float, uint16_t, EMIT, FI_PUT16, 0);
+#undef EMIT
+}
+
+static void FI_SFX(k_uniform_f64)(void *out, uint64_t start, int64_t n,
+                                  const fi_stream *st, const fi_params *prm)
+{
+    double low = prm->p[0], scale = prm->p[1], top = prm->p[2];
+#define EMIT(g, d) FI_SFX(uniform64_group)((g), st, low, scale, top, (d))
+    FI_PIECES(FI_G64, double, double, EMIT, FI_COPY, 1);
+#undef EMIT
+}
+
+static void FI_SFX(k_normal_f32)(void *out, uint64_t start, int64_t n,
+                                 const fi_stream *st, const fi_params *prm)
+{
+    float mean = (float)prm->p[0], sd = (float)prm->p[1];
+#define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
+    FI_PIECES(FI_G32, float, float, EMIT, FI_COPY, 1);
+#undef EMIT
+}
+
+static void FI_SFX(k_normal_f16)(void *out, uint64_t start, int64_t n,
+                                 const fi_stream *st, const fi_params *prm)
+{
+    float mean = (float)prm->p[0], sd = (float)prm->p[1];
+#define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
+    FI_PIECES(FI_G32, float, uint16_t, EMIT, FI_PUT16, 0);
+#undef EMIT
+}
+
+static void FI_SFX(k_normal_f64)(void *out, uint64_t start, int64_t n,
+                                 const fi_stream *st, const fi_params *prm)
+{
+    double mean = prm->p[0], sd = prm->p[1];
+#define EMIT(g, d) FI_SFX(normal64_group)((g), st, mean, sd, (d))
+    FI_PIECES(FI_G64, double, double, EMIT, FI_COPY, 1);
+#undef EMIT
+}
+
+/* Constant fills ignore the stream. */
+static void FI_SFX(k_constant_f32)(void *out, uint64_t start, int64_t n,
+                                   const fi_stream *st, const fi_params *prm)
+{
+    (void)start; (void)st;
+    float v = (float)prm->p[0], *o = (float *)out;
+    for (int64_t i = 0; i < n; i++) o[i] = v;
+}
+
+static void FI_SFX(k_constant_f64)(void *out, uint64_t start, int64_t n,
+                                   const fi_stream *st, const fi_params *prm)
+{
+    (void)start; (void)st;
+    double v = prm->p[0], *o = (double *)out;
+    for (int64_t i = 0; i < n; i++) o[i] = v;
+}
+
+static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
+                                   const fi_stream *st, const fi_params *prm)
+{
+    (void)start; (void)st;
+    uint16_t v = fi_f32_to_f16((float)prm->p[0]), *o = (uint16_t *)out;
+    for (int64_t i = 0; i < n; i++) o[i] = v;
+}
+
+void FI_SFX(fi_register)(fi_kernel t[FI_NDISTS][FI_NDTYPES])
+{
+    t[FI_CONSTANT][FI_F32] = FI_SFX(k_constant_f32);
+    t[FI_CONSTANT][FI_F64] = FI_SFX(k_constant_f64);
+    t[FI_CONSTANT][FI_F16] = FI_SFX(k_constant_f16);
+    t[FI_UNIFORM][FI_F32] = FI_SFX(k_uniform_f32);
+    t[FI_UNIFORM][FI_F64] = FI_SFX(k_uniform_f64);
+    t[FI_UNIFORM][FI_F16] = FI_SFX(k_uniform_f16);
+    t[FI_NORMAL][FI_F32] = FI_SFX(k_normal_f32);
+    t[FI_NORMAL][FI_F64] = FI_SFX(k_normal_f64);
+    t[FI_NORMAL][FI_F16] = FI_SFX(k_normal_f16);
+}

@@ -1,0 +1,152 @@
+"""Array adaptation and argument validation shared by every initializer.
+
+Everything is checked here, in Python, before the GIL is released: the C
+kernels trust what they are given.
+"""
+import functools
+import inspect
+import math
+import numbers
+import sys
+
+import numpy as np
+
+from . import _core
+from ._config import _resolve_threads
+from ._random import resolve_stream
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16))
+_DTYPE_NAMES = "float16, float32 or float64"
+_MAX_ELEMENTS = 2**62
+
+
+def as_array(tensor, name="tensor"):
+    """A writable NumPy view sharing memory with ``tensor`` (ndarray or torch CPU tensor)."""
+    if isinstance(tensor, np.ndarray):
+        if tensor.dtype not in FLOAT_DTYPES:
+            raise TypeError(f"{name} must have dtype {_DTYPE_NAMES} (native byte order), "
+                            f"got {tensor.dtype}")
+        if not tensor.flags.writeable:
+            raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
+                             f"a writable array")
+        return tensor
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(tensor, torch.Tensor):
+        if tensor.device.type != "cpu":
+            raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
+                             f"tensors only (initialize on the CPU, then move it)")
+        if tensor.layout != torch.strided:
+            raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
+                            f"tensors are supported")
+        if tensor.dtype not in (torch.float32, torch.float64, torch.float16):
+            raise TypeError(f"{name} must have dtype torch.float16, torch.float32 or "
+                            f"torch.float64, got {tensor.dtype}")
+        return tensor.detach().numpy()
+    raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
+                    f"{type(tensor).__name__}")
+
+
+def shape_of(tensor_or_shape, name="tensor"):
+    """The shape of an array/tensor, or a validated shape tuple."""
+    if hasattr(tensor_or_shape, "shape") and not isinstance(tensor_or_shape, tuple):
+        return tuple(int(d) for d in tensor_or_shape.shape)
+    return check_shape(tensor_or_shape, name)
+
+
+def check_shape(shape, name="shape"):
+    if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
+        shape = (shape,)
+    if not isinstance(shape, (tuple, list)) or not all(
+            isinstance(d, numbers.Integral) and not isinstance(d, bool) for d in shape):
+        raise TypeError(f"{name} must be an int or a tuple of ints, got {shape!r}")
+    shape = tuple(int(d) for d in shape)
+    if any(d < 0 for d in shape):
+        raise ValueError(f"{name} must have non-negative dimensions, got {shape}")
+    if math.prod(shape) > _MAX_ELEMENTS:
+        raise ValueError(f"{name} {shape} has {math.prod(shape)} elements, more than the "
+                         f"2**62 allowed")
+    return shape
+
+
+def check_dtype(dtype):
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt not in FLOAT_DTYPES:
+        raise TypeError(f"dtype must be {_DTYPE_NAMES}, got {dtype!r}")
+    return dt
+
+
+def check_float(value, name, *, positive=False, nonnegative=False):
+    """A finite real number; written as not (x >= 0) so that NaN fails too."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
+            return check_float(value.item(), name, positive=positive, nonnegative=nonnegative)
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and not value > 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if nonnegative and not value >= 0:
+        raise ValueError(f"{name} must be >= 0, got {value}")
+    return value
+
+
+def check_offset(offset, n):
+    if isinstance(offset, bool) or not isinstance(offset, numbers.Integral):
+        raise TypeError(f"offset must be an int, got {type(offset).__name__}: {offset!r}")
+    offset = int(offset)
+    if offset < 0 or offset + n > _MAX_ELEMENTS:
+        raise ValueError(f"offset must be in [0, 2**62 - tensor.size], got {offset}")
+    return offset
+
+
+def check_in_dtype_range(value, name, dtype):
+    big = float(np.finfo(dtype).max)
+    if abs(value) > big:
+        raise ValueError(f"{name}={value} is out of range for {dtype} (|{name}| <= {big:g})")
+
+
+def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,
+            offset=0):
+    """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
+
+    ``params_for(dtype)`` returns the kernel parameters for the array's dtype.
+    Returns ``tensor`` itself (torch tensors stay torch tensors).
+    """
+    arr = as_array(tensor)
+    offset = check_offset(offset, arr.size)
+    nthreads = _resolve_threads(num_threads)
+    params = tuple(params_for(arr.dtype))
+    key = resolve_stream(rng, generator)
+    if arr.size:
+        _core.fill(arr, dist, params, key + (0,), offset, nthreads)
+    return tensor
+
+
+def functional(inplace):
+    """Make the functional twin of an in-place initializer.
+
+    ``name(shape, *args, dtype=float32, **kw)`` allocates ``numpy.empty(shape,
+    dtype)`` and fills it with ``name_``; the first touch of the fresh memory
+    happens inside the parallel fill.
+    """
+    sig = inspect.signature(inplace)
+    params = list(sig.parameters.values())
+    shape_p = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    dtype_p = inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default="float32")
+
+    @functools.wraps(inplace)
+    def twin(shape, *args, dtype="float32", **kwargs):
+        arr = np.empty(check_shape(shape), dtype=check_dtype(dtype))
+        return inplace(arr, *args, **kwargs)
+
+    twin.__name__ = twin.__qualname__ = inplace.__name__.rstrip("_")
+    twin.__signature__ = sig.replace(parameters=[shape_p] + params[1:] + [dtype_p])
+    twin.__doc__ = (f"Return a new array of ``shape`` filled like :func:`{inplace.__name__}`.\n\n"
+                    f"``dtype`` is float32 (default), float64 or float16; other arguments are "
+                    f"those of :func:`{inplace.__name__}`.")
+    del twin.__wrapped__
+    return twin
