@@ -72,10 +72,17 @@ def extensions():
     else:
         cflags += openmp[0]
         lflags += openmp[1]
-    sources = ["fastinit/_core.pyx"] + sorted(glob.glob("fastinit/_src/*.c"))
-    ext = Extension("fastinit._core", sources, include_dirs=[np.get_include(), "fastinit"],
-                    extra_compile_args=cflags, extra_link_args=lflags, define_macros=macros)
-    return cythonize([ext], compiler_directives={"language_level": 3})
+    common = dict(include_dirs=[np.get_include(), "fastinit"], extra_compile_args=cflags,
+                  extra_link_args=lflags, define_macros=macros)
+    # _core carries every C kernel; other Cython modules (fastinit/_*.pyx)
+    # reach the kernels through _core.pxd's cimportable functions.
+    exts = [Extension("fastinit._core",
+                      ["fastinit/_core.pyx"] + sorted(glob.glob("fastinit/_src/*.c")), **common)]
+    for pyx in sorted(glob.glob("fastinit/_*.pyx")):
+        name = os.path.splitext(os.path.basename(pyx))[0]
+        if name != "_core":
+            exts.append(Extension(f"fastinit.{name}", [pyx], **common))
+    return cythonize(exts, compiler_directives={"language_level": 3})
 
 
 setup(ext_modules=extensions())
