@@ -7,7 +7,7 @@
 #else
 #pragma GCC target("avx2,avx512f,avx512dq,avx512vl,avx512bw")
 #endif
-#define FI_PHILOX_AVX2 1
+#define FI_PHILOX_AVX512 1
 #define FI_SFX(name) name##_avx512
 #include "kernels_impl.h"
 #if defined(__clang__)

@@ -18,27 +18,31 @@
 #include "kernels.h"
 #include "philox.h"
 #include "fimath.h"
+#include "transforms.h"
 
-#define FI_G32 (4 * FI_LANES)
-#define FI_G64 (2 * FI_LANES)
+/* A chunk is FI_CHUNK / FI_LANES = 2 consecutive groups (2g', 2g'+1): the
+ * unit the kernels compute at once. Its values are contiguous in the stream. */
+#define FI_GPC (FI_CHUNK / FI_LANES)
+#define FI_G32 (4 * FI_LANES)   /* values of one group, 32-bit streams */
+#define FI_G64 (2 * FI_LANES)   /* values of one group, 64-bit streams */
+#define FI_C32 (4 * FI_CHUNK)   /* values of one chunk */
+#define FI_C64 (2 * FI_CHUNK)
 
-static inline uint64_t FI_SFX(fi_bits53)(uint32_t hi, uint32_t lo)
-{
-    return (((uint64_t)hi << 32) | lo) >> 11;
-}
-
-/* ---- one group of values ---------------------------------------------- */
+/* ---- one chunk of values ---------------------------------------------- */
+/* In the loops below, h is the group within the chunk and l the lane. */
 
 static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
                                            float low, float scale, float top, float *o)
 {
-    uint32_t w[4][FI_LANES];
-    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
-    for (int k = 0; k < 4; k++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            float u = (float)(int32_t)(w[k][l] >> 8) * 0x1p-24f;   /* [0, 1) exactly */
-            float v = low + scale * u;
-            o[FI_LANES * k + l] = v > top ? top : v;
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int k = 0; k < 4; k++) {
+            for (int l = 0; l < FI_LANES; l++) {
+                float u = (float)(int32_t)(w[k][FI_LANES * h + l] >> 8) * 0x1p-24f; /* [0,1) */
+                float v = low + scale * u;
+                o[4 * FI_LANES * h + FI_LANES * k + l] = v > top ? top : v;
+            }
         }
     }
 }
@@ -46,17 +50,17 @@ static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
 static inline void FI_SFX(normal32_group)(uint64_t g, const fi_stream *st,
                                           float mean, float sd, float *o)
 {
-    uint32_t w[4][FI_LANES];
-    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
-    for (int h = 0; h < 2; h++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            /* u1 in [2^-32, 1]: the radius reaches sqrt(64 ln 2) = 6.66 */
-            float u1 = (float)(int32_t)(w[2 * h][l] >> 1) * 0x1p-31f + 0x1p-32f;
-            float r = sqrtf(-2.0f * fi_logf(u1));
-            float s, c;
-            fi_sincos_turn32(w[2 * h + 1][l], &s, &c);
-            o[FI_LANES * (2 * h) + l] = mean + sd * (r * c);
-            o[FI_LANES * (2 * h + 1) + l] = mean + sd * (r * s);
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int p = 0; p < 2; p++) {
+            for (int l = 0; l < FI_LANES; l++) {
+                int L = FI_LANES * h + l;
+                float s, c;
+                fi_normal_pair32(w[2 * p][L], w[2 * p + 1][L], &c, &s);
+                o[4 * FI_LANES * h + FI_LANES * (2 * p) + l] = mean + sd * c;
+                o[4 * FI_LANES * h + FI_LANES * (2 * p + 1) + l] = mean + sd * s;
+            }
         }
     }
 }
@@ -64,13 +68,16 @@ static inline void FI_SFX(normal32_group)(uint64_t g, const fi_stream *st,
 static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
                                            double low, double scale, double top, double *o)
 {
-    uint32_t w[4][FI_LANES];
-    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
-    for (int j = 0; j < 2; j++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            double u = (double)(int64_t)FI_SFX(fi_bits53)(w[2 * j][l], w[2 * j + 1][l]) * 0x1p-53;
-            double v = low + scale * u;
-            o[FI_LANES * j + l] = v > top ? top : v;
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int j = 0; j < 2; j++) {
+            for (int l = 0; l < FI_LANES; l++) {
+                int L = FI_LANES * h + l;
+                double u = (double)(int64_t)fi_bits53(w[2 * j][L], w[2 * j + 1][L]) * 0x1p-53;
+                double v = low + scale * u;
+                o[2 * FI_LANES * h + FI_LANES * j + l] = v > top ? top : v;
+            }
         }
     }
 }
@@ -78,17 +85,16 @@ static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
 static inline void FI_SFX(normal64_group)(uint64_t g, const fi_stream *st,
                                           double mean, double sd, double *o)
 {
-    uint32_t w[4][FI_LANES];
-    fi_philox_lanes(g * FI_LANES, st->stream, st->sub, st->k0, st->k1, w);
-    for (int l = 0; l < FI_LANES; l++) {
-        /* u1 = (2t + 1) / 2^54 in (0, 1]: the radius reaches 8.65 */
-        uint64_t t = FI_SFX(fi_bits53)(w[0][l], w[1][l]);
-        double u1 = (double)(int64_t)(2 * t + 1) * 0x1p-54;
-        double r = sqrt(-2.0 * fi_log(u1));
-        double s, c;
-        fi_sincos_turn53(FI_SFX(fi_bits53)(w[2][l], w[3][l]), &s, &c);
-        o[l] = mean + sd * (r * c);
-        o[FI_LANES + l] = mean + sd * (r * s);
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int l = 0; l < FI_LANES; l++) {
+            int L = FI_LANES * h + l;
+            double s, c;
+            fi_normal_pair64(w[0][L], w[1][L], w[2][L], w[3][L], &c, &s);
+            o[2 * FI_LANES * h + l] = mean + sd * c;
+            o[2 * FI_LANES * h + FI_LANES + l] = mean + sd * s;
+        }
     }
 }
 
@@ -131,7 +137,7 @@ static void FI_SFX(k_uniform_f32)(void *out, uint64_t start, int64_t n,
 {
     float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
 #define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_G32, float, float, EMIT, FI_COPY, 1);
+    FI_PIECES(FI_C32, float, float, EMIT, FI_COPY, 1);
 #undef EMIT
 }
 
@@ -142,7 +148,7 @@ static void FI_SFX(k_uniform_f16)(void *out, uint64_t start, int64_t n,
      * float32 result to float16 can never reach high */
     float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
 #define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_G32, float, uint16_t, EMIT, FI_PUT16, 0);
+    FI_PIECES(FI_C32, float, uint16_t, EMIT, FI_PUT16, 0);
 #undef EMIT
 }
 
@@ -151,7 +157,7 @@ static void FI_SFX(k_uniform_f64)(void *out, uint64_t start, int64_t n,
 {
     double low = prm->p[0], scale = prm->p[1], top = prm->p[2];
 #define EMIT(g, d) FI_SFX(uniform64_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_G64, double, double, EMIT, FI_COPY, 1);
+    FI_PIECES(FI_C64, double, double, EMIT, FI_COPY, 1);
 #undef EMIT
 }
 
@@ -160,7 +166,7 @@ static void FI_SFX(k_normal_f32)(void *out, uint64_t start, int64_t n,
 {
     float mean = (float)prm->p[0], sd = (float)prm->p[1];
 #define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_G32, float, float, EMIT, FI_COPY, 1);
+    FI_PIECES(FI_C32, float, float, EMIT, FI_COPY, 1);
 #undef EMIT
 }
 
@@ -169,7 +175,7 @@ static void FI_SFX(k_normal_f16)(void *out, uint64_t start, int64_t n,
 {
     float mean = (float)prm->p[0], sd = (float)prm->p[1];
 #define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_G32, float, uint16_t, EMIT, FI_PUT16, 0);
+    FI_PIECES(FI_C32, float, uint16_t, EMIT, FI_PUT16, 0);
 #undef EMIT
 }
 
@@ -178,7 +184,7 @@ static void FI_SFX(k_normal_f64)(void *out, uint64_t start, int64_t n,
 {
     double mean = prm->p[0], sd = prm->p[1];
 #define EMIT(g, d) FI_SFX(normal64_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_G64, double, double, EMIT, FI_COPY, 1);
+    FI_PIECES(FI_C64, double, double, EMIT, FI_COPY, 1);
 #undef EMIT
 }
 
