@@ -120,3 +120,87 @@ def fill(cnp.ndarray arr, str dist, tuple params, tuple key, uint64_t offset, in
         prm.p[i] = params[i] if i < len(params) else 0.0
     run_kernel(k, arr, &st, &prm, offset, nthreads)
     return arr
+
+
+# ---- test hooks: the per-element math on chosen inputs ----------------------
+cdef extern from "_src/transforms.h" nogil:
+    float fi_logf(float x)
+    double fi_log(double x)
+    void fi_sincos_turn32(uint32_t w, float *s, float *c)
+    void fi_sincos_turn53(uint64_t w, double *s, double *c)
+    void fi_normal_pair32(uint32_t wu, uint32_t wa, float *zc, float *zs)
+    void fi_normal_pair64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3,
+                          double *zc, double *zs)
+    unsigned short fi_f32_to_f16(float f)
+    float fi_uniform32(uint32_t w, float low, float scale, float top)
+    double fi_uniform64(uint32_t hi, uint32_t lo, double low, double scale, double top)
+
+
+def _uniform32(uint32_t w, tuple params):
+    """The float32 uniform transform of one word with kernel params (low, scale, top)."""
+    return fi_uniform32(w, params[0], params[1], params[2])
+
+
+def _uniform64(uint32_t hi, uint32_t lo, tuple params):
+    return fi_uniform64(hi, lo, params[0], params[1], params[2])
+
+
+def _logf(float[::1] x):
+    out = np.empty(x.shape[0], np.float32)
+    cdef float[::1] o = out
+    cdef Py_ssize_t i
+    for i in range(x.shape[0]):
+        o[i] = fi_logf(x[i])
+    return out
+
+
+def _log(double[::1] x):
+    out = np.empty(x.shape[0], np.float64)
+    cdef double[::1] o = out
+    cdef Py_ssize_t i
+    for i in range(x.shape[0]):
+        o[i] = fi_log(x[i])
+    return out
+
+
+def _sincos_turn32(uint32_t[::1] w):
+    """(sin, cos) of 2 pi w / 2^32, float32."""
+    s = np.empty(w.shape[0], np.float32)
+    c = np.empty(w.shape[0], np.float32)
+    cdef float[::1] sv = s, cv = c
+    cdef Py_ssize_t i
+    for i in range(w.shape[0]):
+        fi_sincos_turn32(w[i], &sv[i], &cv[i])
+    return s, c
+
+
+def _sincos_turn53(uint64_t[::1] w):
+    """(sin, cos) of 2 pi w / 2^53, float64."""
+    s = np.empty(w.shape[0], np.float64)
+    c = np.empty(w.shape[0], np.float64)
+    cdef double[::1] sv = s, cv = c
+    cdef Py_ssize_t i
+    for i in range(w.shape[0]):
+        fi_sincos_turn53(w[i], &sv[i], &cv[i])
+    return s, c
+
+
+def _normal_pair32(uint32_t wu, uint32_t wa):
+    cdef float zc, zs
+    fi_normal_pair32(wu, wa, &zc, &zs)
+    return zc, zs
+
+
+def _normal_pair64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3):
+    cdef double zc, zs
+    fi_normal_pair64(w0, w1, w2, w3, &zc, &zs)
+    return zc, zs
+
+
+def _f32_to_f16(float[::1] x):
+    out = np.empty(x.shape[0], np.uint16)
+    cdef unsigned short[::1] o = out
+    cdef Py_ssize_t i
+    for i in range(x.shape[0]):
+        o[i] = fi_f32_to_f16(x[i])
+    return out.view(np.float16)

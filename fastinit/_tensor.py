@@ -69,11 +69,15 @@ def check_shape(shape, name="shape"):
 
 
 def check_dtype(dtype):
+    """float16/32/64 as a numpy dtype; None means the default, float32."""
+    if dtype is None:
+        return FLOAT_DTYPES[0]
     try:
         dt = np.dtype(dtype)
     except TypeError:
         dt = None
-    if dt not in FLOAT_DTYPES:
+    # (dt is None) first: numpy compares np.dtype('float64') == None as True
+    if dt is None or not any(dt == f for f in FLOAT_DTYPES):
         raise TypeError(f"dtype must be {_DTYPE_NAMES}, got {dtype!r}")
     return dt
 

@@ -39,9 +39,8 @@ static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
     for (int h = 0; h < FI_GPC; h++) {
         for (int k = 0; k < 4; k++) {
             for (int l = 0; l < FI_LANES; l++) {
-                float u = (float)(int32_t)(w[k][FI_LANES * h + l] >> 8) * 0x1p-24f; /* [0,1) */
-                float v = low + scale * u;
-                o[4 * FI_LANES * h + FI_LANES * k + l] = v > top ? top : v;
+                o[4 * FI_LANES * h + FI_LANES * k + l] =
+                    fi_uniform32(w[k][FI_LANES * h + l], low, scale, top);
             }
         }
     }
@@ -74,9 +73,8 @@ static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
         for (int j = 0; j < 2; j++) {
             for (int l = 0; l < FI_LANES; l++) {
                 int L = FI_LANES * h + l;
-                double u = (double)(int64_t)fi_bits53(w[2 * j][L], w[2 * j + 1][L]) * 0x1p-53;
-                double v = low + scale * u;
-                o[2 * FI_LANES * h + FI_LANES * j + l] = v > top ? top : v;
+                o[2 * FI_LANES * h + FI_LANES * j + l] =
+                    fi_uniform64(w[2 * j][L], w[2 * j + 1][L], low, scale, top);
             }
         }
     }

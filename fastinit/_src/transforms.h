@@ -13,6 +13,24 @@ static inline uint64_t fi_bits53(uint32_t hi, uint32_t lo)
     return (((uint64_t)hi << 32) | lo) >> 11;
 }
 
+/* Uniform [low, low + scale) from one word: u = floor(w / 2^8) / 2^24 is exact;
+ * the result is clamped to top, the largest value of the dtype below high, so
+ * rounding of low + scale * u can never return high. */
+static inline float fi_uniform32(uint32_t w, float low, float scale, float top)
+{
+    float u = (float)(int32_t)(w >> 8) * 0x1p-24f;
+    float v = low + scale * u;
+    return v > top ? top : v;
+}
+
+/* The same with the 53-bit fraction of (hi, lo). */
+static inline double fi_uniform64(uint32_t hi, uint32_t lo, double low, double scale, double top)
+{
+    double u = (double)(int64_t)fi_bits53(hi, lo) * 0x1p-53;
+    double v = low + scale * u;
+    return v > top ? top : v;
+}
+
 /* Box-Muller, float: u1 = (floor(wu / 2) + 1/2) / 2^31 in [2^-32, 1], so the
  * radius sqrt(-2 ln u1) reaches sqrt(64 ln 2) = 6.66; angle 2 pi wa / 2^32. */
 static inline void fi_normal_pair32(uint32_t wu, uint32_t wa, float *zc, float *zs)

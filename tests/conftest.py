@@ -1,0 +1,20 @@
+import numpy as np
+import pytest
+
+from fastinit import _core
+
+DTYPES = [np.float32, np.float64, np.float16]
+SIMD_PATHS = [p for p in _core.SIMD_PATHS if _core.simd_supported(p)]
+
+
+def ks_critical(n, alpha=1e-6):
+    """Asymptotic one-sample KS critical value: sqrt(-ln(alpha/2) / (2n))."""
+    return float(np.sqrt(-np.log(alpha / 2) / (2 * n)))
+
+
+@pytest.fixture
+def simd_path():
+    """Restore the automatic SIMD path after a test that forces one."""
+    import fastinit
+    yield fastinit.set_simd_path
+    fastinit.set_simd_path("auto")

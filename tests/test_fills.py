@@ -1,0 +1,148 @@
+"""Statistics, ranges, golden values and constant fills of fastinit.fills."""
+import numpy as np
+import pytest
+from scipy import stats
+
+import fastinit
+from conftest import DTYPES, ks_critical
+
+N = 2**20  # >= 10^6 samples
+
+
+def _z(diff, se):
+    return abs(diff) / se
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_normal_moments_and_ks(dtype):
+    mean, std = 0.5, 2.0
+    x = fastinit.normal_(np.empty(N, dtype), mean, std, rng=1234).astype(np.float64)
+    z = (x - mean) / std
+    # mean, variance, skewness and excess kurtosis within 6 standard errors
+    assert _z(z.mean(), 1 / np.sqrt(N)) < 6
+    assert _z(z.var() - 1, np.sqrt(2 / N)) < 6
+    assert _z(stats.skew(z), np.sqrt(6 / N)) < 6
+    assert _z(stats.kurtosis(z), np.sqrt(24 / N)) < 6
+    # float16 rounding moves the CDF by at most half a grid step times the density
+    slack = 0.0 if dtype != np.float16 else 2.0**-11 * 0.4
+    assert stats.kstest(z, "norm").statistic < ks_critical(N) + slack
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_uniform_moments_and_ks(dtype):
+    a, b = -3.0, 5.0
+    x = fastinit.uniform_(np.empty(N, dtype), a, b, rng=99)
+    assert x.min() >= a and x.max() < b
+    u = (x.astype(np.float64) - a) / (b - a)
+    assert _z(u.mean() - 0.5, np.sqrt(1 / 12 / N)) < 6
+    assert _z(u.var() - 1 / 12, np.sqrt(1 / 180 / N)) < 6
+    slack = 0.0 if dtype != np.float16 else 2.0**-11 * 5 / 8
+    assert stats.kstest(u, "uniform").statistic < ks_critical(N) + slack
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("a,b", [(0.0, 1.0), (1.0, 2.0), (-1.0, 0.0), (0.1, 0.1 + 1e-3)])
+def test_uniform_never_returns_b(dtype, a, b):
+    # float16 [0, 1) rounds 1 in 2^12 draws up to 1.0 before the clamp
+    x = fastinit.uniform(N, a, b, dtype=dtype, rng=3)
+    top = np.nextafter(dtype(b), dtype(-np.inf))
+    assert x.max() <= top < dtype(b)
+    assert x.min() >= min(dtype(a), top)
+
+
+@pytest.mark.parametrize("a,b", [(1.0, 2.0), (0.0, 1.0), (-2.0, -1.0), (3.0, 3.0 + 2**-20)])
+def test_uniform_clamp_at_the_last_word(a, b):
+    # The largest words give u = 1 - 2^-24 (float32) and 1 - 2^-53 (float64);
+    # a + (b - a) u then rounds to b in several of these intervals.
+    from fastinit import _core
+    from fastinit.fills import uniform_params
+    p32 = uniform_params(a, b)(np.dtype(np.float32))
+    p64 = uniform_params(a, b)(np.dtype(np.float64))
+    unclamped = np.float32(a) + np.float32(b - a) * np.float32(1 - 2.0**-24)
+    v32 = np.float32(_core._uniform32(0xFFFFFFFF, p32))
+    v64 = _core._uniform64(0xFFFFFFFF, 0xFFFFFFFF, p64)
+    assert v32 < np.float32(b) and v64 < b
+    assert v32 == min(unclamped, np.nextafter(np.float32(b), np.float32(-np.inf)))
+    assert _core._uniform32(0, p32) == np.float32(a)
+
+
+def test_uniform_clamp_is_reached():
+    # 1 + u rounds to 2.0 for the top word: check the reference arithmetic does
+    assert np.float32(1.0) + np.float32(1 - 2.0**-24) == np.float32(2.0)
+
+
+def test_uniform_degenerate_interval():
+    assert (fastinit.uniform(100, 2.5, 2.5) == 2.5).all()
+
+
+def test_normal_tails_reach():
+    # the extreme words give the largest radius the stream can produce
+    from fastinit import _core
+    zc, zs = _core._normal_pair32(0, 0)
+    assert zc > 6.5 and zs == 0.0
+    zc, zs = _core._normal_pair64(0, 0, 0, 0)
+    assert zc > 8.0
+    # and the largest word gives a radius of exactly 0, never NaN
+    assert _core._normal_pair32(0xFFFFFFFF, 0) == (0.0, 0.0)
+
+
+def test_normal_zero_std_is_mean():
+    assert (fastinit.normal(1000, 3.0, 0.0, rng=0) == 3.0).all()
+
+
+# First values for seed 1234: they pin every stream. Changing any of them is a
+# breaking change (version bump + changelog).
+GOLDEN_INDICES = [0, 1, 2, 3, 45, 1000, 99999]
+GOLDEN = {
+    ("uniform", "float32"): [0.019839882850646973, 0.2523231506347656, 0.793469250202179, 0.7923680543899536, 0.9389613270759583, 0.8146582841873169, 0.1303635835647583],
+    ("uniform", "float64"): [0.019839941808235895, 0.2523231860923578, 0.7934692618606387, 0.7923681016474322, 0.9674330780030377, 0.37707528771859367, 0.13651682225168194],
+    ("uniform", "float16"): [0.01983642578125, 0.25244140625, 0.79345703125, 0.79248046875, 0.93896484375, 0.814453125, 0.13037109375],
+    ("normal", "float32"): [0.5088211297988892, -0.4046158492565155, 0.6104611754417419, 0.66961270570755, -0.623220682144165, -1.0781688690185547, 0.35996922850608826],
+    ("normal", "float64"): [0.3508991534165502, -0.4902509878284549, 0.6801640916786456, 0.4627174948908447, -0.4468318783154345, 0.9232194863429439, 2.482964055295927],
+    ("normal", "float16"): [0.5087890625, -0.404541015625, 0.6103515625, 0.66943359375, -0.623046875, -1.078125, 0.35986328125],
+}
+
+
+@pytest.mark.parametrize("dist,dtype", sorted(GOLDEN))
+def test_golden_values(dist, dtype):
+    x = getattr(fastinit, dist)((100000,), rng=1234, dtype=dtype)
+    assert np.array_equal(x[GOLDEN_INDICES], np.array(GOLDEN[dist, dtype], dtype))
+
+
+@pytest.mark.parametrize("fn,val", [(fastinit.zeros_, 0.0), (fastinit.ones_, 1.0)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_zeros_ones(fn, val, dtype):
+    a = np.full((300, 301), 7, dtype)
+    assert fn(a) is a
+    assert (a == val).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_constant(dtype):
+    a = fastinit.constant((100, 1000), 0.01, dtype=dtype)
+    assert a.dtype == dtype and a.shape == (100, 1000)
+    assert (a == dtype(0.01)).all()
+
+
+def test_functional_twins():
+    for name in ["zeros", "ones", "uniform", "normal"]:
+        f = getattr(fastinit, name)
+        x = f((3, 4), dtype="float64")
+        assert x.shape == (3, 4) and x.dtype == np.float64
+    assert fastinit.normal(5).dtype == np.float32
+    assert np.array_equal(fastinit.normal((2, 3), 0.0, 2.0, rng=7),
+                          fastinit.normal_(np.empty((2, 3), np.float32), 0.0, 2.0, rng=7))
+
+
+def test_returns_the_same_object():
+    a = np.empty(10)
+    assert fastinit.uniform_(a) is a
+    assert fastinit.normal_(a) is a
+
+
+def test_zero_size_is_noop():
+    for shape in [(0,), (3, 0), (0, 5, 5)]:
+        a = np.empty(shape, np.float32)
+        assert fastinit.normal_(a) is a
+        assert fastinit.uniform(shape).shape == shape
+        fastinit.zeros_(a)

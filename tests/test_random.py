@@ -1,0 +1,68 @@
+"""Seeding (DESIGN.md section 3): rng=, generator=, manual_seed."""
+import numpy as np
+import pytest
+
+import fastinit
+
+
+def test_int_seed_is_reproducible_and_distinct():
+    assert np.array_equal(fastinit.normal(100, rng=1), fastinit.normal(100, rng=1))
+    assert not np.array_equal(fastinit.normal(100, rng=1), fastinit.normal(100, rng=2))
+
+
+def test_seedsequence_equals_int_seed():
+    assert np.array_equal(fastinit.uniform(50, rng=np.random.SeedSequence(9)),
+                          fastinit.uniform(50, rng=9))
+
+
+def test_generator_is_advanced():
+    g = np.random.default_rng(5)
+    a, b = fastinit.normal(50, rng=g), fastinit.normal(50, rng=g)
+    assert not np.array_equal(a, b)
+    g2 = np.random.default_rng(5)
+    assert np.array_equal(fastinit.normal(50, rng=g2), a)
+
+
+def test_manual_seed_resets_the_default_stream():
+    fastinit.manual_seed(123)
+    a1, a2 = fastinit.normal(40), fastinit.normal(40)
+    assert not np.array_equal(a1, a2)  # each call takes a fresh stream
+    fastinit.manual_seed(123)
+    assert np.array_equal(fastinit.normal(40), a1)
+    assert np.array_equal(fastinit.normal(40), a2)
+
+
+def test_generator_keyword_takes_numpy_sources():
+    assert np.array_equal(fastinit.uniform_(np.empty(10), generator=4),
+                          fastinit.uniform(10, rng=4, dtype=np.float64))
+
+
+def test_rng_and_generator_together_is_an_error():
+    with pytest.raises(ValueError, match="either rng= or generator="):
+        fastinit.normal_(np.empty(3), rng=1, generator=2)
+
+
+@pytest.mark.parametrize("bad", [1.5, "seed", True, [1, 2], object()])
+def test_bad_rng_type(bad):
+    with pytest.raises(TypeError, match="rng must be None, an int"):
+        fastinit.normal(3, rng=bad)
+
+
+def test_negative_seeds():
+    with pytest.raises(ValueError, match="non-negative"):
+        fastinit.normal(3, rng=-1)
+    with pytest.raises(ValueError, match="non-negative"):
+        fastinit.manual_seed(-5)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        fastinit.manual_seed(1.5)
+
+
+def test_torch_generator():
+    torch = pytest.importorskip("torch")
+    g1 = torch.Generator().manual_seed(3)
+    g2 = torch.Generator().manual_seed(3)
+    a = fastinit.normal_(torch.empty(100), generator=g1)
+    b = fastinit.normal_(torch.empty(100), generator=g2)
+    assert torch.equal(a, b)
+    c = fastinit.normal_(torch.empty(100), generator=g1)  # advanced
+    assert not torch.equal(a, c)
