@@ -123,3 +123,21 @@ def test_default_generator_threads_take_distinct_streams():
     for t in threads:
         t.join()
     assert len({a.tobytes() for a in out}) == 8
+
+
+@pytest.mark.parametrize("strided", [False, True])
+def test_in_place_extra_memory_is_per_thread_not_per_element(strided):
+    import tracemalloc
+
+    from fastinit import _core
+    base = np.zeros((4000, 2000) if strided else (2000, 2000), np.float64)
+    target = base[::2] if strided else base          # 4e6 elements, 32 MB
+    tracemalloc.start()
+    try:
+        fastinit.normal_(target, rng=1, num_threads=2)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # scratch: threads * block * itemsize (+ small bookkeeping); never O(n)
+    assert peak < 2 * _core.BLOCK * 8 + 64 * 1024
+    assert peak < target.nbytes / 100
