@@ -1,0 +1,231 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+"""Haar-orthogonal matrices by Stewart's construction, blocked in compact WY.
+
+Q = H_0 H_1 ... H_{k-1} D restricted to its first k columns, where H_j is the
+Householder reflector that maps a fresh standard Gaussian vector x_j of
+length m - j (acting on coordinates j..m-1) onto a multiple of e_j, and D is
+Mezzadri's sign correction d_j = -sign(x_j[0]). This is exactly the law of
+the Q factor of an m x k Gaussian matrix with positive diag(R) (Stewart
+1980; Mezzadri 2007), at half the flops: no QR factorization is done.
+
+Reflectors are grouped into panels of ``panel`` columns. A panel's product
+is I - V T V^T with T^{-1} = U = striu(V^T V) + I (the vectors are scaled so
+that v^T v = 2). Q is built backward (last panel first), as LAPACK's orgqr
+does, with every panel applied by level-3 BLAS (GEMM, SYRK, TRSM) from
+scipy.linalg.cython_blas. Arguments are validated by fastinit.orthogonal.
+
+Randomness: reflector j uses positions [S_j, S_j + m - j) of one logical
+normal stream, S_j = j m - j (j - 1) / 2. Each panel's slice is filled by
+fastinit._core.fill at its fixed offset, so Q is a pure function of the key.
+The parallel loops here partition by column (one thread per column, fixed
+arithmetic order), and OpenBLAS splits GEMM by output block, so the bits do
+not depend on the thread count (tests check it).
+"""
+import numpy as np
+cimport numpy as cnp
+from cython.parallel cimport prange
+from libc.math cimport sqrt
+from libc.stdint cimport int64_t
+from libc.string cimport memcpy, memset
+from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm, ssyrk, dsyrk
+
+from . import _core
+
+cnp.import_array()
+
+ctypedef fused real:
+    float
+    double
+
+# Default panel width (reflectors per compact-WY block). A constant of the
+# library: the bits of Q depend on it, so changing it changes the stream.
+PANEL = 256
+
+
+cdef inline void _gemm(char ta, char tb, int m, int n, int k, real alpha, real *a, int lda,
+                       real *b, int ldb, real beta, real *c, int ldc) noexcept nogil:
+    if real is float:
+        sgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc)
+    else:
+        dgemm(&ta, &tb, &m, &n, &k, &alpha, a, &lda, b, &ldb, &beta, c, &ldc)
+
+
+cdef inline void _trsm_lunu(int m, int n, real *a, int lda, real *b, int ldb) noexcept nogil:
+    """b <- inv(a) b, a upper triangular with unit diagonal (m x m)."""
+    cdef char side = c'L', uplo = c'U', trans = c'N', diag = c'U'
+    cdef real one = 1
+    if real is float:
+        strsm(&side, &uplo, &trans, &diag, &m, &n, &one, a, &lda, b, &ldb)
+    else:
+        dtrsm(&side, &uplo, &trans, &diag, &m, &n, &one, a, &lda, b, &ldb)
+
+
+cdef inline void _syrk_ut(int n, int k, real *a, int lda, real *c, int ldc) noexcept nogil:
+    """upper triangle of c <- a^T a (a is k x n)."""
+    cdef char uplo = c'U', trans = c'T'
+    cdef real one = 1, zero = 0
+    if real is float:
+        ssyrk(&uplo, &trans, &n, &k, &one, a, &lda, &zero, c, &ldc)
+    else:
+        dsyrk(&uplo, &trans, &n, &k, &one, a, &lda, &zero, c, &ldc)
+
+
+cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
+    """Sum of squares in double, four fixed partial sums (order fixed by n)."""
+    cdef double s0 = 0, s1 = 0, s2 = 0, s3 = 0, t
+    cdef int64_t i = 0
+    while i + 4 <= n:
+        s0 += <double>x[i] * x[i]
+        s1 += <double>x[i + 1] * x[i + 1]
+        s2 += <double>x[i + 2] * x[i + 2]
+        s3 += <double>x[i + 3] * x[i + 3]
+        i += 4
+    while i < n:
+        s0 += <double>x[i] * x[i]
+        i += 1
+    return (s0 + s1) + (s2 + s3)
+
+
+cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k,
+                           int nthreads) noexcept nogil:
+    """Turn the Gaussian vectors into reflector vectors, in place.
+
+    g holds x_0, x_1, ..., x_{k-1} back to back (lengths m, m-1, ...); each
+    becomes v_j = (x_j + sign(x_j[0]) |x_j| e_0) scaled so that v_j^T v_j = 2,
+    and d[j] = -sign(x_j[0]). One thread per vector, fixed arithmetic order.
+    """
+    cdef int64_t j, t, L
+    cdef double nrm, x0, s, scale
+    cdef real *x
+    for j in prange(k, schedule='static', chunksize=16, num_threads=nthreads):
+        L = m - j
+        x = g + (j * m - (j * (j - 1)) // 2)
+        nrm = sqrt(_sumsq(x, L))
+        x0 = x[0]
+        s = 1.0 if x0 >= 0 else -1.0
+        d[j] = <real>(-s)
+        if nrm == 0:
+            x[0] = <real>sqrt(2.0)
+        else:
+            scale = 1.0 / sqrt(nrm * (nrm + (x0 if x0 >= 0 else -x0)))
+            x[0] = <real>((x0 + s * nrm) * scale)
+            for t in range(1, L):
+                x[t] = <real>(x[t] * scale)
+
+
+cdef void _panel_V(const real *g, real *V, int64_t r, int b) noexcept nogil:
+    """Dense r x b panel (column-major) from its packed reflector vectors.
+
+    Column i holds zeros in rows 0..i-1 and v_i (length r - i) below.
+    """
+    cdef int i
+    cdef int64_t start
+    for i in range(b):
+        start = <int64_t>i * r - (<int64_t>i * (i - 1)) // 2
+        memset(V + <int64_t>i * r, 0, i * sizeof(real))
+        memcpy(V + <int64_t>i * r + i, g + start, (r - i) * sizeof(real))
+
+
+cdef void _zero(real *q, int64_t n, int nthreads) noexcept nogil:
+    cdef int64_t nb = (n + 65535) // 65536, c, s
+    cdef int64_t blk
+    for blk in prange(nb, schedule='static', num_threads=nthreads):
+        s = blk * 65536
+        c = n - s if n - s < 65536 else 65536
+        memset(q + s, 0, c * sizeof(real))
+
+
+cdef void _apply_panel(real *Q, int64_t ldq, bint trans, int64_t m, int64_t k, int64_t j0,
+                       int b, real *V, real *d, real *U, real *Wa, real *Wc) noexcept nogil:
+    """Q <- (I - V T V^T) Q on rows j0..m-1, columns j0..k-1 (T^{-1} = U).
+
+    Q is the column-major m x k result (ld ldq), or its transpose when trans
+    (Q^T stored column-major, k x m). Before the call, columns j0..j0+b-1 of
+    Q are zero except for d on the diagonal; columns j0+b.. hold the product
+    of the later panels in rows j0+b.. and zeros in rows j0..j0+b-1.
+    """
+    cdef int64_t r = m - j0
+    cdef int64_t c = k - j0 - b
+    cdef int i, l
+    cdef real one = 1, mone = -1, zero = 0
+    _syrk_ut(b, <int>r, V, <int>r, U, b)
+    # trailing columns: Wc = U^{-1} V2^T C; Q[j0:, j0+b:] -= V Wc
+    if c > 0:
+        if trans:
+            _gemm(c'T', c'T', b, <int>c, <int>(r - b), one, V + b, <int>r,
+                  Q + (j0 + b) + (j0 + b) * ldq, <int>ldq, zero, Wc, b)
+        else:
+            _gemm(c'T', c'N', b, <int>c, <int>(r - b), one, V + b, <int>r,
+                  Q + (j0 + b) + (j0 + b) * ldq, <int>ldq, zero, Wc, b)
+        _trsm_lunu(b, <int>c, U, b, Wc, b)
+        if trans:
+            _gemm(c'T', c'T', <int>c, <int>r, b, mone, Wc, b, V, <int>r, one,
+                  Q + (j0 + b) + j0 * ldq, <int>ldq)
+        else:
+            _gemm(c'N', c'N', <int>r, <int>c, b, mone, V, <int>r, Wc, b, one,
+                  Q + j0 + (j0 + b) * ldq, <int>ldq)
+    # the panel's own columns: Wa = U^{-1} V1^T D; Q[j0:, j0:j0+b] = E - V Wa
+    for i in range(b):
+        for l in range(b):
+            Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
+    _trsm_lunu(b, b, U, b, Wa, b)
+    for i in range(b):
+        Q[(j0 + i) * (ldq + 1)] = d[i]
+    if trans:
+        _gemm(c'T', c'T', b, <int>r, b, mone, Wa, b, V, <int>r, one, Q + j0 + j0 * ldq,
+              <int>ldq)
+    else:
+        _gemm(c'N', c'N', <int>r, b, b, mone, V, <int>r, Wa, b, one, Q + j0 + j0 * ldq,
+              <int>ldq)
+
+
+cdef int _stewart(real[::1] out, real[::1] g, real[::1] d, int64_t m, int64_t k,
+                  bint trans, int nthreads, int panel) except -1:
+    """Phase 1 (OpenMP): zero Q, reflectors from the Gaussians in g.
+    Phase 2 (BLAS threads only): the panels, last first."""
+    cdef int64_t ldq = k if trans else m
+    cdef int64_t npanels = (k + panel - 1) // panel
+    cdef int64_t p, j0, S0, r
+    cdef int b
+    cdef real *Q = &out[0]
+    dt = out.base.dtype
+    cdef real[::1] V = np.empty(m * panel, dtype=dt)
+    cdef real[::1] U = np.empty(panel * panel, dtype=dt)
+    cdef real[::1] Wa = np.empty(panel * panel, dtype=dt)
+    cdef real[::1] Wc = np.empty(max(panel * (k - panel), 1), dtype=dt)
+    with nogil:
+        _zero(Q, m * k, nthreads)
+        _make_reflectors(&g[0], &d[0], m, k, nthreads)
+        for p in range(npanels - 1, -1, -1):
+            j0 = p * panel
+            b = <int>min(panel, k - j0)
+            r = m - j0
+            S0 = j0 * m - (j0 * (j0 - 1)) // 2
+            _panel_V(&g[S0], &V[0], r, b)
+            _apply_panel(Q, ldq, trans, m, k, j0, b, &V[0], &d[j0], &U[0], &Wa[0], &Wc[0])
+    return 0
+
+
+def stewart(cnp.ndarray out, int64_t m, int64_t k, bint trans, tuple key, int nthreads,
+            int panel=PANEL):
+    """Fill the C-contiguous float32/float64 buffer ``out`` (m*k items) with Q.
+
+    Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed.
+    Without ``trans`` out holds Q column-major (that is, Q^T in C order);
+    with ``trans`` it holds Q^T column-major (Q in C order). ``key`` is the
+    4-word stream key passed to fastinit._core.fill.
+    """
+    if not (m >= k >= 1) or out.size != m * k or not out.flags.c_contiguous:
+        raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
+    panel = <int>min(panel, k)
+    flat = out.reshape(-1)
+    g = np.empty(m * k - (k * (k - 1)) // 2, dtype=out.dtype)
+    d = np.empty(k, dtype=out.dtype)
+    _core.fill(g, "normal", (0.0, 1.0), key, 0, nthreads)
+    if out.dtype == np.float32:
+        _stewart[float](flat, g, d, m, k, trans, nthreads, panel)
+    elif out.dtype == np.float64:
+        _stewart[double](flat, g, d, m, k, trans, nthreads, panel)
+    else:
+        raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
+    return out
