@@ -86,13 +86,13 @@ cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
     return (s0 + s1) + (s2 + s3)
 
 
-cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k,
+cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
                            int nthreads) noexcept nogil:
     """Turn the Gaussian vectors into reflector vectors, in place.
 
     g holds x_0, x_1, ..., x_{k-1} back to back (lengths m, m-1, ...); each
     becomes v_j = (x_j + sign(x_j[0]) |x_j| e_0) scaled so that v_j^T v_j = 2,
-    and d[j] = -sign(x_j[0]). One thread per vector, fixed arithmetic order.
+    and d[j] = -gain * sign(x_j[0]) (the gain rides on Mezzadri's signs). One thread per vector, fixed arithmetic order.
     """
     cdef int64_t j, t, L
     cdef double nrm, x0, s, scale
@@ -103,7 +103,7 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k,
         nrm = sqrt(_sumsq(x, L))
         x0 = x[0]
         s = 1.0 if x0 >= 0 else -1.0
-        d[j] = <real>(-s)
+        d[j] = <real>(-s * gain)
         if nrm == 0:
             x[0] = <real>sqrt(2.0)
         else:
@@ -126,23 +126,13 @@ cdef void _panel_V(const real *g, real *V, int64_t r, int b) noexcept nogil:
         memcpy(V + <int64_t>i * r + i, g + start, (r - i) * sizeof(real))
 
 
-cdef void _zero(real *q, int64_t n, int nthreads) noexcept nogil:
-    cdef int64_t nb = (n + 65535) // 65536, c, s
-    cdef int64_t blk
-    for blk in prange(nb, schedule='static', num_threads=nthreads):
-        s = blk * 65536
-        c = n - s if n - s < 65536 else 65536
-        memset(q + s, 0, c * sizeof(real))
+cdef void _apply_panel(real *Q, int64_t m, int64_t k, int64_t j0, int b, real *V,
+                       real *d, real *U, real *Wa, real *Wc) noexcept nogil:
+    """Q <- (I - V T V^T) Q on rows j0..m-1, columns j0..k-1, with T^{-1} = U.
 
-
-cdef void _apply_panel(real *Q, int64_t ldq, bint trans, int64_t m, int64_t k, int64_t j0,
-                       int b, real *V, real *d, real *U, real *Wa, real *Wc) noexcept nogil:
-    """Q <- (I - V T V^T) Q on rows j0..m-1, columns j0..k-1 (T^{-1} = U).
-
-    Q is the column-major m x k result (ld ldq), or its transpose when trans
-    (Q^T stored column-major, k x m). Before the call, columns j0..j0+b-1 of
-    Q are zero except for d on the diagonal; columns j0+b.. hold the product
-    of the later panels in rows j0+b.. and zeros in rows j0..j0+b-1.
+    Q is the column-major m x k result (ld m). Before the call, columns
+    j0..j0+b-1 of Q are zero; columns j0+b.. hold the product of the later
+    panels in rows j0+b.. and zeros in rows j0..j0+b-1.
     """
     cdef int64_t r = m - j0
     cdef int64_t c = k - j0 - b
@@ -151,39 +141,31 @@ cdef void _apply_panel(real *Q, int64_t ldq, bint trans, int64_t m, int64_t k, i
     _syrk_ut(b, <int>r, V, <int>r, U, b)
     # trailing columns: Wc = U^{-1} V2^T C; Q[j0:, j0+b:] -= V Wc
     if c > 0:
-        if trans:
-            _gemm(c'T', c'T', b, <int>c, <int>(r - b), one, V + b, <int>r,
-                  Q + (j0 + b) + (j0 + b) * ldq, <int>ldq, zero, Wc, b)
-        else:
-            _gemm(c'T', c'N', b, <int>c, <int>(r - b), one, V + b, <int>r,
-                  Q + (j0 + b) + (j0 + b) * ldq, <int>ldq, zero, Wc, b)
+        _gemm(c'T', c'N', b, <int>c, <int>(r - b), one, V + b, <int>r,
+              Q + (j0 + b) + (j0 + b) * m, <int>m, zero, Wc, b)
         _trsm_lunu(b, <int>c, U, b, Wc, b)
-        if trans:
-            _gemm(c'T', c'T', <int>c, <int>r, b, mone, Wc, b, V, <int>r, one,
-                  Q + (j0 + b) + j0 * ldq, <int>ldq)
-        else:
-            _gemm(c'N', c'N', <int>r, <int>c, b, mone, V, <int>r, Wc, b, one,
-                  Q + j0 + (j0 + b) * ldq, <int>ldq)
+        _gemm(c'N', c'N', <int>r, <int>c, b, mone, V, <int>r, Wc, b, one,
+              Q + j0 + (j0 + b) * m, <int>m)
     # the panel's own columns: Wa = U^{-1} V1^T D; Q[j0:, j0:j0+b] = E - V Wa
     for i in range(b):
         for l in range(b):
             Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
     _trsm_lunu(b, b, U, b, Wa, b)
     for i in range(b):
-        Q[(j0 + i) * (ldq + 1)] = d[i]
-    if trans:
-        _gemm(c'T', c'T', b, <int>r, b, mone, Wa, b, V, <int>r, one, Q + j0 + j0 * ldq,
-              <int>ldq)
-    else:
-        _gemm(c'N', c'N', <int>r, b, b, mone, V, <int>r, Wa, b, one, Q + j0 + j0 * ldq,
-              <int>ldq)
+        Q[(j0 + i) * (m + 1)] = d[i]
+    _gemm(c'N', c'N', <int>r, b, b, mone, V, <int>r, Wa, b, one, Q + j0 + j0 * m, <int>m)
 
 
-cdef int _stewart(real[::1] out, real[::1] g, real[::1] d, int64_t m, int64_t k,
-                  bint trans, int nthreads, int panel) except -1:
-    """Phase 1 (OpenMP): zero Q, reflectors from the Gaussians in g.
-    Phase 2 (BLAS threads only): the panels, last first."""
-    cdef int64_t ldq = k if trans else m
+cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
+                  int nthreads, int panel) except -1:
+    """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
+
+    Phase 1 (OpenMP): reflectors from the Gaussians, in place. Phase 2 (BLAS
+    threads only, so that OpenMP workers do not compete with OpenBLAS's):
+    the panels, last first. Panel p's packed vectors lie in out[S_j0:S_j0+b]
+    and the columns j0.. of Q start at j0*m >= S_j0, so Q overwrites only
+    vectors that have been consumed.
+    """
     cdef int64_t npanels = (k + panel - 1) // panel
     cdef int64_t p, j0, S0, r
     cdef int b
@@ -194,38 +176,37 @@ cdef int _stewart(real[::1] out, real[::1] g, real[::1] d, int64_t m, int64_t k,
     cdef real[::1] Wa = np.empty(panel * panel, dtype=dt)
     cdef real[::1] Wc = np.empty(max(panel * (k - panel), 1), dtype=dt)
     with nogil:
-        _zero(Q, m * k, nthreads)
-        _make_reflectors(&g[0], &d[0], m, k, nthreads)
+        _make_reflectors(Q, &d[0], m, k, gain, nthreads)
         for p in range(npanels - 1, -1, -1):
             j0 = p * panel
             b = <int>min(panel, k - j0)
             r = m - j0
             S0 = j0 * m - (j0 * (j0 - 1)) // 2
-            _panel_V(&g[S0], &V[0], r, b)
-            _apply_panel(Q, ldq, trans, m, k, j0, b, &V[0], &d[j0], &U[0], &Wa[0], &Wc[0])
+            _panel_V(Q + S0, &V[0], r, b)
+            memset(Q + j0 * m, 0, b * m * sizeof(real))
+            _apply_panel(Q, m, k, j0, b, &V[0], &d[j0], &U[0], &Wa[0], &Wc[0])
     return 0
 
 
-def stewart(cnp.ndarray out, int64_t m, int64_t k, bint trans, tuple key, int nthreads,
+def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int nthreads,
             int panel=PANEL):
-    """Fill the C-contiguous float32/float64 buffer ``out`` (m*k items) with Q.
+    """Fill the C-contiguous float32/float64 buffer ``out`` (m*k items) with gain * Q.
 
-    Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed.
-    Without ``trans`` out holds Q column-major (that is, Q^T in C order);
-    with ``trans`` it holds Q^T column-major (Q in C order). ``key`` is the
-    4-word stream key passed to fastinit._core.fill.
+    Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed,
+    stored column-major: as a C-order (k, m) array, out holds Q^T. ``key``
+    is the 4-word stream key of fastinit._core.fill. Extra memory:
+    O(m * panel); the Gaussians are drawn into out itself.
     """
     if not (m >= k >= 1) or out.size != m * k or not out.flags.c_contiguous:
         raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
     panel = <int>min(panel, k)
     flat = out.reshape(-1)
-    g = np.empty(m * k - (k * (k - 1)) // 2, dtype=out.dtype)
     d = np.empty(k, dtype=out.dtype)
-    _core.fill(g, "normal", (0.0, 1.0), key, 0, nthreads)
+    _core.fill(flat[:m * k - (k * (k - 1)) // 2], "normal", (0.0, 1.0), key, 0, nthreads)
     if out.dtype == np.float32:
-        _stewart[float](flat, g, d, m, k, trans, nthreads, panel)
+        _stewart[float](flat, d, m, k, gain, nthreads, panel)
     elif out.dtype == np.float64:
-        _stewart[double](flat, g, d, m, k, trans, nthreads, panel)
+        _stewart[double](flat, d, m, k, gain, nthreads, panel)
     else:
         raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
     return out
