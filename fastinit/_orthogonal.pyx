@@ -23,11 +23,11 @@ not depend on the thread count (tests check it).
 """
 import numpy as np
 cimport numpy as cnp
-from cython.parallel cimport prange
+from cython.parallel cimport parallel, prange
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t
 from libc.string cimport memcpy, memset
-from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm, ssyrk, dsyrk
+from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm
 
 from . import _core
 
@@ -58,16 +58,6 @@ cdef inline void _trsm_lunu(int m, int n, real *a, int lda, real *b, int ldb) no
         strsm(&side, &uplo, &trans, &diag, &m, &n, &one, a, &lda, b, &ldb)
     else:
         dtrsm(&side, &uplo, &trans, &diag, &m, &n, &one, a, &lda, b, &ldb)
-
-
-cdef inline void _syrk_ut(int n, int k, real *a, int lda, real *c, int ldc) noexcept nogil:
-    """upper triangle of c <- a^T a (a is k x n)."""
-    cdef char uplo = c'U', trans = c'T'
-    cdef real one = 1, zero = 0
-    if real is float:
-        ssyrk(&uplo, &trans, &n, &k, &one, a, &lda, &zero, c, &ldc)
-    else:
-        dsyrk(&uplo, &trans, &n, &k, &one, a, &lda, &zero, c, &ldc)
 
 
 cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
@@ -113,79 +103,117 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
                 x[t] = <real>(x[t] * scale)
 
 
-cdef void _panel_V(const real *g, real *V, int64_t r, int b) noexcept nogil:
-    """Dense r x b panel (column-major) from its packed reflector vectors.
-
-    Column i holds zeros in rows 0..i-1 and v_i (length r - i) below.
-    """
-    cdef int i
-    cdef int64_t start
-    for i in range(b):
-        start = <int64_t>i * r - (<int64_t>i * (i - 1)) // 2
-        memset(V + <int64_t>i * r, 0, i * sizeof(real))
-        memcpy(V + <int64_t>i * r + i, g + start, (r - i) * sizeof(real))
+cdef enum:
+    UBLK = 32     # columns per task when forming U = striu(V^T V)
+    CHUNK = 128   # columns of Q per task of the trailing update
 
 
-cdef void _apply_panel(real *Q, int64_t m, int64_t k, int64_t j0, int b, real *V,
-                       real *d, real *U, real *Wa, real *Wc) noexcept nogil:
-    """Q <- (I - V T V^T) Q on rows j0..m-1, columns j0..k-1, with T^{-1} = U.
+cdef inline void _v_column(const real *g, real *V, int64_t r, int i) noexcept nogil:
+    """Column i of the dense r x b panel V: zeros in rows < i, then v_i (packed in g)."""
+    cdef int64_t start = <int64_t>i * r - (<int64_t>i * (i - 1)) // 2
+    memset(V + <int64_t>i * r, 0, i * sizeof(real))
+    memcpy(V + <int64_t>i * r + i, g + start, (r - i) * sizeof(real))
 
-    Q is the column-major m x k result (ld m). Before the call, columns
-    j0..j0+b-1 of Q are zero; columns j0+b.. hold the product of the later
-    panels in rows j0+b.. and zeros in rows j0..j0+b-1.
+
+cdef inline void _u_block(const real *V, int64_t r, int b, int c0, real *U) noexcept nogil:
+    """U[0:c1, c0:c1] = V[:, 0:c1]^T V[:, c0:c1] (rows >= c0 only: V[:, c0:] is 0 above)."""
+    cdef int c1 = c0 + UBLK if c0 + UBLK < b else b
+    _gemm(c'T', c'N', c1, c1 - c0, <int>(r - c0), <real>1, <real *>V + c0, <int>r,
+          <real *>V + c0 + <int64_t>c0 * r, <int>r, <real>0, U + <int64_t>c0 * b, b)
+
+
+cdef inline void _trailing(real *Q, int64_t m, int64_t j0, int b, int64_t q0, int cw,
+                           const real *V, const real *U, real *W) noexcept nogil:
+    """Columns q0..q0+cw-1 (>= j0+b) of Q: W = U^{-1} V2^T C, Q[j0:, cols] -= V W.
+
+    Rows j0..j0+b-1 of these columns are zero on entry; the later panels'
+    product sits below them.
     """
     cdef int64_t r = m - j0
-    cdef int64_t c = k - j0 - b
+    _gemm(c'T', c'N', b, cw, <int>(r - b), <real>1, <real *>V + b, <int>r,
+          Q + (j0 + b) + q0 * m, <int>m, <real>0, W, b)
+    _trsm_lunu(b, cw, <real *>U, b, W, b)
+    _gemm(c'N', c'N', <int>r, cw, b, <real>-1, <real *>V, <int>r, W, b, <real>1,
+          Q + j0 + q0 * m, <int>m)
+
+
+cdef inline void _own_columns(real *Q, int64_t m, int64_t j0, int b, const real *V,
+                              const real *d, const real *U, real *Wa) noexcept nogil:
+    """Columns j0..j0+b-1 of Q (zero on entry): D on the diagonal, minus V U^{-1} V1^T D."""
+    cdef int64_t r = m - j0
     cdef int i, l
-    cdef real one = 1, mone = -1, zero = 0
-    _syrk_ut(b, <int>r, V, <int>r, U, b)
-    # trailing columns: Wc = U^{-1} V2^T C; Q[j0:, j0+b:] -= V Wc
-    if c > 0:
-        _gemm(c'T', c'N', b, <int>c, <int>(r - b), one, V + b, <int>r,
-              Q + (j0 + b) + (j0 + b) * m, <int>m, zero, Wc, b)
-        _trsm_lunu(b, <int>c, U, b, Wc, b)
-        _gemm(c'N', c'N', <int>r, <int>c, b, mone, V, <int>r, Wc, b, one,
-              Q + j0 + (j0 + b) * m, <int>m)
-    # the panel's own columns: Wa = U^{-1} V1^T D; Q[j0:, j0:j0+b] = E - V Wa
     for i in range(b):
         for l in range(b):
             Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
-    _trsm_lunu(b, b, U, b, Wa, b)
+    _trsm_lunu(b, b, <real *>U, b, Wa, b)
     for i in range(b):
         Q[(j0 + i) * (m + 1)] = d[i]
-    _gemm(c'N', c'N', <int>r, b, b, mone, V, <int>r, Wa, b, one, Q + j0 + j0 * m, <int>m)
+    _gemm(c'N', c'N', <int>r, b, b, <real>-1, <real *>V, <int>r, Wa, b, <real>1,
+          Q + j0 + j0 * m, <int>m)
 
 
 cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
                   int nthreads, int panel) except -1:
     """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
 
-    Phase 1 (OpenMP): reflectors from the Gaussians, in place. Phase 2 (BLAS
-    threads only, so that OpenMP workers do not compete with OpenBLAS's):
-    the panels, last first. Panel p's packed vectors lie in out[S_j0:S_j0+b]
-    and the columns j0.. of Q start at j0*m >= S_j0, so Q overwrites only
-    vectors that have been consumed.
+    Panel p's packed vectors lie in out[S_j0:S_j0+b] and columns j0.. of Q
+    start at j0*m >= S_j0, so Q overwrites only vectors already consumed.
+    Every task below is a fixed piece of work (a column of V, a block of U,
+    CHUNK columns of Q) done by one single-threaded BLAS call sequence, so
+    the bits do not depend on which thread runs it nor on how many there are.
     """
     cdef int64_t npanels = (k + panel - 1) // panel
-    cdef int64_t p, j0, S0, r
-    cdef int b
+    cdef int64_t p, j0, S0, r, c, q0
+    cdef int b, i, t, nub, nch, cw
     cdef real *Q = &out[0]
     dt = out.base.dtype
     cdef real[::1] V = np.empty(m * panel, dtype=dt)
     cdef real[::1] U = np.empty(panel * panel, dtype=dt)
     cdef real[::1] Wa = np.empty(panel * panel, dtype=dt)
     cdef real[::1] Wc = np.empty(max(panel * (k - panel), 1), dtype=dt)
+    cdef real *Vp = &V[0]
+    cdef real *Up = &U[0]
+    cdef real *Wap = &Wa[0]
+    cdef real *Wcp = &Wc[0]
+    cdef real *dp = &d[0]
     with nogil:
-        _make_reflectors(Q, &d[0], m, k, gain, nthreads)
+        _make_reflectors(Q, dp, m, k, gain, nthreads)
         for p in range(npanels - 1, -1, -1):
             j0 = p * panel
             b = <int>min(panel, k - j0)
             r = m - j0
+            c = k - j0 - b
             S0 = j0 * m - (j0 * (j0 - 1)) // 2
-            _panel_V(Q + S0, &V[0], r, b)
-            memset(Q + j0 * m, 0, b * m * sizeof(real))
-            _apply_panel(Q, m, k, j0, b, &V[0], &d[j0], &U[0], &Wa[0], &Wc[0])
+            nub = (b + UBLK - 1) // UBLK
+            nch = <int>((c + CHUNK - 1) // CHUNK)
+            with parallel(num_threads=nthreads):
+                for i in prange(b, schedule='static'):
+                    _v_column(Q + S0, Vp, r, i)
+                for i in prange(nub + b, schedule='dynamic'):
+                    if i < nub:
+                        _u_block(Vp, r, b, i * UBLK, Up)
+                    else:
+                        memset(Q + (j0 + i - nub) * m, 0, m * sizeof(real))
+                for t in prange(nch + 1, schedule='dynamic'):
+                    if t == 0:
+                        _own_columns(Q, m, j0, b, Vp, dp + j0, Up, Wap)
+                    else:
+                        q0 = j0 + b + <int64_t>(t - 1) * CHUNK
+                        cw = <int>(k - q0 if k - q0 < CHUNK else CHUNK)
+                        _trailing(Q, m, j0, b, q0, cw, Vp, Up, Wcp + <int64_t>(t - 1) * CHUNK * b)
     return 0
+
+
+_blas_ctl = None
+
+
+def _blas_single_thread():
+    """Context running BLAS on one thread: the parallelism is ours (fixed tasks)."""
+    global _blas_ctl
+    if _blas_ctl is None:
+        from threadpoolctl import ThreadpoolController
+        _blas_ctl = ThreadpoolController()
+    return _blas_ctl.limit(limits=1, user_api="blas")
 
 
 def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int nthreads,
@@ -203,10 +231,11 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     flat = out.reshape(-1)
     d = np.empty(k, dtype=out.dtype)
     _core.fill(flat[:m * k - (k * (k - 1)) // 2], "normal", (0.0, 1.0), key, 0, nthreads)
-    if out.dtype == np.float32:
-        _stewart[float](flat, d, m, k, gain, nthreads, panel)
-    elif out.dtype == np.float64:
-        _stewart[double](flat, d, m, k, gain, nthreads, panel)
-    else:
-        raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
+    with _blas_single_thread():
+        if out.dtype == np.float32:
+            _stewart[float](flat, d, m, k, gain, nthreads, panel)
+        elif out.dtype == np.float64:
+            _stewart[double](flat, d, m, k, gain, nthreads, panel)
+        else:
+            raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
     return out
