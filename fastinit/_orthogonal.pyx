@@ -10,17 +10,25 @@ the Q factor of an m x k Gaussian matrix with positive diag(R) (Stewart
 
 Reflectors are grouped into panels of ``panel`` columns. A panel's product
 is I - V T V^T with T^{-1} = U = striu(V^T V) + I (the vectors are scaled so
-that v^T v = 2). Q is built backward (last panel first), as LAPACK's orgqr
-does, with every panel applied by level-3 BLAS (GEMM, SYRK, TRSM) from
-scipy.linalg.cython_blas. Arguments are validated by fastinit.orthogonal.
+that v^T v = 2, the "UT transform"), applied as W = U^{-1} (V^T C) by TRSM
+instead of forming T. Q is built backward (last panel first), as LAPACK's
+orgqr does but with wide panels, with level-3 BLAS only (GEMM, TRSM from
+scipy.linalg.cython_blas). Arguments are validated by fastinit.orthogonal.
 
 Randomness: reflector j uses positions [S_j, S_j + m - j) of one logical
-normal stream, S_j = j m - j (j - 1) / 2. Each panel's slice is filled by
-fastinit._core.fill at its fixed offset, so Q is a pure function of the key.
-The parallel loops here partition by column (one thread per column, fixed
-arithmetic order), and OpenBLAS splits GEMM by output block, so the bits do
-not depend on the thread count (tests check it).
+normal stream, S_j = j m - j (j - 1) / 2, drawn by fastinit._core.fill
+straight into the output buffer (Q overwrites each vector only after its
+panel has copied it), so Q is a pure function of the key.
+
+Parallelism: OpenMP over fixed tasks (a column of V, a block of U, ``chunk``
+columns of Q), each a sequence of single-threaded BLAS calls; BLAS's own
+threads are switched off meanwhile. OpenBLAS's threaded GEMM was measured to
+change bits with its thread count, so this is what makes the result
+identical for any ``nthreads``.
 """
+import contextlib
+import threading
+
 import numpy as np
 cimport numpy as cnp
 from cython.parallel cimport parallel, prange
@@ -40,6 +48,8 @@ ctypedef fused real:
 # Default panel width (reflectors per compact-WY block). A constant of the
 # library: the bits of Q depend on it, so changing it changes the stream.
 PANEL = 256
+# Up to this many elements, one thread (no fork/join); the bits do not change.
+SMALL = 65536
 
 
 cdef inline void _gemm(char ta, char tb, int m, int n, int k, real alpha, real *a, int lda,
@@ -105,7 +115,9 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
 
 cdef enum:
     UBLK = 32     # columns per task when forming U = striu(V^T V)
-    CHUNK = 128   # columns of Q per task of the trailing update
+
+# Columns of Q per task of the trailing update (a constant, like PANEL).
+CHUNK = 128
 
 
 cdef inline void _v_column(const real *g, real *V, int64_t r, int i) noexcept nogil:
@@ -153,13 +165,13 @@ cdef inline void _own_columns(real *Q, int64_t m, int64_t j0, int b, const real 
 
 
 cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
-                  int nthreads, int panel) except -1:
+                  int nthreads, int panel, int chunk) except -1:
     """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
 
     Panel p's packed vectors lie in out[S_j0:S_j0+b] and columns j0.. of Q
     start at j0*m >= S_j0, so Q overwrites only vectors already consumed.
     Every task below is a fixed piece of work (a column of V, a block of U,
-    CHUNK columns of Q) done by one single-threaded BLAS call sequence, so
+    ``chunk`` columns of Q) done by one single-threaded BLAS call sequence, so
     the bits do not depend on which thread runs it nor on how many there are.
     """
     cdef int64_t npanels = (k + panel - 1) // panel
@@ -185,7 +197,7 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
             c = k - j0 - b
             S0 = j0 * m - (j0 * (j0 - 1)) // 2
             nub = (b + UBLK - 1) // UBLK
-            nch = <int>((c + CHUNK - 1) // CHUNK)
+            nch = <int>((c + chunk - 1) // chunk)
             with parallel(num_threads=nthreads):
                 for i in prange(b, schedule='static'):
                     _v_column(Q + S0, Vp, r, i)
@@ -198,26 +210,48 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
                     if t == 0:
                         _own_columns(Q, m, j0, b, Vp, dp + j0, Up, Wap)
                     else:
-                        q0 = j0 + b + <int64_t>(t - 1) * CHUNK
-                        cw = <int>(k - q0 if k - q0 < CHUNK else CHUNK)
-                        _trailing(Q, m, j0, b, q0, cw, Vp, Up, Wcp + <int64_t>(t - 1) * CHUNK * b)
+                        q0 = j0 + b + <int64_t>(t - 1) * chunk
+                        cw = <int>(k - q0 if k - q0 < chunk else chunk)
+                        _trailing(Q, m, j0, b, q0, cw, Vp, Up, Wcp + <int64_t>(t - 1) * chunk * b)
     return 0
 
 
+_blas_lock = threading.Lock()
 _blas_ctl = None
+_blas_users = 0
+_blas_limiter = None
 
 
+@contextlib.contextmanager
 def _blas_single_thread():
-    """Context running BLAS on one thread: the parallelism is ours (fixed tasks)."""
-    global _blas_ctl
-    if _blas_ctl is None:
-        from threadpoolctl import ThreadpoolController
-        _blas_ctl = ThreadpoolController()
-    return _blas_ctl.limit(limits=1, user_api="blas")
+    """Run BLAS on one thread while any stewart() call is in flight.
+
+    The parallelism is ours (fixed tasks over OpenMP); a threaded BLAS inside
+    them would oversubscribe and, as measured with OpenBLAS, change bits
+    with its thread count. Nested and concurrent calls share one limit,
+    restored when the last one leaves. (It is process-wide: other BLAS users
+    run single-threaded meanwhile.)
+    """
+    global _blas_ctl, _blas_users, _blas_limiter
+    with _blas_lock:
+        if _blas_users == 0:
+            if _blas_ctl is None:
+                from threadpoolctl import ThreadpoolController
+                _blas_ctl = ThreadpoolController()
+            _blas_limiter = _blas_ctl.limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limiter.restore_original_limits()
+                _blas_limiter = None
 
 
 def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int nthreads,
-            int panel=PANEL):
+            int panel=PANEL, int chunk=CHUNK):
     """Fill the C-contiguous float32/float64 buffer ``out`` (m*k items) with gain * Q.
 
     Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed,
@@ -228,14 +262,16 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     if not (m >= k >= 1) or out.size != m * k or not out.flags.c_contiguous:
         raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
     panel = <int>min(panel, k)
+    if m * k <= SMALL:
+        nthreads = 1
     flat = out.reshape(-1)
     d = np.empty(k, dtype=out.dtype)
     _core.fill(flat[:m * k - (k * (k - 1)) // 2], "normal", (0.0, 1.0), key, 0, nthreads)
     with _blas_single_thread():
         if out.dtype == np.float32:
-            _stewart[float](flat, d, m, k, gain, nthreads, panel)
+            _stewart[float](flat, d, m, k, gain, nthreads, panel, chunk)
         elif out.dtype == np.float64:
-            _stewart[double](flat, d, m, k, gain, nthreads, panel)
+            _stewart[double](flat, d, m, k, gain, nthreads, panel, chunk)
         else:
             raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
     return out

@@ -74,8 +74,8 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Seed source (SPEC 7).
     num_threads : int, optional
-        Threads for the OpenMP parts and for BLAS. The result does not
-        depend on it.
+        Threads (OpenMP tasks, each running single-threaded BLAS; BLAS's own
+        threading is off during the call). The result does not depend on it.
 
     Returns
     -------

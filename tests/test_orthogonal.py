@@ -139,6 +139,17 @@ def test_same_bits_any_thread_count(shape, dtype):
             == ref.tobytes()
 
 
+def test_concurrent_calls_match_serial():
+    from concurrent.futures import ThreadPoolExecutor
+    from threadpoolctl import threadpool_info
+    before = [i["num_threads"] for i in threadpool_info()]
+    serial = [fastinit.orthogonal((500, 400), rng=s) for s in range(6)]
+    with ThreadPoolExecutor(3) as ex:
+        par = list(ex.map(lambda s: fastinit.orthogonal((500, 400), rng=s), range(6)))
+    assert all(a.tobytes() == b.tobytes() for a, b in zip(serial, par))
+    assert [i["num_threads"] for i in threadpool_info()] == before  # BLAS limit restored
+
+
 def test_seeding():
     a = fastinit.orthogonal((20, 30), rng=1)
     assert np.array_equal(a, fastinit.orthogonal((20, 30), rng=1))
