@@ -27,6 +27,7 @@ change bits with its thread count, so this is what makes the result
 identical for any ``nthreads``.
 """
 import contextlib
+import ctypes
 import threading
 
 import numpy as np
@@ -164,6 +165,15 @@ cdef inline void _own_columns(real *Q, int64_t m, int64_t j0, int b, const real 
           Q + j0 + j0 * m, <int>m)
 
 
+def _aligned(n, dt):
+    """n items of dtype dt starting on a 64-byte boundary (a precaution: the
+    scratch then has the same alignment whichever thread's malloc arena
+    serves it, so no BLAS alignment-dependent path can change bits)."""
+    raw = np.empty(n * dt.itemsize + 64, dtype=np.uint8)
+    skip = (-raw.ctypes.data) % 64
+    return raw[skip:skip + n * dt.itemsize].view(dt)
+
+
 cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
                   int nthreads, int panel, int chunk) except -1:
     """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
@@ -179,10 +189,10 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
     cdef int b, i, t, nub, nch, cw
     cdef real *Q = &out[0]
     dt = out.base.dtype
-    cdef real[::1] V = np.empty(m * panel, dtype=dt)
-    cdef real[::1] U = np.empty(panel * panel, dtype=dt)
-    cdef real[::1] Wa = np.empty(panel * panel, dtype=dt)
-    cdef real[::1] Wc = np.empty(max(panel * (k - panel), 1), dtype=dt)
+    cdef real[::1] V = _aligned(m * panel, dt)
+    cdef real[::1] U = _aligned(panel * panel, dt)
+    cdef real[::1] Wa = _aligned(panel * panel, dt)
+    cdef real[::1] Wc = _aligned(max(panel * (k - panel), 1), dt)
     cdef real *Vp = &V[0]
     cdef real *Up = &U[0]
     cdef real *Wap = &Wa[0]
@@ -217,9 +227,37 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
 
 
 _blas_lock = threading.Lock()
-_blas_ctl = None
+_blas_pools = None   # [(set, get)] of every BLAS thread pool in the process
 _blas_users = 0
-_blas_limiter = None
+_blas_saved = None
+
+
+def _find_blas_pools():
+    """(set_num_threads, get_num_threads) callables for the loaded BLAS libraries.
+
+    threadpoolctl finds the libraries; OpenBLAS is then called directly,
+    because threadpoolctl (>= 3.6) lets only one Python thread change
+    OpenBLAS's limit and silently ignores the others.
+    """
+    from threadpoolctl import ThreadpoolController
+    pools = []
+    for lib in ThreadpoolController().select(user_api="blas").lib_controllers:
+        setter = getter = None
+        if lib.internal_api == "openblas":
+            dll = ctypes.CDLL(lib.filepath)
+            for name in ("openblas_set_num_threads", "scipy_openblas_set_num_threads",
+                         "openblas_set_num_threads64_",
+                         "scipy_openblas_set_num_threads64_"):
+                setter = getattr(dll, name, None)
+                getter = getattr(dll, name.replace("set_", "get_"), None)
+                if setter is not None and getter is not None:
+                    break
+            else:
+                setter = getter = None
+        if setter is None:  # other BLAS: threadpoolctl's own calls
+            setter, getter = lib.set_num_threads, lib.get_num_threads
+        pools.append((setter, getter))
+    return pools
 
 
 @contextlib.contextmanager
@@ -232,13 +270,14 @@ def _blas_single_thread():
     restored when the last one leaves. (It is process-wide: other BLAS users
     run single-threaded meanwhile.)
     """
-    global _blas_ctl, _blas_users, _blas_limiter
+    global _blas_pools, _blas_users, _blas_saved
     with _blas_lock:
         if _blas_users == 0:
-            if _blas_ctl is None:
-                from threadpoolctl import ThreadpoolController
-                _blas_ctl = ThreadpoolController()
-            _blas_limiter = _blas_ctl.limit(limits=1, user_api="blas")
+            if _blas_pools is None:
+                _blas_pools = _find_blas_pools()
+            _blas_saved = [get() for _, get in _blas_pools]
+            for setter, _ in _blas_pools:
+                setter(1)
         _blas_users += 1
     try:
         yield
@@ -246,8 +285,9 @@ def _blas_single_thread():
         with _blas_lock:
             _blas_users -= 1
             if _blas_users == 0:
-                _blas_limiter.restore_original_limits()
-                _blas_limiter = None
+                for (setter, _), n in zip(_blas_pools, _blas_saved):
+                    if n is not None and n >= 1:
+                        setter(n)
 
 
 def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int nthreads,
