@@ -150,19 +150,44 @@ cdef inline void _trailing(real *Q, int64_t m, int64_t j0, int b, int64_t q0, in
           Q + j0 + q0 * m, <int>m)
 
 
-cdef inline void _own_columns(real *Q, int64_t m, int64_t j0, int b, const real *V,
-                              const real *d, const real *U, real *Wa) noexcept nogil:
-    """Columns j0..j0+b-1 of Q (zero on entry): D on the diagonal, minus V U^{-1} V1^T D."""
-    cdef int64_t r = m - j0
+cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
+                      int b) noexcept nogil:
+    """One panel's factors, single-threaded: dense V (r x b) from the packed
+    vectors g, U = striu(V^T V) (unit diagonal implied), Wa = U^{-1} V1^T D."""
     cdef int i, l
+    for i in range(b):
+        _v_column(g, V, r, i)
+    i = 0
+    while i < b:
+        _u_block(V, r, b, i, U)
+        i += UBLK
     for i in range(b):
         for l in range(b):
             Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
-    _trsm_lunu(b, b, <real *>U, b, Wa, b)
-    for i in range(b):
-        Q[(j0 + i) * (m + 1)] = d[i]
-    _gemm(c'N', c'N', <int>r, b, b, <real>-1, <real *>V, <int>r, Wa, b, <real>1,
-          Q + j0 + j0 * m, <int>m)
+    _trsm_lunu(b, b, U, b, Wa, b)
+
+
+cdef void _chunk(real *Q, int64_t m, int64_t q0, int w, int p, int panel, int b,
+                 const real *Vall, const int64_t *voff, const real *Uall, const real *Waall,
+                 const real *d, real *W) noexcept nogil:
+    """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
+
+    Panel p owns the columns: they start as E (D on the diagonal) minus
+    V_p Wa_p; then panels p-1, ..., 0 are applied as trailing updates. The
+    columns are untouched by panels after p, so no other task is waited for.
+    """
+    cdef int64_t j0 = <int64_t>p * panel, r, i
+    cdef int pp
+    memset(Q + q0 * m, 0, w * m * sizeof(real))
+    for i in range(w):
+        Q[(q0 + i) * (m + 1)] = d[q0 + i]
+    r = m - j0
+    _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>Vall + voff[p], <int>r,
+          <real *>Waall + <int64_t>p * panel * panel + (q0 - j0) * b, b, <real>1,
+          Q + j0 + q0 * m, <int>m)
+    for pp in range(p - 1, -1, -1):
+        _trailing(Q, m, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
+                  Uall + <int64_t>pp * panel * panel, W)
 
 
 def _aligned(n, dt):
@@ -174,55 +199,69 @@ def _aligned(n, dt):
     return raw[skip:skip + n * dt.itemsize].view(dt)
 
 
+cdef inline int _width(int64_t k, int panel, int p) noexcept nogil:
+    """Columns in panel p (the last one may be narrower)."""
+    return <int>(k - <int64_t>p * panel if k - <int64_t>p * panel < panel else panel)
+
+
 cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
                   int nthreads, int panel, int chunk) except -1:
     """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
 
-    Panel p's packed vectors lie in out[S_j0:S_j0+b] and columns j0.. of Q
-    start at j0*m >= S_j0, so Q overwrites only vectors already consumed.
-    Every task below is a fixed piece of work (a column of V, a block of U,
-    ``chunk`` columns of Q) done by one single-threaded BLAS call sequence, so
-    the bits do not depend on which thread runs it nor on how many there are.
+    Three parallel phases, each a set of independent fixed tasks run by one
+    thread with single-threaded BLAS, so the bits do not depend on which
+    thread runs a task nor on how many there are, and a thread that the OS
+    preempts delays only its own task (one barrier per phase):
+    1. reflectors from the Gaussians, in place (one task per vector);
+    2. per panel: dense V, U = striu(V^T V), Wa = U^{-1} V1^T D (one task per
+       panel; reads the packed vectors in out);
+    3. per chunk of ``chunk`` columns of Q (never straddling panels): zero
+       them, then the own panel's block and the trailing updates of the
+       earlier panels, in the order of backward accumulation. Q overwrites
+       out only after phase 2 has copied every vector.
     """
     cdef int64_t npanels = (k + panel - 1) // panel
-    cdef int64_t p, j0, S0, r, c, q0
-    cdef int b, i, t, nub, nch, cw
+    cdef int64_t p, j0, i, nch, vtot = 0
+    cdef int t, c
     cdef real *Q = &out[0]
     dt = out.base.dtype
-    cdef real[::1] V = _aligned(m * panel, dt)
-    cdef real[::1] U = _aligned(panel * panel, dt)
-    cdef real[::1] Wa = _aligned(panel * panel, dt)
-    cdef real[::1] Wc = _aligned(max(panel * (k - panel), 1), dt)
-    cdef real *Vp = &V[0]
-    cdef real *Up = &U[0]
-    cdef real *Wap = &Wa[0]
-    cdef real *Wcp = &Wc[0]
+    cdef int64_t[::1] voff = np.empty(npanels + 1, dtype=np.int64)
+    for p in range(npanels):
+        voff[p] = vtot
+        vtot += (m - p * panel) * min(panel, k - p * panel)
+    voff[npanels] = vtot
+    # chunks: (first column, width, panel), right to left so that the
+    # costliest chains start first (dynamic schedule)
+    chunks = []
+    for p in range(npanels - 1, -1, -1):
+        j0 = p * panel
+        b = min(panel, k - j0)
+        starts = list(range(j0, j0 + b, chunk))
+        for q0 in reversed(starts):
+            chunks.append((q0, min(chunk, j0 + b - q0), p))
+    nch = len(chunks)
+    cdef int64_t[:, ::1] ctab = np.array(chunks, dtype=np.int64).reshape(nch, 3)
+    cdef real[::1] Vall = _aligned(vtot, dt)
+    cdef real[::1] Uall = _aligned(npanels * panel * panel, dt)
+    cdef real[::1] Waall = _aligned(npanels * panel * panel, dt)
+    cdef real[::1] Wbuf = _aligned(nch * panel * chunk, dt)
+    cdef real *Vp = &Vall[0]
+    cdef real *Up = &Uall[0]
+    cdef real *Wap = &Waall[0]
+    cdef real *Wb = &Wbuf[0]
     cdef real *dp = &d[0]
+    cdef int64_t *vo = &voff[0]
     with nogil:
         _make_reflectors(Q, dp, m, k, gain, nthreads)
-        for p in range(npanels - 1, -1, -1):
-            j0 = p * panel
-            b = <int>min(panel, k - j0)
-            r = m - j0
-            c = k - j0 - b
-            S0 = j0 * m - (j0 * (j0 - 1)) // 2
-            nub = (b + UBLK - 1) // UBLK
-            nch = <int>((c + chunk - 1) // chunk)
-            with parallel(num_threads=nthreads):
-                for i in prange(b, schedule='static'):
-                    _v_column(Q + S0, Vp, r, i)
-                for i in prange(nub + b, schedule='dynamic'):
-                    if i < nub:
-                        _u_block(Vp, r, b, i * UBLK, Up)
-                    else:
-                        memset(Q + (j0 + i - nub) * m, 0, m * sizeof(real))
-                for t in prange(nch + 1, schedule='dynamic'):
-                    if t == 0:
-                        _own_columns(Q, m, j0, b, Vp, dp + j0, Up, Wap)
-                    else:
-                        q0 = j0 + b + <int64_t>(t - 1) * chunk
-                        cw = <int>(k - q0 if k - q0 < chunk else chunk)
-                        _trailing(Q, m, j0, b, q0, cw, Vp, Up, Wcp + <int64_t>(t - 1) * chunk * b)
+        for t in prange(<int>npanels, schedule='dynamic', num_threads=nthreads):
+            _panel_prep(Q + (<int64_t>t * panel * m - (<int64_t>t * panel * (<int64_t>t * panel - 1)) // 2),
+                        Vp + vo[t], Up + <int64_t>t * panel * panel,
+                        Wap + <int64_t>t * panel * panel, dp + <int64_t>t * panel,
+                        m - <int64_t>t * panel, _width(k, panel, t))
+        for c in prange(<int>nch, schedule='dynamic', num_threads=nthreads):
+            _chunk(Q, m, ctab[c, 0], <int>ctab[c, 1], <int>ctab[c, 2], panel,
+                   _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
+                   Wb + <int64_t>c * panel * chunk)
     return 0
 
 
