@@ -32,7 +32,7 @@ import threading
 
 import numpy as np
 cimport numpy as cnp
-from cython.parallel cimport parallel, prange
+from cython.parallel cimport prange, threadid
 from libc.math cimport sqrt
 from libc.stdint cimport int64_t
 from libc.string cimport memcpy, memset
@@ -244,7 +244,7 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
     cdef real[::1] Vall = _aligned(vtot, dt)
     cdef real[::1] Uall = _aligned(npanels * panel * panel, dt)
     cdef real[::1] Waall = _aligned(npanels * panel * panel, dt)
-    cdef real[::1] Wbuf = _aligned(nch * panel * chunk, dt)
+    cdef real[::1] Wbuf = _aligned(max(nthreads, 1) * panel * chunk, dt)
     cdef real *Vp = &Vall[0]
     cdef real *Up = &Uall[0]
     cdef real *Wap = &Waall[0]
@@ -261,7 +261,7 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
         for c in prange(<int>nch, schedule='dynamic', num_threads=nthreads):
             _chunk(Q, m, ctab[c, 0], <int>ctab[c, 1], <int>ctab[c, 2], panel,
                    _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
-                   Wb + <int64_t>c * panel * chunk)
+                   Wb + <int64_t>threadid() * panel * chunk)
     return 0
 
 
@@ -335,8 +335,9 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
 
     Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed,
     stored column-major: as a C-order (k, m) array, out holds Q^T. ``key``
-    is the 4-word stream key of fastinit._core.fill. Extra memory:
-    O(m * panel); the Gaussians are drawn into out itself.
+    is the 4-word stream key of fastinit._core.fill. The Gaussians are drawn
+    into out itself; extra memory is the dense panels V (about m*k - k*k/2
+    items) plus O((k + nthreads * chunk) * panel).
     """
     if not (m >= k >= 1) or out.size != m * k or not out.flags.c_contiguous:
         raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
