@@ -20,11 +20,13 @@ normal stream, S_j = j m - j (j - 1) / 2, drawn by fastinit._core.fill
 straight into the output buffer (Q overwrites each vector only after its
 panel has copied it), so Q is a pure function of the key.
 
-Parallelism: OpenMP over fixed tasks (a column of V, a block of U, ``chunk``
-columns of Q), each a sequence of single-threaded BLAS calls; BLAS's own
-threads are switched off meanwhile. OpenBLAS's threaded GEMM was measured to
-change bits with its thread count, so this is what makes the result
-identical for any ``nthreads``.
+Parallelism: OpenMP over fixed tasks (a reflector, a panel's factors, a
+chunk of ``chunk`` columns of Q with its whole chain of panel updates), each
+run by one thread with single-threaded BLAS; BLAS's own threads are switched
+off meanwhile. OpenBLAS's threaded GEMM was measured to change bits with its
+thread count, so this is what makes the result identical for any
+``nthreads``. Independent chains also mean one barrier per phase, so a
+thread preempted on a busy machine delays only its own task.
 """
 import contextlib
 import ctypes
@@ -93,7 +95,8 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
 
     g holds x_0, x_1, ..., x_{k-1} back to back (lengths m, m-1, ...); each
     becomes v_j = (x_j + sign(x_j[0]) |x_j| e_0) scaled so that v_j^T v_j = 2,
-    and d[j] = -gain * sign(x_j[0]) (the gain rides on Mezzadri's signs). One thread per vector, fixed arithmetic order.
+    and d[j] = -gain * sign(x_j[0]) (the gain rides on Mezzadri's signs).
+    One thread per vector, fixed arithmetic order.
     """
     cdef int64_t j, t, L
     cdef double nrm, x0, s, scale
@@ -115,9 +118,9 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
 
 
 cdef enum:
-    UBLK = 32     # columns per task when forming U = striu(V^T V)
+    UBLK = 32     # columns per GEMM when forming U = striu(V^T V)
 
-# Columns of Q per task of the trailing update (a constant, like PANEL).
+# Columns of Q per task of phase 3 (a constant of the stream, like PANEL).
 CHUNK = 128
 
 
@@ -341,6 +344,11 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     """
     if not (m >= k >= 1) or out.size != m * k or not out.flags.c_contiguous:
         raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
+    if out.dtype != np.float32 and out.dtype != np.float64:
+        raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
+    if panel < 1 or chunk < 1 or nthreads < 1:
+        raise ValueError(f"stewart: panel={panel}, chunk={chunk}, nthreads={nthreads} "
+                         f"must be >= 1")
     panel = <int>min(panel, k)
     if m * k <= SMALL:
         nthreads = 1
@@ -350,8 +358,6 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     with _blas_single_thread():
         if out.dtype == np.float32:
             _stewart[float](flat, d, m, k, gain, nthreads, panel, chunk)
-        elif out.dtype == np.float64:
-            _stewart[double](flat, d, m, k, gain, nthreads, panel, chunk)
         else:
-            raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
+            _stewart[double](flat, d, m, k, gain, nthreads, panel, chunk)
     return out
