@@ -165,14 +165,22 @@ def test_seeding():
 
 
 def test_panel_internals_match_unblocked():
-    """The blocked product equals the same reflectors applied with panel width 1."""
+    """The blocked product equals the same reflectors applied one by one
+    (panel width 1), and does not depend on the task split beyond rounding."""
     key = (11, 12, 13, 0)
-    for m, k in [(300, 300), (400, 130)]:
+    for m, k in [(300, 300), (400, 130), (700, 530)]:
         a = np.empty(m * k)
-        b = np.empty(m * k)
         _orthogonal.stewart(a, m, k, 1.0, key, 2)
-        _orthogonal.stewart(b, m, k, 1.0, key, 2, panel=1)
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-13)
+        for panel, chunk in [(1, 1), (64, 7), (100, 300), (530, 64)]:
+            b = np.empty(m * k)
+            _orthogonal.stewart(b, m, k, 1.0, key, 2, panel=panel, chunk=chunk)
+            np.testing.assert_allclose(a, b, rtol=0, atol=1e-13)
+    with pytest.raises(ValueError):
+        _orthogonal.stewart(np.empty(12), 4, 3, 1.0, key, 1, panel=0)
+    with pytest.raises(ValueError):
+        _orthogonal.stewart(np.empty(12), 3, 4, 1.0, key, 1)
+    with pytest.raises(TypeError):
+        _orthogonal.stewart(np.empty(12, dtype=np.float16), 4, 3, 1.0, key, 1)
 
 
 # ---------------------------------------------------------------- gain, dtypes, layouts
