@@ -5,7 +5,7 @@ Run from the repository root after building in place:
     PYTHONPATH=. python tools/bench_orthogonal.py [--repeat 5] [--quick]
 
 Everything runs in one process, one after another; each figure is the best
-of ``--repeat`` runs, outputs are pre-touched, and the ratios (peer time /
+of ``--repeat`` rounds (the methods take turns within a round), outputs are pre-touched, and the ratios (peer time /
 fastinit time) are what to compare on a shared, noisy machine. Also prints
 the orthogonality error and the peak extra memory of fastinit (tracemalloc,
 which sees NumPy's allocations) against the output's size.
@@ -19,14 +19,18 @@ import numpy as np
 import fastinit
 
 
-def best(fn, repeat):
-    fn()  # warm up (thread pools, page faults of scratch)
-    times = []
+def interleaved(fns, repeat):
+    """Best time of each callable over ``repeat`` rounds, the callables taking
+    turns within each round, so that all see the same (noisy) machine."""
+    for fn in fns.values():
+        fn()  # warm up (thread pools, page faults of scratch)
+    best = dict.fromkeys(fns, float("inf"))
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            best[name] = min(best[name], time.perf_counter() - t)
+    return best
 
 
 def qr_numpy(n, dtype):
@@ -69,23 +73,22 @@ def main():
     rows = []
     for n in (2048, 4096):
         w = np.ones((n, n), dtype=np.float32)
-        t_fi = best(lambda: fastinit.orthogonal_(w, rng=1), args.repeat)
-        err = orth_error(w)
-        line = {"case": f"{n}^2 float32", "fastinit": t_fi, "err": err}
+        fns = {"fastinit": lambda: fastinit.orthogonal_(w, rng=1)}
         if torch is not None:
             tw = torch.ones(n, n)
-            line["torch"] = best(lambda: torch.nn.init.orthogonal_(tw), args.repeat)
+            fns["torch"] = lambda: torch.nn.init.orthogonal_(tw)
         if n == 2048 or not args.quick:
-            line["numpy qr"] = best(lambda: qr_numpy(n, np.float32),
-                                    max(1, args.repeat // 2 if n == 4096 else args.repeat))
+            fns["numpy qr"] = lambda: qr_numpy(n, np.float32)
+        line = interleaved(fns, args.repeat if n == 2048 else max(2, args.repeat // 2))
+        line.update(case=f"{n}^2 float32", err=orth_error(w))
         rows.append(line)
     n = 1024
     w = np.ones((n, n), dtype=np.float64)
-    t_fi = best(lambda: fastinit.orthogonal_(w, rng=1), args.repeat)
-    rows.append({"case": f"{n}^2 float64", "fastinit": t_fi, "err": orth_error(w),
-                 "scipy ortho_group": best(lambda: ortho_group.rvs(n, random_state=0),
-                                           args.repeat),
-                 "numpy qr": best(lambda: qr_numpy(n, np.float64), args.repeat)})
+    line = interleaved({"fastinit": lambda: fastinit.orthogonal_(w, rng=1),
+                        "scipy ortho_group": lambda: ortho_group.rvs(n, random_state=0),
+                        "numpy qr": lambda: qr_numpy(n, np.float64)}, args.repeat)
+    line.update(case=f"{n}^2 float64", err=orth_error(w))
+    rows.append(line)
 
     for line in rows:
         print(f"\n{line['case']}: fastinit {line['fastinit']:.4f} s  "
