@@ -138,19 +138,29 @@ cdef inline void _u_block(const real *V, int64_t r, int b, int c0, real *U) noex
           <real *>V + c0 + <int64_t>c0 * r, <int>r, <real>0, U + <int64_t>c0 * b, b)
 
 
-cdef inline void _trailing(real *Q, int64_t m, int64_t j0, int b, int64_t q0, int cw,
-                           const real *V, const real *U, real *W) noexcept nogil:
+cdef inline void _trailing(real *Q, int64_t m, int64_t ldq, bint trans, int64_t j0, int b,
+                           int64_t q0, int cw, const real *V, const real *U,
+                           real *W) noexcept nogil:
     """Columns q0..q0+cw-1 (>= j0+b) of Q: W = U^{-1} V2^T C, Q[j0:, cols] -= V W.
 
     Rows j0..j0+b-1 of these columns are zero on entry; the later panels'
-    product sits below them.
+    product sits below them. Q(i, j) is at Q[i + j*ldq], or at Q[j + i*ldq]
+    when trans (Q^T stored column-major, that is Q in C order).
     """
     cdef int64_t r = m - j0
-    _gemm(c'T', c'N', b, cw, <int>(r - b), <real>1, <real *>V + b, <int>r,
-          Q + (j0 + b) + q0 * m, <int>m, <real>0, W, b)
+    if trans:
+        _gemm(c'T', c'T', b, cw, <int>(r - b), <real>1, <real *>V + b, <int>r,
+              Q + q0 + (j0 + b) * ldq, <int>ldq, <real>0, W, b)
+    else:
+        _gemm(c'T', c'N', b, cw, <int>(r - b), <real>1, <real *>V + b, <int>r,
+              Q + (j0 + b) + q0 * ldq, <int>ldq, <real>0, W, b)
     _trsm_lunu(b, cw, <real *>U, b, W, b)
-    _gemm(c'N', c'N', <int>r, cw, b, <real>-1, <real *>V, <int>r, W, b, <real>1,
-          Q + j0 + q0 * m, <int>m)
+    if trans:
+        _gemm(c'T', c'T', cw, <int>r, b, <real>-1, W, b, <real *>V, <int>r, <real>1,
+              Q + q0 + j0 * ldq, <int>ldq)
+    else:
+        _gemm(c'N', c'N', <int>r, cw, b, <real>-1, <real *>V, <int>r, W, b, <real>1,
+              Q + j0 + q0 * ldq, <int>ldq)
 
 
 cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
@@ -170,9 +180,9 @@ cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, 
     _trsm_lunu(b, b, U, b, Wa, b)
 
 
-cdef void _chunk(real *Q, int64_t m, int64_t q0, int w, int p, int panel, int b,
-                 const real *Vall, const int64_t *voff, const real *Uall, const real *Waall,
-                 const real *d, real *W) noexcept nogil:
+cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
+                 int panel, int b, const real *Vall, const int64_t *voff, const real *Uall,
+                 const real *Waall, const real *d, real *W) noexcept nogil:
     """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
 
     Panel p owns the columns: they start as E (D on the diagonal) minus
@@ -181,15 +191,23 @@ cdef void _chunk(real *Q, int64_t m, int64_t q0, int w, int p, int panel, int b,
     """
     cdef int64_t j0 = <int64_t>p * panel, r, i
     cdef int pp
-    memset(Q + q0 * m, 0, w * m * sizeof(real))
+    cdef real *wa = <real *>Waall + <int64_t>p * panel * panel + (q0 - j0) * b
+    if trans:
+        for i in range(m):
+            memset(Q + q0 + i * ldq, 0, w * sizeof(real))
+    else:
+        memset(Q + q0 * ldq, 0, w * ldq * sizeof(real))
     for i in range(w):
-        Q[(q0 + i) * (m + 1)] = d[q0 + i]
+        Q[(q0 + i) * (ldq + 1)] = d[q0 + i]
     r = m - j0
-    _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>Vall + voff[p], <int>r,
-          <real *>Waall + <int64_t>p * panel * panel + (q0 - j0) * b, b, <real>1,
-          Q + j0 + q0 * m, <int>m)
+    if trans:
+        _gemm(c'T', c'T', w, <int>r, b, <real>-1, wa, b, <real *>Vall + voff[p], <int>r,
+              <real>1, Q + q0 + j0 * ldq, <int>ldq)
+    else:
+        _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>Vall + voff[p], <int>r, wa, b,
+              <real>1, Q + j0 + q0 * ldq, <int>ldq)
     for pp in range(p - 1, -1, -1):
-        _trailing(Q, m, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
+        _trailing(Q, m, ldq, trans, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
                   Uall + <int64_t>pp * panel * panel, W)
 
 
@@ -207,8 +225,8 @@ cdef inline int _width(int64_t k, int panel, int p) noexcept nogil:
     return <int>(k - <int64_t>p * panel if k - <int64_t>p * panel < panel else panel)
 
 
-cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
-                  int nthreads, int panel, int chunk) except -1:
+cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
+                  double gain, int nthreads, int panel, int chunk) except -1:
     """out[:S_k] holds the Gaussians on entry; Q (column-major m x k) on exit.
 
     Three parallel phases, each a set of independent fixed tasks run by one
@@ -262,7 +280,8 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, double gain,
                         Wap + <int64_t>t * panel * panel, dp + <int64_t>t * panel,
                         m - <int64_t>t * panel, _width(k, panel, t))
         for c in prange(<int>nch, schedule='dynamic', num_threads=nthreads):
-            _chunk(Q, m, ctab[c, 0], <int>ctab[c, 1], <int>ctab[c, 2], panel,
+            _chunk(Q, m, k if trans else m, trans, ctab[c, 0], <int>ctab[c, 1],
+                   <int>ctab[c, 2], panel,
                    _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
                    Wb + <int64_t>threadid() * panel * chunk)
     return 0
@@ -333,11 +352,13 @@ def _blas_single_thread():
 
 
 def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int nthreads,
-            int panel=PANEL, int chunk=CHUNK):
+            int panel=PANEL, int chunk=CHUNK, bint trans=False):
     """Fill the C-contiguous float32/float64 buffer ``out`` (m*k items) with gain * Q.
 
     Q is m x k (m >= k >= 1) with orthonormal columns, Haar-distributed,
-    stored column-major: as a C-order (k, m) array, out holds Q^T. ``key``
+    stored column-major: as a C-order (k, m) array, out holds Q^T; with
+    ``trans``, out holds Q as a C-order (m, k) array (same reflectors, same
+    law; the GEMMs run transposed, so the last bits differ). ``key``
     is the 4-word stream key of fastinit._core.fill. The Gaussians are drawn
     into out itself; extra memory is the dense panels V (about m*k - k*k/2
     items) plus O((k + nthreads * chunk) * panel).
@@ -357,7 +378,7 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     _core.fill(flat[:m * k - (k * (k - 1)) // 2], "normal", (0.0, 1.0), key, 0, nthreads)
     with _blas_single_thread():
         if out.dtype == np.float32:
-            _stewart[float](flat, d, m, k, gain, nthreads, panel, chunk)
+            _stewart[float](flat, d, m, k, trans, gain, nthreads, panel, chunk)
         else:
-            _stewart[double](flat, d, m, k, gain, nthreads, panel, chunk)
+            _stewart[double](flat, d, m, k, trans, gain, nthreads, panel, chunk)
     return out

@@ -17,18 +17,18 @@ __all__ = ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
 def _haar_into(arr, rows, cols, gain, key, nthreads):
     """Fill ``arr`` (rows*cols items, any layout) with gain * a Haar (semi-)orthogonal matrix.
 
-    The sampler returns Q (m x k, m = max, k = min, orthonormal columns) as a
-    C-order (k, m) array holding Q^T: rows <= cols is that array itself,
-    rows > cols its transpose.
+    The sampler builds Q (m x k, m = max, k = min, orthonormal columns) and
+    stores it as a C-order (rows, cols) array: Q^T when rows <= cols, Q
+    itself (``trans``) when rows > cols. C-contiguous float32/float64 targets
+    are filled directly; others go through a contiguous buffer.
     """
     m, k = max(rows, cols), min(rows, cols)
     cdt = np.float64 if arr.dtype == np.float64 else np.float32
-    direct = rows <= cols and arr.dtype == cdt and arr.flags.c_contiguous
+    direct = arr.dtype == cdt and arr.flags.c_contiguous
     buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=cdt)
-    _orthogonal.stewart(buf, m, k, gain, key + (0,), nthreads)
+    _orthogonal.stewart(buf, m, k, gain, key + (0,), nthreads, trans=rows > cols)
     if not direct:
-        q = buf.reshape(k, m)
-        _copy_back(arr, q if rows <= cols else q.T)
+        _copy_back(arr, buf.reshape(rows, cols))
 
 
 def _matrix_view(arr, rows, cols):

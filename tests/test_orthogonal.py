@@ -175,6 +175,9 @@ def test_panel_internals_match_unblocked():
             b = np.empty(m * k)
             _orthogonal.stewart(b, m, k, 1.0, key, 2, panel=panel, chunk=chunk)
             np.testing.assert_allclose(a, b, rtol=0, atol=1e-13)
+        t = np.empty(m * k)
+        _orthogonal.stewart(t, m, k, 1.0, key, 3, trans=True)
+        np.testing.assert_allclose(t.reshape(m, k), a.reshape(k, m).T, rtol=0, atol=1e-13)
     with pytest.raises(ValueError):
         _orthogonal.stewart(np.empty(12), 4, 3, 1.0, key, 1, panel=0)
     with pytest.raises(ValueError):
