@@ -367,6 +367,8 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
         raise ValueError(f"stewart: bad shape m={m}, k={k}, out.size={out.size}")
     if out.dtype != np.float32 and out.dtype != np.float64:
         raise TypeError(f"stewart: dtype must be float32 or float64, got {out.dtype}")
+    if m > 2**31 - 1:
+        raise ValueError(f"stewart: a side of {m} exceeds BLAS's 32-bit sizes")
     if panel < 1 or chunk < 1 or nthreads < 1:
         raise ValueError(f"stewart: panel={panel}, chunk={chunk}, nthreads={nthreads} "
                          f"must be >= 1")
