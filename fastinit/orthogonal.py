@@ -14,6 +14,7 @@ from ._tensor import as_array, check_float, functional
 
 __all__ = ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
 
+
 def _haar_into(arr, rows, cols, gain, key, nthreads):
     """Fill ``arr`` (rows*cols items, any layout) with gain * a Haar (semi-)orthogonal matrix.
 
@@ -27,27 +28,8 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
     direct = arr.dtype == cdt and arr.flags.c_contiguous
     buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=cdt)
     _orthogonal.stewart(buf, m, k, gain, key + (0,), nthreads, trans=rows > cols)
-    if not direct:
-        _copy_back(arr, buf.reshape(rows, cols))
-
-
-def _matrix_view(arr, rows, cols):
-    """A writable (rows, cols) view of arr when one exists, else raise."""
-    view = arr.view()
-    try:
-        view.shape = (rows, cols)
-    except AttributeError:
-        return None
-    return view
-
-
-def _copy_back(arr, q):
-    """Copy the (rows, cols) matrix q into arr of any strides."""
-    view = _matrix_view(arr, *q.shape)
-    if view is not None:
-        np.copyto(view, q, casting="unsafe")
-    else:
-        np.copyto(arr, q.reshape(arr.shape), casting="unsafe")
+    if not direct:  # strided, Fortran-order or float16 target: one copy (rounds float16)
+        np.copyto(arr, buf.reshape(arr.shape), casting="unsafe")
 
 
 def _check_gain(gain):
