@@ -25,3 +25,6 @@ __all__ = [
     "zeros_", "ones_", "constant_", "uniform_", "normal_",
     "zeros", "ones", "constant", "uniform", "normal",
 ]
+from .orthogonal import delta_orthogonal, delta_orthogonal_, orthogonal, orthogonal_
+
+__all__ += ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
