@@ -99,15 +99,13 @@ def propagate(init, act, layers, width, batch, seed):
         last = h
         g = upstream
         grad_norm = [float(np.linalg.norm(g))]  # at the output of layer L
-        w_grad_rows_equal = []
         prev_h = hs[:-1]
         for w, z, hin in zip(reversed(ws), reversed(zs), reversed(prev_h)):
             delta = g * a.df(z)
-            if len(w_grad_rows_equal) < 1:
-                dw = delta.T @ hin
-                w_grad_rows_equal.append(bool(np.all(dw == dw[:1])))
             g = delta @ w
             grad_norm.append(float(np.linalg.norm(g)))
+        dw_first = delta.T @ x  # weight gradient of the first layer
+        first_rows_equal = bool(np.all(dw_first == dw_first[:1]))
         grad_norm.reverse()  # grad_norm[l] = norm at the input of layer l+1
         sat = (float(np.mean(a.df(zs[-1]) < 0.01 * a.max_df)) if a.bounded else 0.0)
         mid = layers // 2
@@ -116,7 +114,8 @@ def propagate(init, act, layers, width, batch, seed):
     identical = bool(np.all(last == last[:, :1]))
     res = {"init": init, "activation": act, "act_std": act_std, "grad_norm": grad_norm,
            "rank_mid": rank_mid, "rank_last": rank_last, "units_identical": identical,
-           "last_layer_weight_grad_rows_identical": w_grad_rows_equal[0],
+           "first_layer_weight_grad_rows_identical": first_rows_equal,
+           "full_rank": min(batch, width),
            "saturated_fraction": sat}
     res.update(verdict(res))
     return res
@@ -154,6 +153,8 @@ def verdict(m):
         v = f"act {f}, grad {b}"
     if m["saturated_fraction"] > SATURATED:
         v += " (saturated)"
+    if m["rank_last"] <= max(1, m["full_rank"] // 100):
+        v += ", rank-1 output"
     out["verdict"] = v
     return out
 
@@ -236,7 +237,9 @@ def format_report(doc, inits, acts):
              f"fwd = std(act, last layer) / std(act, first layer); bwd = |grad at input| / "
              f"|grad at output|; 'vanishes' < {VANISH:g} < 'stable' < {EXPLODE:g} < "
              f"'explodes'; '(saturated)': > {SATURATED:.0%} of tanh/sigmoid units have "
-             f"f'(z) < 1% of its maximum at the last layer", ""]
+             f"f'(z) < 1% of its maximum at the last layer; 'rank-1 output': rank of the last "
+             f"activations <= max(1, full rank / 100), every input maps to the same vector",
+             ""]
     lines.append(_grid("verdict", inits, acts, lambda i, a: by[(i, a)]["verdict"]))
     lines.append("")
 
@@ -254,10 +257,10 @@ def format_report(doc, inits, acts):
         lines.append("")
         lines.append("why zero init fails (measured on the zero rows above):")
         for r in zero:
-            lines.append(f"  {r['activation']:<10} every unit of the last layer identical: "
-                         f"{r['units_identical']}; rank(hidden) = {r['rank_last']}; rows of "
-                         f"the last weight gradient identical: "
-                         f"{r['last_layer_weight_grad_rows_identical']}")
+            lines.append(f"  {r['activation']:<10} all units of the last layer identical: "
+                         f"{r['units_identical']}; rank(hidden) = {r['rank_last']} (of "
+                         f"{r['full_rank']}); all rows of the first layer's weight gradient "
+                         f"identical: {r['first_layer_weight_grad_rows_identical']}")
         lines.append("  -> all units compute the same function and get the same update, so "
                      "no amount of training tells them apart (the symmetry problem).")
     return "\n".join(lines)
@@ -267,6 +270,7 @@ def plot(doc, path, inits, acts):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    import matplotlib.ticker
     by = {(r["init"], r["activation"]): r for r in doc["results"]}
     fig, axes = plt.subplots(2, len(acts), figsize=(2.3 * len(acts), 4.4), sharex=True,
                              squeeze=False)
@@ -283,6 +287,7 @@ def plot(doc, path, inits, acts):
         axes[0, j].set_title(act, fontsize=9)
         for ax in axes[:, j]:
             ax.set_yscale("log")
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
             ax.tick_params(labelsize=6)
         axes[1, j].set_xlabel("layer", fontsize=7)
     axes[0, 0].set_ylabel("activation std", fontsize=8)
