@@ -98,9 +98,6 @@ class TorchFill:
     def time_fill(self, name, size, dtype):
         self.fn(self.out, *self.args)
 
-    def peakmem_fill(self, name, size, dtype):
-        self.fn(self.out, *self.args)
-
 
 class JaxFill:
     """jax.random / jnp.full (new immutable arrays; block_until_ready)."""
@@ -120,5 +117,3 @@ class JaxFill:
     def time_fill(self, name, size, dtype):
         self.fn().block_until_ready()
 
-    def peakmem_fill(self, name, size, dtype):
-        self.fn().block_until_ready()

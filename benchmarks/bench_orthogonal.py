@@ -114,9 +114,6 @@ class TorchOrthogonal:
     def time_orthogonal(self, n, dtype):
         self.fn(self.out)
 
-    def peakmem_orthogonal(self, n, dtype):
-        self.fn(self.out)
-
 
 class JaxOrthogonal:
     params = [SIDES, DTYPES]

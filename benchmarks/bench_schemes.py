@@ -6,7 +6,7 @@ Weights are 2-D (out, in) arrays of about ``size`` elements, 1024 wide
 """
 import math
 
-from .common import DTYPES, SEED, SIZES, fans, fi, gen, jax, matrix_shape, torch, touched
+from .common import DTYPES, SCHEME_SIZES, SEED, fans, fi, gen, jax, matrix_shape, torch, touched
 
 RANDOM_SCHEMES = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
                   "kaiming_normal_", "lecun_uniform_", "lecun_normal_",
@@ -24,7 +24,7 @@ def shape_for(name, size):
 
 class Scheme:
     """fastinit in place, default thread count."""
-    params = [RANDOM_SCHEMES + STRUCTURED, SIZES, DTYPES]
+    params = [RANDOM_SCHEMES + STRUCTURED, SCHEME_SIZES, DTYPES]
     param_names = ["function", "size", "dtype"]
 
     def setup(self, name, size, dtype):
@@ -42,7 +42,7 @@ class Scheme:
 
 class SchemeFunctional:
     """The functional twins (new array, default float32 unless dtype=)."""
-    params = [[n.rstrip("_") for n in RANDOM_SCHEMES + STRUCTURED], SIZES, DTYPES]
+    params = [[n.rstrip("_") for n in RANDOM_SCHEMES + STRUCTURED], [1_000_000], DTYPES]
     param_names = ["function", "size", "dtype"]
 
     def setup(self, name, size, dtype):
@@ -60,7 +60,7 @@ class SchemeFunctional:
 
 class NumpyScheme:
     """What a NumPy user writes: Generator.normal / uniform in float64, then cast."""
-    params = [["normal", "uniform"], SIZES, DTYPES]
+    params = [["normal", "uniform"], SCHEME_SIZES, DTYPES]
     param_names = ["distribution", "size", "dtype"]
 
     def setup(self, dist, size, dtype):
@@ -86,7 +86,7 @@ TORCH = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_norma
 
 class TorchScheme:
     """torch.nn.init on a pre-touched tensor (torch has no lecun_* / variance_scaling_)."""
-    params = [TORCH, SIZES, DTYPES]
+    params = [TORCH, SCHEME_SIZES, DTYPES]
     param_names = ["function", "size", "dtype"]
 
     def setup(self, name, size, dtype):
@@ -99,9 +99,6 @@ class TorchScheme:
     def time_scheme(self, name, size, dtype):
         self.fn(self.out, *self.args)
 
-    def peakmem_scheme(self, name, size, dtype):
-        self.fn(self.out, *self.args)
-
 
 JAX = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform",
        "lecun_normal"]
@@ -109,7 +106,7 @@ JAX = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_unif
 
 class JaxScheme:
     """jax.nn.initializers (he_normal / lecun_normal / glorot_normal are truncated there)."""
-    params = [JAX, SIZES, DTYPES]
+    params = [JAX, SCHEME_SIZES, DTYPES]
     param_names = ["initializer", "size", "dtype"]
 
     def setup(self, name, size, dtype):
@@ -123,5 +120,3 @@ class JaxScheme:
     def time_scheme(self, name, size, dtype):
         self.fn().block_until_ready()
 
-    def peakmem_scheme(self, name, size, dtype):
-        self.fn().block_until_ready()

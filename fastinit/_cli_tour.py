@@ -106,15 +106,13 @@ SCHEMES = {s.name: s for s in [
            lambda shape: _torch_new(shape, lambda i, t: i.kaiming_uniform_(
                t, a=math.sqrt(5))),
            lambda shape: 1 / math.sqrt(3 * fans(shape)[0]), 1.8, "random"),
-    # torch has no lecun_normal_: its users write trunc_normal_ with the
-    # variance-scaling std, as JAX and Keras define it.
+    # torch has no lecun_normal_: its documented equivalent is
+    # kaiming_normal_(w, nonlinearity="linear"), N(0, 1/fan_in).
     Scheme("lecun_normal",
            lambda shape, rng, th: fastinit.lecun_normal(shape, rng=rng, num_threads=th),
-           lambda gen, shape: _np_trunc(gen, shape, _lecun_std(shape) / TRUNC2_STD,
-                                        2 * _lecun_std(shape) / TRUNC2_STD),
-           lambda shape: _torch_new(shape, lambda i, t: i.trunc_normal_(
-               t, 0.0, _lecun_std(shape) / TRUNC2_STD, -2 * _lecun_std(shape) / TRUNC2_STD,
-               2 * _lecun_std(shape) / TRUNC2_STD)),
+           lambda gen, shape: gen.normal(0.0, _lecun_std(shape), shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_normal_(
+               t, nonlinearity="linear")),
            _lecun_std, 3.0, "random"),
     Scheme("orthogonal",
            lambda shape, rng, th: fastinit.orthogonal(shape, rng=rng, num_threads=th),
