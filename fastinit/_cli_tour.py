@@ -6,8 +6,9 @@
 2. Check what was made: per tensor, the mean and standard deviation against
    the scheme's formula with tolerances from the sample size (6 standard
    errors), exact values for constants, and W W^T = gain^2 I for orthogonal.
-3. Make the same tensors with NumPy and with PyTorch (when importable), the
-   way a user of each would, and print the speed ratios.
+3. Per scheme, make its largest tensor with fastinit, NumPy and PyTorch
+   (when importable), the way a user of each would, print the speeds and
+   ratios, and scale them to the whole list.
 
 Exit code 0 when every check passes, 1 otherwise.
 """
@@ -207,12 +208,45 @@ def positive_float(text):
 
 
 def _make_all(layers, make, prog, what):
-    out = {}
-    t0 = time.perf_counter()
+    """Make every tensor; return ({name: array}, {scheme: seconds})."""
+    out, per_scheme = {}, {}
     for name, shape, scheme in layers:
         prog.step(f"{what}: {name} {shape} {scheme}")
+        t0 = time.perf_counter()
         out[name] = make(name, shape, SCHEMES[scheme])
-    return out, time.perf_counter() - t0
+        per_scheme[scheme] = per_scheme.get(scheme, 0.0) + time.perf_counter() - t0
+    return out, per_scheme
+
+
+def _best(fn, repeat=2):
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def compare(layers, per_scheme_fi, torch, seed, prog):
+    """Per scheme, time fastinit, NumPy and torch on its largest tensor (fresh
+    memory each time, as in a real init) and scale NumPy's and torch's times to
+    the scheme's share of the whole list."""
+    rows = []
+    gen = np.random.default_rng(seed)
+    for scheme in dict.fromkeys(s for _, _, s in layers):
+        shapes = [shape for _, shape, s in layers if s == scheme]
+        rep = max(shapes, key=math.prod)
+        n_rep, n_all = math.prod(rep), sum(math.prod(sh) for sh in shapes)
+        sch = SCHEMES[scheme]
+        prog.step(f"compare: {scheme} {rep}")
+        row = {"scheme": scheme, "shape": rep, "tensors": len(shapes), "elements": n_all,
+               "fastinit": _best(lambda: sch.fastinit(rep, seed, None)),
+               "numpy": _best(lambda: sch.numpy(gen, rep)),
+               "torch": _best(lambda: sch.torch(rep)) if torch is not None else None}
+        row["scale"] = n_all / n_rep
+        row["fastinit_all"] = per_scheme_fi[scheme]
+        rows.append(row)
+    return rows
 
 
 def run(args):
@@ -222,42 +256,66 @@ def run(args):
     nbytes = 4 * n_total
     torch, torch_why = (None, "skipped (--no-compare)") if args.no_compare else \
         _optional("torch")
-    steps = len(layers) * (2 + (0 if args.no_compare else 1 + (torch is not None)))
+    n_schemes = len({s for _, _, s in layers})
+    steps = 2 * len(layers) + (0 if args.no_compare else n_schemes)
     print(f"fastinit {fastinit.__version__} tour: {len(layers)} tensors, {n_total:,} float32 "
           f"values ({nbytes / 1e9:.2f} GB), {threads} thread(s), SIMD path "
           f"{fastinit.get_simd_path()}")
     seeds = {name: args.tour_seed * 100_000 + i for i, (name, _, _) in enumerate(layers)}
     with Progress(steps, "tour", enabled=not args.quiet) as prog:
-        made, t_fi = _make_all(layers, lambda n, shape, s: s.fastinit(shape, seeds[n], threads),
-                               prog, "fastinit")
+        t0 = time.perf_counter()
+        made, per_scheme = _make_all(
+            layers, lambda n, shape, s: s.fastinit(shape, seeds[n], threads), prog, "fastinit")
+        t_fi = time.perf_counter() - t0
         results = {}
         for name, shape, scheme in layers:
             prog.step(f"check: {name}")
             results[name] = check(name, SCHEMES[scheme], made[name])
-        t_np = t_torch = None
+        del made
+        rows = None
         if not args.no_compare:
-            del made  # keep the peak memory near one copy
-            gen = np.random.default_rng(args.tour_seed)
-            _, t_np = _make_all(layers, lambda n, shape, s: s.numpy(gen, shape), prog, "numpy")
-            if torch is not None:
-                _, t_torch = _make_all(layers, lambda n, shape, s: s.torch(shape), prog,
-                                       "torch")
+            rows = compare(layers, per_scheme, torch, args.tour_seed, prog)
     ok_all = _report_checks(layers, results)
     print()
-    print(f"speed: fastinit made {nbytes / 1e9:.2f} GB in {t_fi:.2f} s "
+    print(f"fastinit made all {len(layers)} tensors ({nbytes / 1e9:.2f} GB) in {t_fi:.2f} s "
           f"({nbytes / t_fi / 1e9:.2f} GB/s, fresh memory, page faults included)")
-    if t_np is not None:
-        print(f"       NumPy (Generator, float64 then cast; np.linalg.qr): {t_np:.2f} s "
-              f"-> fastinit is {t_np / t_fi:.1f}x faster")
-    if t_torch is not None:
-        print(f"       PyTorch {torch.__version__} (torch.nn.init, "
-              f"{torch.get_num_threads()} threads): {t_torch:.2f} s -> fastinit is "
-              f"{t_torch / t_fi:.1f}x faster")
-    elif torch_why:
-        print(f"       PyTorch: {torch_why}")
+    if rows is not None:
+        _report_speed(rows, torch, torch_why, t_fi, nbytes)
     print("\nnext: python -m fastinit bench   (per-family table)   |   "
           "python -m fastinit demo   (which scheme suits which activation)")
     return 0 if ok_all else 1
+
+
+def _report_speed(rows, torch, torch_why, t_fi, nbytes):
+    print("\nspeed per scheme on its largest tensor (new array each call, best of 2; "
+          "NumPy: Generator in float64 then cast, np.linalg.qr; PyTorch: torch.empty + "
+          "torch.nn.init)")
+    head = ["scheme", "shape", "fastinit GB/s", "NumPy GB/s", "PyTorch GB/s", "x NumPy",
+            "x PyTorch"]
+    body = []
+    for r in rows:
+        gb = 4 * math.prod(r["shape"]) / 1e9
+        body.append([r["scheme"], "x".join(map(str, r["shape"])),
+                     f"{gb / r['fastinit']:.2f}", f"{gb / r['numpy']:.2f}",
+                     f"{gb / r['torch']:.2f}" if r["torch"] else "n/a",
+                     f"{r['numpy'] / r['fastinit']:.1f}x",
+                     f"{r['torch'] / r['fastinit']:.1f}x" if r["torch"] else "-"])
+    widths = [max(len(c) for c in col) for col in zip(head, *body)]
+    for cells in [head, ["-" * w for w in widths]] + body:
+        print("  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(cells, widths))))
+    if any(math.prod(r["shape"]) < 100_000 for r in rows):
+        print("  (tensors of a few thousand values measure per-call overhead, not bandwidth)")
+    est = {lib: sum(r[lib] * r["scale"] for r in rows)
+           for lib in ("fastinit", "numpy", "torch") if all(r[lib] for r in rows)}
+    line = (f"\nwhole list, scaled from the table: fastinit {est['fastinit']:.2f} s, NumPy "
+            f"{est['numpy']:.2f} s ({est['numpy'] / est['fastinit']:.1f}x)")
+    if "torch" in est:
+        line += (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads) "
+                 f"{est['torch']:.2f} s ({est['torch'] / est['fastinit']:.1f}x)")
+    print(line)
+    if torch is None and torch_why:
+        print(f"PyTorch: {torch_why}")
 
 
 def _report_checks(layers, results):

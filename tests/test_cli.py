@@ -97,7 +97,7 @@ def test_tour_tiny_checks_pass_and_compares():
                    "kaiming_normal(relu)", "lecun_normal", "orthogonal", "ones", "zeros"):
         assert any(ln.strip().startswith("OK") and scheme in ln for ln in out.splitlines()), \
             scheme
-    assert "GB/s" in out and "NumPy" in out and "PyTorch" in out
+    assert "GB/s" in out and "x NumPy" in out and "PyTorch" in out
     assert "[tour]" in p.stderr
 
 
