@@ -147,7 +147,7 @@ def _ratios(row, memset, unit):
 def _cell(entry, unit):
     if entry is None:
         return "n/a"
-    return f"{entry['gbps']:.2f}" if unit == "GB/s" else f"{entry['seconds']:.3f}s"
+    return f"{entry['gbps']:.2f}" if unit == "GB/s" else f"{entry['seconds']:.3g}s"
 
 
 def format_table(doc):
