@@ -227,7 +227,7 @@ def _best(fn, repeat=2):
     return best
 
 
-def compare(layers, per_scheme_fi, torch, seed, prog):
+def compare(layers, per_scheme_fi, torch, seed, threads, prog):
     """Per scheme, time fastinit, NumPy and torch on its largest tensor (fresh
     memory each time, as in a real init) and scale NumPy's and torch's times to
     the scheme's share of the whole list."""
@@ -240,7 +240,7 @@ def compare(layers, per_scheme_fi, torch, seed, prog):
         sch = SCHEMES[scheme]
         prog.step(f"compare: {scheme} {rep}")
         row = {"scheme": scheme, "shape": rep, "tensors": len(shapes), "elements": n_all,
-               "fastinit": _best(lambda: sch.fastinit(rep, seed, None)),
+               "fastinit": _best(lambda: sch.fastinit(rep, seed, threads)),
                "numpy": _best(lambda: sch.numpy(gen, rep)),
                "torch": _best(lambda: sch.torch(rep)) if torch is not None else None}
         row["scale"] = n_all / n_rep
@@ -274,7 +274,7 @@ def run(args):
         del made
         rows = None
         if not args.no_compare:
-            rows = compare(layers, per_scheme, torch, args.tour_seed, prog)
+            rows = compare(layers, per_scheme, torch, args.tour_seed, threads, prog)
     ok_all = _report_checks(layers, results)
     print()
     print(f"fastinit made all {len(layers)} tensors ({nbytes / 1e9:.2f} GB) in {t_fi:.2f} s "
