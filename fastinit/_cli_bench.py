@@ -217,7 +217,7 @@ def run(args):
     doc = measure(args.size, args.dtype, threads, args.repeat, args.ortho_n,
                   families=args.only, seed=args.seed, progress=True)
     if args.json:
-        json.dump(doc, sys.stdout, indent=1)
+        json.dump(doc, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(format_table(doc))

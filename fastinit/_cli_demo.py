@@ -208,7 +208,7 @@ def run(args, parser=None):
            "thresholds": {"vanish": VANISH, "explode": EXPLODE, "saturated": SATURATED},
            "seconds": elapsed, "results": results}
     if args.json:
-        json.dump(doc, sys.stdout, indent=1, default=_json_default)
+        json.dump(_finite(doc), sys.stdout, indent=1, default=_json_default, allow_nan=False)
         sys.stdout.write("\n")
     else:
         print(format_report(doc, args.inits, args.activations))
@@ -220,6 +220,17 @@ def run(args, parser=None):
 
 def _json_default(x):
     return float(x)
+
+
+def _finite(x):
+    """Strict JSON: non-finite floats become the strings "inf", "-inf", "nan"."""
+    if isinstance(x, float) and not math.isfinite(x):
+        return "nan" if math.isnan(x) else ("inf" if x > 0 else "-inf")
+    if isinstance(x, dict):
+        return {k: _finite(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_finite(v) for v in x]
+    return x
 
 
 def _grid(title, inits, acts, cell):
