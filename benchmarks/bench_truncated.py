@@ -1,0 +1,126 @@
+"""Truncated normal: fastinit.trunc_normal_ against NumPy rejection, SciPy, torch and JAX.
+
+Bounds cover the common case (+-2 sigma, 95% acceptance), a one-sided tail
+and a narrow interval far in the tail, where naive rejection is hopeless.
+"""
+import math
+
+import numpy as np
+
+from .common import DTYPES, SEED, SIZES, fi, gen, jax, torch, touched
+
+BOUNDS = ["-2,2", "0,inf", "3,4"]
+
+
+def _ab(bounds):
+    a, b = (float(x) for x in bounds.split(","))
+    return a, b
+
+
+class TruncNormal:
+    params = [BOUNDS, SIZES, DTYPES]
+    param_names = ["bounds", "size", "dtype"]
+
+    def setup(self, bounds, size, dtype):
+        self.fn = fi("trunc_normal_")
+        self.a, self.b = _ab(bounds)
+        self.out = touched(size, dtype)
+
+    def time_trunc_normal(self, bounds, size, dtype):
+        self.fn(self.out, 0.0, 1.0, self.a, self.b, rng=SEED)
+
+    def peakmem_trunc_normal(self, bounds, size, dtype):
+        self.fn(self.out, 0.0, 1.0, self.a, self.b, rng=SEED)
+
+
+class TruncNormalFunctional:
+    params = [SIZES, DTYPES]
+    param_names = ["size", "dtype"]
+
+    def setup(self, size, dtype):
+        self.fn = fi("trunc_normal")
+
+    def time_trunc_normal(self, size, dtype):
+        self.fn(size, dtype=dtype, rng=SEED)
+
+    def peakmem_trunc_normal(self, size, dtype):
+        self.fn(size, dtype=dtype, rng=SEED)
+
+
+class NumpyRejection:
+    """What a NumPy user writes for +-2 sigma: draw, then redraw the rejects."""
+    params = [SIZES, DTYPES]
+    param_names = ["size", "dtype"]
+
+    def setup(self, size, dtype):
+        self.g = gen()
+        self.out = touched(size, dtype)
+
+    def time_trunc_normal(self, size, dtype):
+        out = self.out
+        self.g.standard_normal(out=out, dtype=out.dtype)
+        bad = np.flatnonzero(np.abs(out) > 2)
+        while bad.size:
+            redo = self.g.standard_normal(bad.size, dtype=out.dtype)
+            out[bad] = redo
+            bad = bad[np.abs(redo) > 2]
+
+
+class ScipyTruncnorm:
+    """scipy.stats.truncnorm.rvs (inverse CDF, float64, then cast)."""
+    params = [BOUNDS, SIZES[:2], DTYPES]
+    param_names = ["bounds", "size", "dtype"]
+
+    def setup(self, bounds, size, dtype):
+        try:
+            from scipy import stats
+        except Exception:
+            raise NotImplementedError("scipy is not importable") from None
+        self.dist = stats.truncnorm(*_ab(bounds))
+        self.g = gen()
+
+    def time_trunc_normal(self, bounds, size, dtype):
+        self.dist.rvs(size=size, random_state=self.g).astype(dtype)
+
+
+class TorchTruncNormal:
+    """torch.nn.init.trunc_normal_ (inverse CDF; slow in the tails, so the
+    largest size runs in TorchTruncNormalLarge, for the common bounds only)."""
+    params = [BOUNDS, SIZES[:2], DTYPES]
+    param_names = ["bounds", "size", "dtype"]
+
+    def setup(self, bounds, size, dtype):
+        t = torch()
+        t.manual_seed(SEED)
+        self.a, self.b = _ab(bounds)
+        self.out = t.from_numpy(touched(size, dtype))
+        self.fn = t.nn.init.trunc_normal_
+
+    def time_trunc_normal(self, bounds, size, dtype):
+        self.fn(self.out, 0.0, 1.0, self.a, self.b)
+
+
+class JaxTruncNormal:
+    params = [BOUNDS, SIZES[:2], DTYPES]
+    param_names = ["bounds", "size", "dtype"]
+
+    def setup(self, bounds, size, dtype):
+        j = jax()
+        key = j.random.PRNGKey(SEED)
+        a, b = _ab(bounds)
+        b = math.inf if math.isinf(b) else b
+        self.fn = lambda: j.random.truncated_normal(key, a, b, (size,), dtype)
+        self.fn().block_until_ready()
+
+    def time_trunc_normal(self, bounds, size, dtype):
+        self.fn().block_until_ready()
+
+
+class TorchTruncNormalLarge(TorchTruncNormal):
+    params = [["-2,2"], SIZES[2:], DTYPES]
+    timeout = 180
+
+
+class JaxTruncNormalLarge(JaxTruncNormal):
+    params = [["-2,2"], SIZES[2:], DTYPES]
+    timeout = 180

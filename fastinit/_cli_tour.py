@@ -1,0 +1,343 @@
+"""``python -m fastinit``: a one-minute tour.
+
+1. Initialize about ``--size-gb`` GB of weights for a transformer-like stack
+   with the main schemes, using fastinit's functional forms (every fill runs
+   on all threads).
+2. Check what was made: per tensor, the mean and standard deviation against
+   the scheme's formula with tolerances from the sample size (6 standard
+   errors), exact values for constants, and W W^T = gain^2 I for orthogonal.
+3. Per scheme, make its largest tensor with fastinit, NumPy and PyTorch
+   (when importable), the way a user of each would, print the speeds and
+   ratios, and scale them to the whole list.
+
+Exit code 0 when every check passes, 1 otherwise.
+"""
+import math
+import time
+from collections import namedtuple
+
+import numpy as np
+
+import fastinit
+
+from ._cli_bench import _optional, nonnegative_int, thread_list
+from ._cli_progress import Progress
+from ._cli_table import TRUNC2_STD, fans
+
+Scheme = namedtuple("Scheme", "name fastinit numpy torch std kurtosis kind")
+Scheme.__doc__ = """One initialization scheme of the tour.
+
+fastinit(shape, rng, threads) -> new ndarray (functional form);
+numpy(gen, shape) -> new ndarray; torch(shape) -> new tensor (or None);
+std(shape) -> the formula's standard deviation; kind: random, constant, orthogonal.
+"""
+
+F32 = np.float32
+EMBED_STD = 0.02
+
+
+def _tinit():
+    import torch
+    return torch, torch.nn.init
+
+
+def _torch_new(shape, fill):
+    torch, init = _tinit()
+    t = torch.empty(shape)
+    fill(init, t)
+    return t
+
+
+def _np_trunc(gen, shape, std, bound):
+    x = gen.normal(0.0, std, shape)
+    bad = np.abs(x) > bound
+    while bad.any():
+        x[bad] = gen.normal(0.0, std, int(bad.sum()))
+        bad = np.abs(x) > bound
+    return x.astype(F32)
+
+
+def _np_orth(gen, shape):
+    rows, cols = shape
+    q, r = np.linalg.qr(gen.standard_normal((max(shape), min(shape))))
+    q *= np.sign(np.diag(r))
+    return (q if rows >= cols else q.T).astype(F32)
+
+
+def _lecun_std(shape):
+    return 1.0 / math.sqrt(fans(shape)[0])
+
+
+# The tour's table: one row per scheme (name, fastinit, NumPy, PyTorch, formula).
+SCHEMES = {s.name: s for s in [
+    Scheme("normal(0.02)",
+           lambda shape, rng, th: fastinit.normal(shape, 0.0, EMBED_STD, rng=rng,
+                                                  num_threads=th),
+           lambda gen, shape: gen.normal(0.0, EMBED_STD, shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.normal_(t, 0.0, EMBED_STD)),
+           lambda shape: EMBED_STD, 3.0, "random"),
+    Scheme("trunc_normal(0.02)",
+           lambda shape, rng, th: fastinit.trunc_normal(shape, 0.0, EMBED_STD,
+                                                        -2 * EMBED_STD, 2 * EMBED_STD,
+                                                        rng=rng, num_threads=th),
+           lambda gen, shape: _np_trunc(gen, shape, EMBED_STD, 2 * EMBED_STD),
+           lambda shape: _torch_new(shape, lambda i, t: i.trunc_normal_(
+               t, 0.0, EMBED_STD, -2 * EMBED_STD, 2 * EMBED_STD)),
+           lambda shape: EMBED_STD * TRUNC2_STD, 3.0, "random"),
+    Scheme("xavier_uniform",
+           lambda shape, rng, th: fastinit.xavier_uniform(shape, rng=rng, num_threads=th),
+           lambda gen, shape: gen.uniform(-math.sqrt(6 / sum(fans(shape))),
+                                          math.sqrt(6 / sum(fans(shape))), shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.xavier_uniform_(t)),
+           lambda shape: math.sqrt(2 / sum(fans(shape))), 1.8, "random"),
+    Scheme("kaiming_normal(relu)",
+           lambda shape, rng, th: fastinit.kaiming_normal(shape, nonlinearity="relu", rng=rng,
+                                                          num_threads=th),
+           lambda gen, shape: gen.normal(0.0, math.sqrt(2 / fans(shape)[0]),
+                                         shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_normal_(
+               t, nonlinearity="relu")),
+           lambda shape: math.sqrt(2 / fans(shape)[0]), 3.0, "random"),
+    # torch.nn.Linear's default: kaiming_uniform_(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in)).
+    Scheme("kaiming_uniform(a=sqrt5)",
+           lambda shape, rng, th: fastinit.kaiming_uniform(shape, a=math.sqrt(5), rng=rng,
+                                                           num_threads=th),
+           lambda gen, shape: gen.uniform(-1 / math.sqrt(fans(shape)[0]),
+                                          1 / math.sqrt(fans(shape)[0]), shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_uniform_(
+               t, a=math.sqrt(5))),
+           lambda shape: 1 / math.sqrt(3 * fans(shape)[0]), 1.8, "random"),
+    # torch has no lecun_normal_: its documented equivalent is
+    # kaiming_normal_(w, nonlinearity="linear"), N(0, 1/fan_in).
+    Scheme("lecun_normal",
+           lambda shape, rng, th: fastinit.lecun_normal(shape, rng=rng, num_threads=th),
+           lambda gen, shape: gen.normal(0.0, _lecun_std(shape), shape).astype(F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_normal_(
+               t, nonlinearity="linear")),
+           _lecun_std, 3.0, "random"),
+    Scheme("orthogonal",
+           lambda shape, rng, th: fastinit.orthogonal(shape, rng=rng, num_threads=th),
+           _np_orth,
+           lambda shape: _torch_new(shape, lambda i, t: i.orthogonal_(t)),
+           None, None, "orthogonal"),
+    Scheme("ones",
+           lambda shape, rng, th: fastinit.ones(shape, num_threads=th),
+           lambda gen, shape: np.ones(shape, F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.ones_(t)),
+           None, None, "constant"),
+    Scheme("zeros",
+           lambda shape, rng, th: fastinit.zeros(shape, num_threads=th),
+           lambda gen, shape: np.zeros(shape, F32),
+           lambda shape: _torch_new(shape, lambda i, t: i.zeros_(t)),
+           None, None, "constant"),
+]}
+
+
+def plan(size_gb):
+    """A transformer-like list of (name, shape, scheme) of about ``size_gb`` GB float32."""
+    budget = size_gb * 1e9 / 4
+    d = 1024
+    while d > 16 and 14 * d * d * 8 > budget:
+        d //= 2
+    layers = [("embed", (32 * d, d), "normal(0.02)"), ("pos_embed", (2 * d, d),
+                                                        "trunc_normal(0.02)")]
+    used = 34 * d * d
+    block = 0
+    while block == 0 or used + 14 * d * d + 9 * d <= budget:
+        b = f"block{block}."
+        layers += [(b + "ln1.weight", (d,), "ones"), (b + "ln1.bias", (d,), "zeros")]
+        layers += [(b + w, (d, d), "xavier_uniform") for w in ("wq", "wk", "wv", "wo")]
+        layers += [(b + "wo.bias", (d,), "zeros"), (b + "ln2.weight", (d,), "ones"),
+                   (b + "mlp.up", (4 * d, d), "kaiming_normal(relu)"),
+                   (b + "mlp.down", (d, 4 * d), "kaiming_uniform(a=sqrt5)"),
+                   (b + "gate", (d, d), "lecun_normal"),
+                   (b + "recurrent", (d, d), "orthogonal")]
+        used += 14 * d * d + 3 * d
+        block += 1
+    return layers
+
+
+def check(name, scheme, w):
+    """(ok, detail dict) for one tensor made by ``scheme``."""
+    if scheme.kind == "constant":
+        want = 1.0 if scheme.name == "ones" else 0.0
+        return bool(np.all(w == want)), {"err": float(np.max(np.abs(w - want)))}
+    if scheme.kind == "orthogonal":
+        m = w.reshape(w.shape[0], -1).astype(np.float64)
+        g = m @ m.T if m.shape[0] <= m.shape[1] else m.T @ m
+        err = float(np.max(np.abs(g - np.eye(g.shape[0]))))
+        tol = 1e-3  # float32 Householder: errors of order 1e-6; non-orthogonal: order 1
+        return err < tol, {"err": err, "tol": tol}
+    n = w.size
+    s1 = s2 = 0.0
+    flat = w.reshape(-1)
+    for i in range(0, n, 1 << 20):
+        c = flat[i:i + (1 << 20)].astype(np.float64)
+        s1 += c.sum()
+        s2 += c @ c
+    mean = s1 / n
+    std = math.sqrt(max(s2 / n - mean * mean, 0.0))
+    sigma = scheme.std(w.shape)
+    z_mean = mean / (sigma / math.sqrt(n))
+    # standard error of the sample std: sigma * sqrt((kurtosis - 1) / (4 n))
+    z_std = (std - sigma) / (sigma * math.sqrt((scheme.kurtosis - 1) / (4 * n)))
+    ok = abs(z_mean) < 6 and abs(z_std) < 6
+    return ok, {"mean": mean, "std": std, "want_std": sigma, "z_mean": z_mean, "z_std": z_std}
+
+
+def add_arguments(p):
+    p.add_argument("--size-gb", type=positive_float, default=1.0,
+                   help="GB of float32 weights to initialize (default 1.0)")
+    p.add_argument("--threads", type=thread_list, default=None, dest="tour_threads",
+                   help="fastinit threads for the tour (default: all)")
+    p.add_argument("--seed", type=nonnegative_int, default=0, dest="tour_seed")
+    p.add_argument("--no-compare", action="store_true",
+                   help="skip the NumPy / PyTorch timing")
+    p.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def positive_float(text):
+    import argparse
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (math.isfinite(v) and v > 0) or v > 64:
+        raise argparse.ArgumentTypeError(f"must be in (0, 64], got {text!r}")
+    return v
+
+
+def _make_all(layers, make, prog, what):
+    """Make every tensor; return ({name: array}, {scheme: seconds})."""
+    out, per_scheme = {}, {}
+    for name, shape, scheme in layers:
+        prog.step(f"{what}: {name} {shape} {scheme}")
+        t0 = time.perf_counter()
+        out[name] = make(name, shape, SCHEMES[scheme])
+        per_scheme[scheme] = per_scheme.get(scheme, 0.0) + time.perf_counter() - t0
+    return out, per_scheme
+
+
+def _best(fn, repeat=2):
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def compare(layers, per_scheme_fi, torch, seed, threads, prog):
+    """Per scheme, time fastinit, NumPy and torch on its largest tensor (fresh
+    memory each time, as in a real init) and scale NumPy's and torch's times to
+    the scheme's share of the whole list."""
+    rows = []
+    gen = np.random.default_rng(seed)
+    for scheme in dict.fromkeys(s for _, _, s in layers):
+        shapes = [shape for _, shape, s in layers if s == scheme]
+        rep = max(shapes, key=math.prod)
+        n_rep, n_all = math.prod(rep), sum(math.prod(sh) for sh in shapes)
+        sch = SCHEMES[scheme]
+        prog.step(f"compare: {scheme} {rep}")
+        row = {"scheme": scheme, "shape": rep, "tensors": len(shapes), "elements": n_all,
+               "fastinit": _best(lambda: sch.fastinit(rep, seed, threads)),
+               "numpy": _best(lambda: sch.numpy(gen, rep)),
+               "torch": _best(lambda: sch.torch(rep)) if torch is not None else None}
+        row["scale"] = n_all / n_rep
+        row["fastinit_all"] = per_scheme_fi[scheme]
+        rows.append(row)
+    return rows
+
+
+def run(args):
+    threads = (args.tour_threads or [fastinit.get_num_threads()])[-1]
+    layers = plan(args.size_gb)
+    n_total = sum(math.prod(s) for _, s, _ in layers)
+    nbytes = 4 * n_total
+    torch, torch_why = (None, "skipped (--no-compare)") if args.no_compare else \
+        _optional("torch")
+    n_schemes = len({s for _, _, s in layers})
+    steps = 2 * len(layers) + (0 if args.no_compare else n_schemes)
+    print(f"fastinit {fastinit.__version__} tour: {len(layers)} tensors, {n_total:,} float32 "
+          f"values ({nbytes / 1e9:.2f} GB), {threads} thread(s), SIMD path "
+          f"{fastinit.get_simd_path()}")
+    seeds = {name: args.tour_seed * 100_000 + i for i, (name, _, _) in enumerate(layers)}
+    with Progress(steps, "tour", enabled=not args.quiet) as prog:
+        t0 = time.perf_counter()
+        made, per_scheme = _make_all(
+            layers, lambda n, shape, s: s.fastinit(shape, seeds[n], threads), prog, "fastinit")
+        t_fi = time.perf_counter() - t0
+        results = {}
+        for name, shape, scheme in layers:
+            prog.step(f"check: {name}")
+            results[name] = check(name, SCHEMES[scheme], made[name])
+        del made
+        rows = None
+        if not args.no_compare:
+            rows = compare(layers, per_scheme, torch, args.tour_seed, threads, prog)
+    ok_all = _report_checks(layers, results)
+    print()
+    print(f"fastinit made all {len(layers)} tensors ({nbytes / 1e9:.2f} GB) in {t_fi:.2f} s "
+          f"({nbytes / t_fi / 1e9:.2f} GB/s, fresh memory, page faults included)")
+    if rows is not None:
+        _report_speed(rows, torch, torch_why, t_fi, nbytes)
+    print("\nnext: python -m fastinit bench   (per-family table)   |   "
+          "python -m fastinit demo   (which scheme suits which activation)")
+    return 0 if ok_all else 1
+
+
+def _report_speed(rows, torch, torch_why, t_fi, nbytes):
+    print("\nspeed per scheme on its largest tensor (new array each call, best of 2; "
+          "NumPy: Generator in float64 then cast, np.linalg.qr; PyTorch: torch.empty + "
+          "torch.nn.init)")
+    head = ["scheme", "shape", "fastinit GB/s", "NumPy GB/s", "PyTorch GB/s", "x NumPy",
+            "x PyTorch"]
+    body = []
+    for r in rows:
+        gb = 4 * math.prod(r["shape"]) / 1e9
+        body.append([r["scheme"], "x".join(map(str, r["shape"])),
+                     f"{gb / r['fastinit']:.2f}", f"{gb / r['numpy']:.2f}",
+                     f"{gb / r['torch']:.2f}" if r["torch"] else "n/a",
+                     f"{r['numpy'] / r['fastinit']:.1f}x",
+                     f"{r['torch'] / r['fastinit']:.1f}x" if r["torch"] else "-"])
+    widths = [max(len(c) for c in col) for col in zip(head, *body)]
+    for cells in [head, ["-" * w for w in widths]] + body:
+        print("  " + "  ".join(c.ljust(w) if i < 2 else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(cells, widths))))
+    if any(math.prod(r["shape"]) < 100_000 for r in rows):
+        print("  (tensors of a few thousand values measure per-call overhead, not bandwidth)")
+    est = {lib: sum(r[lib] * r["scale"] for r in rows)
+           for lib in ("fastinit", "numpy", "torch") if all(r[lib] for r in rows)}
+    line = (f"\nwhole list, scaled from the table: fastinit {est['fastinit']:.2f} s, NumPy "
+            f"{est['numpy']:.2f} s ({est['numpy'] / est['fastinit']:.1f}x)")
+    if "torch" in est:
+        line += (f", PyTorch {torch.__version__} ({torch.get_num_threads()} threads) "
+                 f"{est['torch']:.2f} s ({est['torch'] / est['fastinit']:.1f}x)")
+    print(line)
+    if torch is None and torch_why:
+        print(f"PyTorch: {torch_why}")
+
+
+def _report_checks(layers, results):
+    print("\nchecks (mean and std within 6 standard errors of the formula; "
+          "orthogonal: max |W W^T - I|):")
+    by_scheme = {}
+    for name, _, scheme in layers:
+        by_scheme.setdefault(scheme, []).append(name)
+    ok_all = True
+    for scheme, names in by_scheme.items():
+        res = [results[n] for n in names]
+        ok = all(r[0] for r in res)
+        ok_all &= ok
+        worst = max(res, key=lambda r: max(abs(r[1].get("z_mean", 0)),
+                                           abs(r[1].get("z_std", 0)), r[1].get("err", 0)))
+        d = worst[1]
+        if "z_mean" in d:
+            what = (f"worst: std {d['std']:.6g} vs {d['want_std']:.6g} (z={d['z_std']:+.1f}), "
+                    f"mean {d['mean']:+.2e} (z={d['z_mean']:+.1f})")
+        elif "tol" in d:
+            what = f"max |W W^T - I| = {d['err']:.1e} (< {d['tol']:.0e})"
+        else:
+            what = f"max |w - value| = {d['err']:.1e}"
+        print(f"  {'OK  ' if ok else 'FAIL'} {scheme:<26} {len(names):>3} tensors  {what}")
+    return ok_all
