@@ -322,6 +322,8 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
         uint32_t m = 0;
         for (int k = 0; k < 32; k++)
             m |= (uint32_t)rej[b + k] << k;
+        if (gs - b < 32)               /* a 16-value chunk: only its own flags */
+            m &= (1u << (gs - b)) - 1u;
         while (m) {
             idx[nidx++] = k0 + b + __builtin_ctz(m);
             m &= m - 1;
