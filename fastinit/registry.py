@@ -106,7 +106,7 @@ class Initializer:
             if k not in allowed:
                 raise TypeError(f"{self.name} got an unexpected argument {k!r}; its "
                                 f"arguments are {', '.join(allowed)}")
-        self.kwargs = dict(kwargs)
+        self.kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
         # check the values now, on a small array, rather than at first use
         # (seeded, so that the default generator is not advanced)
         probe_kw = {"rng": 0} if "rng" in sig.parameters else {}
@@ -152,11 +152,7 @@ class Initializer:
         if unknown:
             raise ValueError(f"config has unknown keys {sorted(unknown)}; expected 'name' "
                              f"and 'kwargs'")
-        kwargs = dict(config.get("kwargs") or {})
-        for k in ("batch_axis", "full_shape"):
-            if isinstance(kwargs.get(k), list):
-                kwargs[k] = tuple(kwargs[k])
-        return cls(config["name"], **kwargs)
+        return cls(config["name"], **dict(config.get("kwargs") or {}))
 
     def __eq__(self, other):
         return (isinstance(other, Initializer) and self.name == other.name
