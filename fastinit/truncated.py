@@ -5,7 +5,8 @@ The method is chosen per call from the standardized bounds
 in double): whichever of three exact samplers accepts most often.
 
 - normal rejection: propose N(0, 1) (the very values of ``normal_``) and keep
-  those inside [alpha, beta]; best when P(alpha < Z < beta) is large;
+  those inside [alpha, beta]; best when P(alpha < Z < beta) is large; for a
+  one-sided interval near 0 the proposals are folded (+-|z|, half-normal);
 - uniform proposals on [alpha, beta], accepted with probability
   exp((m^2 - x^2) / 2) (m the point nearest 0): narrow intervals;
 - Robert's (1995) exponential proposals for one-sided tails (lower tails
@@ -23,7 +24,8 @@ from ._tensor import check_float, functional, sample_
 
 __all__ = ["trunc_normal_", "trunc_normal"]
 
-NORMAL, UNIFORM, EXP = 0, 1, 2
+NORMAL, UNIFORM, EXP = 0, 1, 2   # the kernel's method codes
+FOLDED = 3                        # NORMAL with proposals +-|z| (one-sided intervals)
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -63,14 +65,17 @@ def _choose(alpha, beta, w):
         log_p = math.log(0.5 * (math.erf(beta / math.sqrt(2)) - math.erf(alpha / math.sqrt(2))))
         m = 0.0
     acc = {NORMAL: log_p}
+    if alpha >= 0:
+        acc[FOLDED] = log_p + math.log(2.0)
     if math.isfinite(w):
         acc[UNIFORM] = log_p - math.log(w) + m * m / 2 + _LOG_SQRT_2PI
     if alpha >= 0:
         lam = alpha / 2 + math.hypot(alpha, 2.0) / 2
         acc[EXP] = _LOG_SQRT_2PI + log_p + math.log(lam) + lam * (alpha - lam / 2)
     best = max(acc, key=acc.get)
-    if acc[NORMAL] >= acc[best] - math.log(1.1):   # normal_'s own values: prefer them
-        best = NORMAL
+    for cheap in (FOLDED, NORMAL):   # normal_'s own values: prefer them
+        if cheap in acc and acc[cheap] >= acc[best] - math.log(1.1):
+            best = cheap
     return best, flip, alpha
 
 
@@ -107,7 +112,9 @@ def trunc_normal_params(mean, std, a, b):
             raise ValueError(f"trunc_normal_: mean={mean} or std={std} is out of range for "
                              f"the {np.dtype(work)} computation of {dtype} values")
         if method == NORMAL:
-            return (NORMAL, mean, std, alpha, beta, lo, hi)
+            return (NORMAL, mean, std, alpha, beta, lo, hi, 0.0)
+        if method == FOLDED:
+            return (NORMAL, mean, std, alpha, beta, lo, hi, -1.0 if flip else 1.0)
         base, sign = (b, -1.0) if flip else (a, 1.0)
         if method == UNIFORM:
             m = max(alpha_f, 0.0)

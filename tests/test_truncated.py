@@ -13,7 +13,8 @@ from fastinit import truncated
 N = 1_000_000
 INTERVALS = [(-2.0, 2.0), (0.0, math.inf), (0.1, 0.2), (5.0, 6.0), (8.0, 9.0), (-9.0, -8.0),
              (-1.0, 3.0)]
-METHOD_CASES = [(-2.0, 2.0), (0.1, 0.2), (8.0, 9.0), (-9.0, -8.0)]  # normal, uniform, exp, flipped
+# normal, uniform, exponential, flipped exponential, folded normal
+METHOD_CASES = [(-2.0, 2.0), (0.1, 0.2), (8.0, 9.0), (-9.0, -8.0), (0.0, math.inf)]
 
 
 def method_of(a, b, mean=0.0, std=1.0):
@@ -26,6 +27,8 @@ def test_method_choice():
     assert method_of(0.1, 0.2) == truncated.UNIFORM
     assert method_of(8, 9) == truncated.EXP
     assert method_of(-9, -8) == truncated.EXP
+    assert method_of(0, math.inf) == truncated.FOLDED
+    assert method_of(-math.inf, 0) == truncated.FOLDED
     assert truncated._choose(8, 9, 1)[1] is False and truncated._choose(-9, -8, 1)[1] is True
 
 
@@ -167,11 +170,13 @@ GOLDEN_DIGEST = {  # sha256 of the first 4099 values (covers retries)
     ((8, 9), "float32"): "046d8628fbd50a87", ((8, 9), "float64"): "25cfeb8e50c70fa3",
     ((8, 9), "float16"): "cb08d08b1b24ff8f", ((-9, -8), "float32"): "5731781d43ee5c5e",
     ((-9, -8), "float64"): "56690945952555fc", ((-9, -8), "float16"): "33e999acac4eb1ff",
+    ((0, math.inf), "float32"): "a9124803073e4254", ((0, math.inf), "float64"): "57840fdd3f94add3",
+    ((0, math.inf), "float16"): "57bb908148dbf9f8",
 }
 UINT = {"float32": np.uint32, "float64": np.uint64, "float16": np.uint16}
 
 
-@pytest.mark.parametrize("key", sorted(GOLDEN_DIGEST))
+@pytest.mark.parametrize("key", sorted(GOLDEN_DIGEST, key=repr))
 def test_golden_values(key):
     (a, b), dt = key
     x = fastinit.trunc_normal(4099, 0.0, 1.0, a, b, rng=1234, dtype=dt)

@@ -5,8 +5,11 @@
  *   p[0] = method.
  *   FI_TN_NORMAL (0): p[1] = mean, p[2] = std, p[3] = alpha, p[4] = beta
  *       (standardized bounds), p[5] = lo, p[6] = hi (the dtype's values
- *       nearest inside [a, b]). Propose z ~ N(0, 1); accept alpha <= z <= beta;
- *       value = mean + std * z, exactly normal_'s value at the same index.
+ *       nearest inside [a, b]), p[7] = fold. Propose z ~ N(0, 1), or its
+ *       folded form fold * |z| for a one-sided interval (fold = +-1, the
+ *       half-normal: [0, inf) accepts everything); accept alpha <= z <= beta;
+ *       value = mean + std * z: with fold = 0, exactly normal_'s value at the
+ *       same index.
  *   FI_TN_UNIFORM (1): p[1] = base (the bound a, or b when flipped),
  *       p[2] = +-(b - a), p[3] = s1, p[4] = s2, p[5] = w = (b - a) / std,
  *       p[6] = lo, p[7] = hi. Propose u ~ U[0, 1), delta = w u (the
@@ -56,6 +59,10 @@ static inline void fi_tn64_setup(const fi_params *prm, fi_tn64 *q)
     for (int k = 0; k < 7; k++)
         q->c[k] = prm->p[k + 1];
 }
+
+/* Folding for one-sided intervals: f = 0 keeps z, f = +-1 gives f |z|. */
+static inline float fi_foldf(float z, float f) { return f == 0.0f ? z : f * fabsf(z); }
+static inline double fi_fold(double z, double f) { return f == 0.0 ? z : f * fabs(z); }
 
 static inline float fi_clampf(float v, float lo, float hi)
 {
@@ -126,6 +133,36 @@ static inline int fi_tn_cand64(const fi_tn64 *q, const uint32_t w[4], double *v)
 
 /* Philox4x32-10 on FI_LANES arbitrary counters (ctr[l], c2, c3): the
  * retry sub-spaces of FI_LANES rejected elements at once. */
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
+                                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
+{
+    uint32_t lo[FI_LANES], hi[FI_LANES];
+    for (int l = 0; l < FI_LANES; l++) {
+        lo[l] = (uint32_t)ctr[l];
+        hi[l] = (uint32_t)(ctr[l] >> 32);
+    }
+    __m256i c0 = _mm256_loadu_si256((const __m256i *)lo), c1 = _mm256_loadu_si256((const __m256i *)hi);
+    __m256i c2 = _mm256_set1_epi32((int)c2in), c3 = _mm256_set1_epi32((int)c3in);
+    const __m256i m0 = _mm256_set1_epi32((int)FI_PHILOX_M0), m1 = _mm256_set1_epi32((int)FI_PHILOX_M1);
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        __m256i hi0, lo0, hi1, lo1;
+        fi_mulhilo8(c0, m0, &hi0, &lo0);
+        fi_mulhilo8(c2, m1, &hi1, &lo1);
+        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
+        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    _mm256_storeu_si256((__m256i *)w[0], c0);
+    _mm256_storeu_si256((__m256i *)w[1], c1);
+    _mm256_storeu_si256((__m256i *)w[2], c2);
+    _mm256_storeu_si256((__m256i *)w[3], c3);
+}
+#else
 static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
                                     uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
 {
@@ -155,6 +192,7 @@ static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in,
         w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l];
     }
 }
+#endif
 
 #define FI_TN_SUB 4096   /* values per sub-piece: a multiple of every chunk size */
 #endif /* FI_TN_ONCE */
@@ -169,9 +207,10 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
         float z[FI_C32];
         FI_SFX(normal32_group)(g, st, 0.0f, 1.0f, z);
         for (int k = 0; k < FI_C32; k++) {
-            float v = c[0] + c[1] * z[k];
+            float zz = fi_foldf(z[k], c[6]);
+            float v = c[0] + c[1] * zz;
             o[k] = fi_clampf(v, c[4], c[5]);
-            rej[k] = (z[k] < c[2]) | (z[k] > c[3]);
+            rej[k] = (zz < c[2]) | (zz > c[3]);
         }
         return;
     }
@@ -201,9 +240,10 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
         double z[FI_C64];
         FI_SFX(normal64_group)(g, st, 0.0, 1.0, z);
         for (int k = 0; k < FI_C64; k++) {
-            double v = c[0] + c[1] * z[k];
+            double zz = fi_fold(z[k], c[6]);
+            double v = c[0] + c[1] * zz;
             o[k] = fi_clamp(v, c[4], c[5]);
-            rej[k] = (z[k] < c[2]) | (z[k] > c[3]);
+            rej[k] = (zz < c[2]) | (zz > c[3]);
         }
         return;
     }
@@ -240,6 +280,8 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
                     float z0, z1, z2, z3;
                     fi_normal_pair32(w[0][l], w[1][l], &z0, &z1);
                     fi_normal_pair32(w[2][l], w[3][l], &z2, &z3);
+                    z0 = fi_foldf(z0, c[6]); z1 = fi_foldf(z1, c[6]);
+                    z2 = fi_foldf(z2, c[6]); z3 = fi_foldf(z3, c[6]);
                     int32_t a0 = (z0 >= c[2]) & (z0 <= c[3]), a1 = (z1 >= c[2]) & (z1 <= c[3]);
                     int32_t a2 = (z2 >= c[2]) & (z2 <= c[3]), a3 = (z3 >= c[2]) & (z3 <= c[3]);
                     float z = a0 ? z0 : a1 ? z1 : a2 ? z2 : z3;
@@ -293,6 +335,7 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
                 if (q->method == FI_TN_NORMAL) {
                     double z0, z1;
                     fi_normal_pair64(w[0][l], w[1][l], w[2][l], w[3][l], &z0, &z1);
+                    z0 = fi_fold(z0, c[6]); z1 = fi_fold(z1, c[6]);
                     int32_t a0 = (z0 >= c[2]) & (z0 <= c[3]), a1 = (z1 >= c[2]) & (z1 <= c[3]);
                     v[l] = fi_clamp(c[0] + c[1] * (a0 ? z0 : z1), c[4], c[5]);
                     ok[l] = a0 | a1;
