@@ -50,6 +50,11 @@ def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()
         r = \frac{\prod_k s_k}{s_\text{in}\, s_\text{out} \prod_{b} s_b},\qquad
         \text{fan\_in} = s_\text{in}\, r,\qquad \text{fan\_out} = s_\text{out}\, r
 
+    References
+    ----------
+    X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010.
+
     Examples
     --------
     >>> import fastinit
@@ -132,6 +137,15 @@ def calculate_gain(nonlinearity, param=None):
                                      (elu: ``param`` = alpha, default 1)
     ================================ ===========================================
 
+    Parameters
+    ----------
+    nonlinearity : str
+        Name of the nonlinear function.
+    param : float, optional
+        Negative slope for leaky_relu, alpha for elu.
+
+    Notes
+    -----
     The first five rows are torch's table, value for value. The computed
     gains (not in torch) are the variance-preserving gains
 
@@ -142,13 +156,6 @@ def calculate_gain(nonlinearity, param=None):
     formula gives exactly :math:`\sqrt{2}` for relu (:math:`E[\max(z,0)^2] =
     1/2`) and torch's leaky_relu value; torch's tanh and selu values are
     empirical choices and differ from it.
-
-    Parameters
-    ----------
-    nonlinearity : str
-        Name of the nonlinear function.
-    param : float, optional
-        Negative slope for leaky_relu, alpha for elu.
 
     References
     ----------

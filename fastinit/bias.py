@@ -42,7 +42,20 @@ def split_seed(rng, generator, n):
 
 
 def bias_zeros_(bias, *, num_threads=None):
-    """Fill a bias with zeros, the usual choice.
+    r"""Fill a bias with zeros, the usual choice.
+
+    Zero is right for biases (the weights already break the symmetry
+    between units) and wrong for weights.
+
+    Notes
+    -----
+    .. math::
+        b_i = 0
+
+    References
+    ----------
+    X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010 (biases initialized to 0).
 
     Examples
     --------
@@ -54,7 +67,7 @@ def bias_zeros_(bias, *, num_threads=None):
 
 
 def bias_constant_(bias, val=0.01, *, num_threads=None):
-    """Fill a bias with a small positive constant, so that ReLU units start active.
+    r"""Fill a bias with a small positive constant, so that ReLU units start active.
 
     Parameters
     ----------
@@ -62,6 +75,19 @@ def bias_constant_(bias, val=0.01, *, num_threads=None):
         Filled in place.
     val : float
         The constant (default 0.01).
+
+    Notes
+    -----
+    .. math::
+        b_i = \text{val}
+
+    The benefit is often marginal and needs tuning.
+
+    References
+    ----------
+    A. Krizhevsky, I. Sutskever, G. E. Hinton, "ImageNet Classification with
+    Deep Convolutional Neural Networks", NeurIPS 2012 (biases of 1 before
+    ReLUs); CS231n notes (0.01).
 
     Examples
     --------
@@ -91,6 +117,11 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
         b = \frac{1}{\sqrt{\text{fan\_in}}} \quad (0 \text{ if fan\_in} = 0)
 
     as in torch's ``nn.Linear.reset_parameters``.
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient BackProp",
+    1998 (the 1/sqrt(fan_in) scale).
 
     Examples
     --------

@@ -361,7 +361,10 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
 
     Notes
     -----
-    With :math:`v = \text{scale} / n`:
+    .. math::
+        v = \frac{\text{scale}}{n}
+
+    and then:
 
     - truncated_normal: :math:`\mathcal{N}(0, \sigma^2)` truncated to
       :math:`[-2\sigma, 2\sigma]`, :math:`\sigma = \sqrt{v} / 0.87962566103423978`

@@ -29,6 +29,16 @@ def eye_(tensor, *, num_threads=None):
     num_threads : int, optional
         Threads for the zero fill.
 
+    Notes
+    -----
+    .. math::
+        W_{ij} = \delta_{ij} = \begin{cases} 1 & i = j \\ 0 & i \ne j \end{cases}
+
+    References
+    ----------
+    Q. V. Le, N. Jaitly, G. E. Hinton, "A Simple Way to Initialize Recurrent
+    Networks of Rectified Linear Units", arXiv:1504.00941, 2015.
+
     Examples
     --------
     >>> import numpy as np, fastinit
@@ -66,6 +76,11 @@ def dirac_(tensor, groups=1, *, num_threads=None):
         W[g\,c + d,\ d,\ \lfloor k_1/2 \rfloor, \ldots] = 1, \quad
         d < \min(c, \text{in}),\ c = \text{out} / \text{groups};
         \text{ every other entry } 0.
+
+    References
+    ----------
+    S. Zagoruyko, N. Komodakis, "DiracNets: Training Very Deep Neural
+    Networks Without Skip-Connections", arXiv:1706.00388, 2017.
 
     Examples
     --------
@@ -114,6 +129,10 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
 
     Notes
     -----
+    .. math::
+        W_{ij} = 0 \text{ for } i \in S_j,\ |S_j| = \lceil \text{sparsity} \cdot
+        \text{rows} \rceil; \quad W_{ij} \sim \mathcal{N}(0, \text{std}^2) \text{ otherwise}
+
     Zero positions: in each column, the rows holding the ``k`` smallest of
     an independent uniform key per entry (a uniformly random k-subset).
 
