@@ -59,11 +59,15 @@ def _choose(alpha, beta, w):
     from scipy.special import log_ndtr
     if alpha >= 0:
         la = log_ndtr(-alpha)
-        log_p = la + _log1mexp(min(log_ndtr(-beta) - la, 0.0)) if beta < math.inf else la
+        x = min(log_ndtr(-beta) - la, 0.0)
+        log_p = la + _log1mexp(x) if beta < math.inf and x < 0 else (la if x < 0 else None)
         m = alpha
     else:                      # straddles 0
-        log_p = math.log(0.5 * (math.erf(beta / math.sqrt(2)) - math.erf(alpha / math.sqrt(2))))
+        p = 0.5 * (math.erf(beta / math.sqrt(2)) - math.erf(alpha / math.sqrt(2)))
+        log_p = math.log(p) if p > 0 else None
         m = 0.0
+    if log_p is None:          # narrower than double resolution: width x density
+        log_p = math.log(w) - m * m / 2 - _LOG_SQRT_2PI
     acc = {NORMAL: log_p}
     if alpha >= 0:
         acc[FOLDED] = log_p + math.log(2.0)

@@ -217,3 +217,14 @@ def test_narrow_float32_interval_stays_inside():
     # no float32 strictly inside: every value is the one float32 in [a, b]
     x = fastinit.trunc_normal_(np.empty(1000, np.float32), 0.0, 1.0, 1.0, 1.0 + 1e-9, rng=0)
     assert np.all(x == np.float32(1.0))
+
+
+@pytest.mark.parametrize("args", [(3.0, 1e30, -1.0, 1.0), (0.0, 1.0, 0.5, 0.5 + 1e-15),
+                                  (0.0, 1.0, -1e-300, 1e-300), (0.0, 1.0, 1e120, 1e121),
+                                  (0.0, 1e-320, 1.0, 2.0), (0.0, 1.0, -math.inf, -1e10)])
+def test_extreme_parameters_stay_inside(args):
+    mean, std, a, b = args
+    x = fastinit.trunc_normal_(np.empty(10_000), *args, rng=0)
+    assert np.isfinite(x).all() and x.min() >= a and x.max() <= b
+    if args[1] == 1e30:  # huge std: uniform on [a, b]
+        assert stats.kstest(x, stats.uniform(-1, 2).cdf).statistic < ks_critical(x.size)
