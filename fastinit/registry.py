@@ -5,8 +5,15 @@ calling it fills a tensor, :meth:`Initializer.sample` makes a new array, and
 :meth:`Initializer.get_config` / :meth:`Initializer.from_config` round-trip
 it through JSON so that training configs can name initializers.
 
-The table maps each canonical name to (module, function, aliases); adding an
-initializer is one line.
+The table maps each canonical name to (module, function, aliases[, probe
+shape]); adding an initializer is one line, e.g. for fastinit.orthogonal:
+
+    "orthogonal": ("fastinit.orthogonal", "orthogonal_", ()),
+    "delta_orthogonal": ("fastinit.orthogonal", "delta_orthogonal_", (), (4, 4, 3, 3)),
+
+The probe shape (default (4, 4, 3, 3, 3); (4, 3) for 2-D-only functions) is
+filled once when an initializer is built, so that bad argument values fail
+at ``get()`` rather than at first use.
 """
 import importlib
 import inspect
@@ -33,9 +40,9 @@ _TABLE = {
     "lecun_uniform": ("fastinit.schemes", "lecun_uniform_", ()),
     "lecun_normal": ("fastinit.schemes", "lecun_normal_", ()),
     "variance_scaling": ("fastinit.schemes", "variance_scaling_", ()),
-    "eye": ("fastinit.structured", "eye_", ("identity",)),
+    "eye": ("fastinit.structured", "eye_", ("identity",), (4, 3)),
     "dirac": ("fastinit.structured", "dirac_", ()),
-    "sparse": ("fastinit.structured", "sparse_", ()),
+    "sparse": ("fastinit.structured", "sparse_", (), (4, 3)),
     "bias_zeros": ("fastinit.bias", "bias_zeros_", ()),
     "bias_constant": ("fastinit.bias", "bias_constant_", ()),
     "bias_uniform": ("fastinit.bias", "bias_uniform_", ()),
@@ -46,7 +53,7 @@ _CALL_ONLY = ("tensor", "generator", "num_threads", "offset")
 
 def _names():
     out = {}
-    for name, (_, _, aliases) in _TABLE.items():
+    for name, (_, _, aliases, *_) in _TABLE.items():
         out[name] = name
         for a in aliases:
             out[a] = name
@@ -70,7 +77,7 @@ def _canonical(name):
 
 
 def _function(canonical):
-    module, fn, _ = _TABLE[canonical]
+    module, fn = _TABLE[canonical][:2]
     return getattr(importlib.import_module(module), fn)
 
 
@@ -110,7 +117,8 @@ class Initializer:
         # check the values now, on a small array, rather than at first use
         # (seeded, so that the default generator is not advanced)
         probe_kw = {"rng": 0} if "rng" in sig.parameters else {}
-        shape = (4, 3) if self.name in ("eye", "sparse") else (4, 4, 3, 3, 3)
+        entry = _TABLE[self.name]
+        shape = entry[3] if len(entry) > 3 else (4, 4, 3, 3, 3)
         try:
             self.sample(kwargs.get("full_shape") or shape, **probe_kw)
         except ValueError as e:
