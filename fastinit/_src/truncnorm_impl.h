@@ -7,9 +7,10 @@
  *       (standardized bounds), p[5] = lo, p[6] = hi (the dtype's values
  *       nearest inside [a, b]), p[7] = fold. Propose z ~ N(0, 1), or its
  *       folded form fold * |z| for a one-sided interval (fold = +-1, the
- *       half-normal: [0, inf) accepts everything); accept alpha <= z <= beta;
- *       value = mean + std * z: with fold = 0, exactly normal_'s value at the
- *       same index.
+ *       half-normal: [0, inf) accepts everything); value x = mean + std * z,
+ *       accepted when lo <= x <= hi (in the working precision, so that
+ *       float16 keeps exactly the values that land inside). With fold = 0,
+ *       an accepted value is normal_'s value at the same index.
  *   FI_TN_UNIFORM (1): p[1] = base (the bound a, or b when flipped),
  *       p[2] = +-(b - a), p[3] = s1, p[4] = s2, p[5] = w = (b - a) / std,
  *       p[6] = lo, p[7] = hi. Propose u ~ U[0, 1), delta = w u (the
@@ -23,8 +24,9 @@
  *       value = base + p[2] * delta (precise next to the bound even when the
  *       mean is far away or std tiny). Lower tails are flipped (base = b,
  *       negative sign).
- * Values are clamped to [lo, hi]: that only moves a value that rounding put
- * past a bound back onto it (less than an ulp), never a rejected proposal.
+ * UNIFORM and EXP values are clamped to [lo, hi]: that only moves a value
+ * that rounding put past a bound back onto it (less than an ulp), never a
+ * rejected proposal.
  *
  * Stream layout (a compatibility promise):
  *   first attempt, NORMAL: the normal_ value of the same dtype at index i
@@ -203,14 +205,20 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
                                       float *o, int32_t *rej)
 {
     const float *c = q->c;
+    if (q->method == FI_TN_NORMAL && c[6] == 0.0f) {
+        /* normal_'s values straight into the output; reject outside [lo, hi] */
+        FI_SFX(normal32_group)(g, st, c[0], c[1], o);
+        for (int k = 0; k < FI_C32; k++)
+            rej[k] = -((o[k] < c[4]) | (o[k] > c[5]));
+        return;
+    }
     if (q->method == FI_TN_NORMAL) {
         float z[FI_C32];
         FI_SFX(normal32_group)(g, st, 0.0f, 1.0f, z);
         for (int k = 0; k < FI_C32; k++) {
-            float zz = fi_foldf(z[k], c[6]);
-            float v = c[0] + c[1] * zz;
-            o[k] = fi_clampf(v, c[4], c[5]);
-            rej[k] = (zz < c[2]) | (zz > c[3]);
+            float v = c[0] + c[1] * fi_foldf(z[k], c[6]);
+            o[k] = v;
+            rej[k] = -((v < c[4]) | (v > c[5]));
         }
         return;
     }
@@ -223,10 +231,10 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
             const uint32_t *wa = w[2 * j] + FI_LANES * h, *wb = w[2 * j + 1] + FI_LANES * h;
             if (q->method == FI_TN_UNIFORM) {
                 for (int l = 0; l < FI_LANES; l++)
-                    rr[l] = !fi_tn_unif32(c, wa[l], wb[l], &oo[l]);
+                    rr[l] = fi_tn_unif32(c, wa[l], wb[l], &oo[l]) - 1;
             } else {
                 for (int l = 0; l < FI_LANES; l++)
-                    rr[l] = !fi_tn_exp32(c, wa[l], wb[l], &oo[l]);
+                    rr[l] = fi_tn_exp32(c, wa[l], wb[l], &oo[l]) - 1;
             }
         }
     }
@@ -236,14 +244,19 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
                                       double *o, int32_t *rej)
 {
     const double *c = q->c;
+    if (q->method == FI_TN_NORMAL && c[6] == 0.0) {
+        FI_SFX(normal64_group)(g, st, c[0], c[1], o);
+        for (int k = 0; k < FI_C64; k++)
+            rej[k] = -((o[k] < c[4]) | (o[k] > c[5]));
+        return;
+    }
     if (q->method == FI_TN_NORMAL) {
         double z[FI_C64];
         FI_SFX(normal64_group)(g, st, 0.0, 1.0, z);
         for (int k = 0; k < FI_C64; k++) {
-            double zz = fi_fold(z[k], c[6]);
-            double v = c[0] + c[1] * zz;
-            o[k] = fi_clamp(v, c[4], c[5]);
-            rej[k] = (zz < c[2]) | (zz > c[3]);
+            double v = c[0] + c[1] * fi_fold(z[k], c[6]);
+            o[k] = v;
+            rej[k] = -((v < c[4]) | (v > c[5]));
         }
         return;
     }
@@ -251,7 +264,7 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int L = 0; L < FI_CHUNK; L++) {
         uint32_t ww[4] = {w[0][L], w[1][L], w[2][L], w[3][L]};
-        rej[L] = !fi_tn_cand64(q, ww, &o[L]);
+        rej[L] = fi_tn_cand64(q, ww, &o[L]) - 1;
     }
 }
 
@@ -280,12 +293,14 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
                     float z0, z1, z2, z3;
                     fi_normal_pair32(w[0][l], w[1][l], &z0, &z1);
                     fi_normal_pair32(w[2][l], w[3][l], &z2, &z3);
-                    z0 = fi_foldf(z0, c[6]); z1 = fi_foldf(z1, c[6]);
-                    z2 = fi_foldf(z2, c[6]); z3 = fi_foldf(z3, c[6]);
-                    int32_t a0 = (z0 >= c[2]) & (z0 <= c[3]), a1 = (z1 >= c[2]) & (z1 <= c[3]);
-                    int32_t a2 = (z2 >= c[2]) & (z2 <= c[3]), a3 = (z3 >= c[2]) & (z3 <= c[3]);
-                    float z = a0 ? z0 : a1 ? z1 : a2 ? z2 : z3;
-                    v[l] = fi_clampf(c[0] + c[1] * z, c[4], c[5]);
+                    float x0 = c[0] + c[1] * fi_foldf(z0, c[6]);
+                    float x1 = c[0] + c[1] * fi_foldf(z1, c[6]);
+                    float x2 = c[0] + c[1] * fi_foldf(z2, c[6]);
+                    float x3 = c[0] + c[1] * fi_foldf(z3, c[6]);
+                    int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
+                    int32_t a2 = (x2 >= c[4]) & (x2 <= c[5]), a3 = (x3 >= c[4]) & (x3 <= c[5]);
+                    float x = a0 ? x0 : a1 ? x1 : a2 ? x2 : x3;
+                    v[l] = fi_clampf(x, c[4], c[5]);  /* moves only a value still rejected */
                     ok[l] = a0 | a1 | a2 | a3;
                 }
             } else if (q->method == FI_TN_UNIFORM) {
@@ -335,9 +350,10 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
                 if (q->method == FI_TN_NORMAL) {
                     double z0, z1;
                     fi_normal_pair64(w[0][l], w[1][l], w[2][l], w[3][l], &z0, &z1);
-                    z0 = fi_fold(z0, c[6]); z1 = fi_fold(z1, c[6]);
-                    int32_t a0 = (z0 >= c[2]) & (z0 <= c[3]), a1 = (z1 >= c[2]) & (z1 <= c[3]);
-                    v[l] = fi_clamp(c[0] + c[1] * (a0 ? z0 : z1), c[4], c[5]);
+                    double x0 = c[0] + c[1] * fi_fold(z0, c[6]);
+                    double x1 = c[0] + c[1] * fi_fold(z1, c[6]);
+                    int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
+                    v[l] = fi_clamp(a0 ? x0 : x1, c[4], c[5]);
                     ok[l] = a0 | a1;
                 } else {
                     uint32_t ww[4] = {w[0][l], w[1][l], w[2][l], w[3][l]};
@@ -357,16 +373,27 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
 
 /* ---- kernels: sub-pieces of whole chunks, computed in a local buffer ---- */
 
-/* Append the positions k0 + k of the rejected elements of one chunk to idx:
- * a bit mask first (vectorized), then one step per reject. */
+/* Append the positions k0 + k of the rejected elements of one chunk to idx
+ * (flags are 0 or -1): a bit mask of 8 flags at a time, then one step per
+ * reject. */
+static inline uint32_t fi_tn_mask8(const int32_t *f)
+{
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    return (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)f)));
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 8; k++)
+        m |= ((uint32_t)f[k] & 1u) << k;
+    return m;
+#endif
+}
+
 static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx, int nidx)
 {
     for (int b = 0; b < gs; b += 32) {
-        uint32_t m = 0;
-        for (int k = 0; k < 32; k++)
-            m |= (uint32_t)rej[b + k] << k;
-        if (gs - b < 32)               /* a 16-value chunk: only its own flags */
-            m &= (1u << (gs - b)) - 1u;
+        uint32_t m = fi_tn_mask8(rej + b) | fi_tn_mask8(rej + b + 8) << 8;
+        if (gs - b > 16)
+            m |= fi_tn_mask8(rej + b + 16) << 16 | fi_tn_mask8(rej + b + 24) << 24;
         while (m) {
             idx[nidx++] = k0 + b + __builtin_ctz(m);
             m &= m - 1;
@@ -375,9 +402,36 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
     return nidx;
 }
 
+/* Bit k set when o[k] is outside [lo, hi], for 32 values. */
+static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
+{
+    uint32_t m = 0;
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (int b = 0; b < 32; b += 8) {
+        __m256 v = _mm256_loadu_ps(o + b);
+        __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vlo, _CMP_LT_OQ), _mm256_cmp_ps(v, vhi, _CMP_GT_OQ));
+        m |= (uint32_t)_mm256_movemask_ps(out) << b;
+    }
+#else
+    for (int k = 0; k < 32; k++)
+        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
+#endif
+    return m;
+}
+
+static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
+{
+    while (m) {
+        idx[nidx++] = k0 + __builtin_ctz(m);
+        m &= m - 1;
+    }
+    return nidx;
+}
+
 /* DIRECT: whole sub-pieces are computed straight into the output (float32,
  * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
-#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT) \
+#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT, F32) \
 static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
                          const fi_stream *st, const fi_params *prm)                \
 {                                                                                  \
@@ -397,7 +451,16 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
         CT *dst = direct ? (CT *)o : buf;                                          \
         int nidx = 0;                                                              \
         uint64_t g = b0 / gs;                                                      \
+        int plain = F32 && q.method == FI_TN_NORMAL && q.c[6] == 0;                \
         for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {                \
+            if (plain) {   /* normal_'s values, then the ones outside [lo, hi] */  \
+                float *f = (float *)(void *)(dst + k0);                            \
+                FI_SFX(normal32_group)(g, st, (float)q.c[0], (float)q.c[1], f);    \
+                for (int b = 0; b < (int)gs; b += 32)                              \
+                    nidx = fi_tn_append(fi_tn_outside32(f + b, (float)q.c[4],      \
+                                                        (float)q.c[5]), k0 + b, idx, nidx); \
+                continue;                                                          \
+            }                                                                      \
             FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                               \
             nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                     \
         }                                                                          \
@@ -411,11 +474,11 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
 }
 
 FI_TN_KERNEL(k_truncnorm_f32, fi_tn32, fi_tn32_setup, float, float, tn32_first, tn32_retry,
-             FI_C32, FI_C64, FI_COPY, 1)
+             FI_C32, FI_C64, FI_COPY, 1, 1)
 /* float16: computed in float32; lo and hi are float16 values, so the rounded
  * result stays within them */
 FI_TN_KERNEL(k_truncnorm_f16, fi_tn32, fi_tn32_setup, float, uint16_t, tn32_first, tn32_retry,
-             FI_C32, FI_C64, FI_PUT16, 0)
+             FI_C32, FI_C64, FI_PUT16, 0, 1)
 FI_TN_KERNEL(k_truncnorm_f64, fi_tn64, fi_tn64_setup, double, double, tn64_first, tn64_retry,
-             FI_C64, FI_CHUNK, FI_COPY, 1)
+             FI_C64, FI_CHUNK, FI_COPY, 1, 0)
 #undef FI_TN_KERNEL
