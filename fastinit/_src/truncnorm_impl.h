@@ -197,6 +197,75 @@ static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in,
 #endif
 
 #define FI_TN_SUB 4096   /* values per sub-piece: a multiple of every chunk size */
+
+/* Left-packing table: fi_tn_lp[m] lists the set bits of the byte m, in
+ * order (then zeros), for branch-free collection of rejected positions. */
+static const uint8_t fi_tn_lp[256][8] = {
+    {0,0,0,0,0,0,0,0}, {0,0,0,0,0,0,0,0}, {1,0,0,0,0,0,0,0}, {0,1,0,0,0,0,0,0},
+    {2,0,0,0,0,0,0,0}, {0,2,0,0,0,0,0,0}, {1,2,0,0,0,0,0,0}, {0,1,2,0,0,0,0,0},
+    {3,0,0,0,0,0,0,0}, {0,3,0,0,0,0,0,0}, {1,3,0,0,0,0,0,0}, {0,1,3,0,0,0,0,0},
+    {2,3,0,0,0,0,0,0}, {0,2,3,0,0,0,0,0}, {1,2,3,0,0,0,0,0}, {0,1,2,3,0,0,0,0},
+    {4,0,0,0,0,0,0,0}, {0,4,0,0,0,0,0,0}, {1,4,0,0,0,0,0,0}, {0,1,4,0,0,0,0,0},
+    {2,4,0,0,0,0,0,0}, {0,2,4,0,0,0,0,0}, {1,2,4,0,0,0,0,0}, {0,1,2,4,0,0,0,0},
+    {3,4,0,0,0,0,0,0}, {0,3,4,0,0,0,0,0}, {1,3,4,0,0,0,0,0}, {0,1,3,4,0,0,0,0},
+    {2,3,4,0,0,0,0,0}, {0,2,3,4,0,0,0,0}, {1,2,3,4,0,0,0,0}, {0,1,2,3,4,0,0,0},
+    {5,0,0,0,0,0,0,0}, {0,5,0,0,0,0,0,0}, {1,5,0,0,0,0,0,0}, {0,1,5,0,0,0,0,0},
+    {2,5,0,0,0,0,0,0}, {0,2,5,0,0,0,0,0}, {1,2,5,0,0,0,0,0}, {0,1,2,5,0,0,0,0},
+    {3,5,0,0,0,0,0,0}, {0,3,5,0,0,0,0,0}, {1,3,5,0,0,0,0,0}, {0,1,3,5,0,0,0,0},
+    {2,3,5,0,0,0,0,0}, {0,2,3,5,0,0,0,0}, {1,2,3,5,0,0,0,0}, {0,1,2,3,5,0,0,0},
+    {4,5,0,0,0,0,0,0}, {0,4,5,0,0,0,0,0}, {1,4,5,0,0,0,0,0}, {0,1,4,5,0,0,0,0},
+    {2,4,5,0,0,0,0,0}, {0,2,4,5,0,0,0,0}, {1,2,4,5,0,0,0,0}, {0,1,2,4,5,0,0,0},
+    {3,4,5,0,0,0,0,0}, {0,3,4,5,0,0,0,0}, {1,3,4,5,0,0,0,0}, {0,1,3,4,5,0,0,0},
+    {2,3,4,5,0,0,0,0}, {0,2,3,4,5,0,0,0}, {1,2,3,4,5,0,0,0}, {0,1,2,3,4,5,0,0},
+    {6,0,0,0,0,0,0,0}, {0,6,0,0,0,0,0,0}, {1,6,0,0,0,0,0,0}, {0,1,6,0,0,0,0,0},
+    {2,6,0,0,0,0,0,0}, {0,2,6,0,0,0,0,0}, {1,2,6,0,0,0,0,0}, {0,1,2,6,0,0,0,0},
+    {3,6,0,0,0,0,0,0}, {0,3,6,0,0,0,0,0}, {1,3,6,0,0,0,0,0}, {0,1,3,6,0,0,0,0},
+    {2,3,6,0,0,0,0,0}, {0,2,3,6,0,0,0,0}, {1,2,3,6,0,0,0,0}, {0,1,2,3,6,0,0,0},
+    {4,6,0,0,0,0,0,0}, {0,4,6,0,0,0,0,0}, {1,4,6,0,0,0,0,0}, {0,1,4,6,0,0,0,0},
+    {2,4,6,0,0,0,0,0}, {0,2,4,6,0,0,0,0}, {1,2,4,6,0,0,0,0}, {0,1,2,4,6,0,0,0},
+    {3,4,6,0,0,0,0,0}, {0,3,4,6,0,0,0,0}, {1,3,4,6,0,0,0,0}, {0,1,3,4,6,0,0,0},
+    {2,3,4,6,0,0,0,0}, {0,2,3,4,6,0,0,0}, {1,2,3,4,6,0,0,0}, {0,1,2,3,4,6,0,0},
+    {5,6,0,0,0,0,0,0}, {0,5,6,0,0,0,0,0}, {1,5,6,0,0,0,0,0}, {0,1,5,6,0,0,0,0},
+    {2,5,6,0,0,0,0,0}, {0,2,5,6,0,0,0,0}, {1,2,5,6,0,0,0,0}, {0,1,2,5,6,0,0,0},
+    {3,5,6,0,0,0,0,0}, {0,3,5,6,0,0,0,0}, {1,3,5,6,0,0,0,0}, {0,1,3,5,6,0,0,0},
+    {2,3,5,6,0,0,0,0}, {0,2,3,5,6,0,0,0}, {1,2,3,5,6,0,0,0}, {0,1,2,3,5,6,0,0},
+    {4,5,6,0,0,0,0,0}, {0,4,5,6,0,0,0,0}, {1,4,5,6,0,0,0,0}, {0,1,4,5,6,0,0,0},
+    {2,4,5,6,0,0,0,0}, {0,2,4,5,6,0,0,0}, {1,2,4,5,6,0,0,0}, {0,1,2,4,5,6,0,0},
+    {3,4,5,6,0,0,0,0}, {0,3,4,5,6,0,0,0}, {1,3,4,5,6,0,0,0}, {0,1,3,4,5,6,0,0},
+    {2,3,4,5,6,0,0,0}, {0,2,3,4,5,6,0,0}, {1,2,3,4,5,6,0,0}, {0,1,2,3,4,5,6,0},
+    {7,0,0,0,0,0,0,0}, {0,7,0,0,0,0,0,0}, {1,7,0,0,0,0,0,0}, {0,1,7,0,0,0,0,0},
+    {2,7,0,0,0,0,0,0}, {0,2,7,0,0,0,0,0}, {1,2,7,0,0,0,0,0}, {0,1,2,7,0,0,0,0},
+    {3,7,0,0,0,0,0,0}, {0,3,7,0,0,0,0,0}, {1,3,7,0,0,0,0,0}, {0,1,3,7,0,0,0,0},
+    {2,3,7,0,0,0,0,0}, {0,2,3,7,0,0,0,0}, {1,2,3,7,0,0,0,0}, {0,1,2,3,7,0,0,0},
+    {4,7,0,0,0,0,0,0}, {0,4,7,0,0,0,0,0}, {1,4,7,0,0,0,0,0}, {0,1,4,7,0,0,0,0},
+    {2,4,7,0,0,0,0,0}, {0,2,4,7,0,0,0,0}, {1,2,4,7,0,0,0,0}, {0,1,2,4,7,0,0,0},
+    {3,4,7,0,0,0,0,0}, {0,3,4,7,0,0,0,0}, {1,3,4,7,0,0,0,0}, {0,1,3,4,7,0,0,0},
+    {2,3,4,7,0,0,0,0}, {0,2,3,4,7,0,0,0}, {1,2,3,4,7,0,0,0}, {0,1,2,3,4,7,0,0},
+    {5,7,0,0,0,0,0,0}, {0,5,7,0,0,0,0,0}, {1,5,7,0,0,0,0,0}, {0,1,5,7,0,0,0,0},
+    {2,5,7,0,0,0,0,0}, {0,2,5,7,0,0,0,0}, {1,2,5,7,0,0,0,0}, {0,1,2,5,7,0,0,0},
+    {3,5,7,0,0,0,0,0}, {0,3,5,7,0,0,0,0}, {1,3,5,7,0,0,0,0}, {0,1,3,5,7,0,0,0},
+    {2,3,5,7,0,0,0,0}, {0,2,3,5,7,0,0,0}, {1,2,3,5,7,0,0,0}, {0,1,2,3,5,7,0,0},
+    {4,5,7,0,0,0,0,0}, {0,4,5,7,0,0,0,0}, {1,4,5,7,0,0,0,0}, {0,1,4,5,7,0,0,0},
+    {2,4,5,7,0,0,0,0}, {0,2,4,5,7,0,0,0}, {1,2,4,5,7,0,0,0}, {0,1,2,4,5,7,0,0},
+    {3,4,5,7,0,0,0,0}, {0,3,4,5,7,0,0,0}, {1,3,4,5,7,0,0,0}, {0,1,3,4,5,7,0,0},
+    {2,3,4,5,7,0,0,0}, {0,2,3,4,5,7,0,0}, {1,2,3,4,5,7,0,0}, {0,1,2,3,4,5,7,0},
+    {6,7,0,0,0,0,0,0}, {0,6,7,0,0,0,0,0}, {1,6,7,0,0,0,0,0}, {0,1,6,7,0,0,0,0},
+    {2,6,7,0,0,0,0,0}, {0,2,6,7,0,0,0,0}, {1,2,6,7,0,0,0,0}, {0,1,2,6,7,0,0,0},
+    {3,6,7,0,0,0,0,0}, {0,3,6,7,0,0,0,0}, {1,3,6,7,0,0,0,0}, {0,1,3,6,7,0,0,0},
+    {2,3,6,7,0,0,0,0}, {0,2,3,6,7,0,0,0}, {1,2,3,6,7,0,0,0}, {0,1,2,3,6,7,0,0},
+    {4,6,7,0,0,0,0,0}, {0,4,6,7,0,0,0,0}, {1,4,6,7,0,0,0,0}, {0,1,4,6,7,0,0,0},
+    {2,4,6,7,0,0,0,0}, {0,2,4,6,7,0,0,0}, {1,2,4,6,7,0,0,0}, {0,1,2,4,6,7,0,0},
+    {3,4,6,7,0,0,0,0}, {0,3,4,6,7,0,0,0}, {1,3,4,6,7,0,0,0}, {0,1,3,4,6,7,0,0},
+    {2,3,4,6,7,0,0,0}, {0,2,3,4,6,7,0,0}, {1,2,3,4,6,7,0,0}, {0,1,2,3,4,6,7,0},
+    {5,6,7,0,0,0,0,0}, {0,5,6,7,0,0,0,0}, {1,5,6,7,0,0,0,0}, {0,1,5,6,7,0,0,0},
+    {2,5,6,7,0,0,0,0}, {0,2,5,6,7,0,0,0}, {1,2,5,6,7,0,0,0}, {0,1,2,5,6,7,0,0},
+    {3,5,6,7,0,0,0,0}, {0,3,5,6,7,0,0,0}, {1,3,5,6,7,0,0,0}, {0,1,3,5,6,7,0,0},
+    {2,3,5,6,7,0,0,0}, {0,2,3,5,6,7,0,0}, {1,2,3,5,6,7,0,0}, {0,1,2,3,5,6,7,0},
+    {4,5,6,7,0,0,0,0}, {0,4,5,6,7,0,0,0}, {1,4,5,6,7,0,0,0}, {0,1,4,5,6,7,0,0},
+    {2,4,5,6,7,0,0,0}, {0,2,4,5,6,7,0,0}, {1,2,4,5,6,7,0,0}, {0,1,2,4,5,6,7,0},
+    {3,4,5,6,7,0,0,0}, {0,3,4,5,6,7,0,0}, {1,3,4,5,6,7,0,0}, {0,1,3,4,5,6,7,0},
+    {2,3,4,5,6,7,0,0}, {0,2,3,4,5,6,7,0}, {1,2,3,4,5,6,7,0}, {0,1,2,3,4,5,6,7},
+};
 #endif /* FI_TN_ONCE */
 
 /* ---- first attempts: one chunk of values and their reject flags --------- */
@@ -288,36 +357,41 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
             for (int l = 0; l < FI_LANES; l++)
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
             fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
-            if (q->method == FI_TN_NORMAL) {
-                for (int l = 0; l < FI_LANES; l++) {
-                    float z0, z1, z2, z3;
-                    fi_normal_pair32(w[0][l], w[1][l], &z0, &z1);
-                    fi_normal_pair32(w[2][l], w[3][l], &z2, &z3);
-                    float x0 = c[0] + c[1] * fi_foldf(z0, c[6]);
-                    float x1 = c[0] + c[1] * fi_foldf(z1, c[6]);
-                    float x2 = c[0] + c[1] * fi_foldf(z2, c[6]);
-                    float x3 = c[0] + c[1] * fi_foldf(z3, c[6]);
-                    int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
-                    int32_t a2 = (x2 >= c[4]) & (x2 <= c[5]), a3 = (x3 >= c[4]) & (x3 <= c[5]);
-                    float x = a0 ? x0 : a1 ? x1 : a2 ? x2 : x3;
-                    v[l] = fi_clampf(x, c[4], c[5]);  /* moves only a value still rejected */
-                    ok[l] = a0 | a1 | a2 | a3;
+            /* candidates from words (0, 1) for every lane; from words (2, 3)
+             * only when some lane rejected them all (rare) */
+            int all = 1;
+            for (int half = 0; half < 2 && (half == 0 || !all); half++) {
+                const uint32_t *wa = w[2 * half], *wb = w[2 * half + 1];
+                float vh[FI_LANES];
+                int32_t okh[FI_LANES];
+                if (q->method == FI_TN_NORMAL) {
+                    for (int l = 0; l < FI_LANES; l++) {
+                        float z0, z1;
+                        fi_normal_pair32(wa[l], wb[l], &z0, &z1);
+                        float x0 = c[0] + c[1] * fi_foldf(z0, c[6]);
+                        float x1 = c[0] + c[1] * fi_foldf(z1, c[6]);
+                        int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
+                        vh[l] = fi_clampf(a0 ? x0 : x1, c[4], c[5]);  /* moves only a rejected value */
+                        okh[l] = a0 | a1;
+                    }
+                } else if (q->method == FI_TN_UNIFORM) {
+                    for (int l = 0; l < FI_LANES; l++)
+                        okh[l] = fi_tn_unif32(c, wa[l], wb[l], &vh[l]);
+                } else {
+                    for (int l = 0; l < FI_LANES; l++)
+                        okh[l] = fi_tn_exp32(c, wa[l], wb[l], &vh[l]);
                 }
-            } else if (q->method == FI_TN_UNIFORM) {
-                for (int l = 0; l < FI_LANES; l++) {
-                    float v0, v1;
-                    int32_t a0 = fi_tn_unif32(c, w[0][l], w[1][l], &v0);
-                    int32_t a1 = fi_tn_unif32(c, w[2][l], w[3][l], &v1);
-                    v[l] = a0 ? v0 : v1;
-                    ok[l] = a0 | a1;
-                }
-            } else {
-                for (int l = 0; l < FI_LANES; l++) {
-                    float v0, v1;
-                    int32_t a0 = fi_tn_exp32(c, w[0][l], w[1][l], &v0);
-                    int32_t a1 = fi_tn_exp32(c, w[2][l], w[3][l], &v1);
-                    v[l] = a0 ? v0 : v1;
-                    ok[l] = a0 | a1;
+                if (half == 0) {
+                    for (int l = 0; l < FI_LANES; l++) {
+                        v[l] = vh[l];
+                        ok[l] = okh[l];
+                        all &= okh[l];
+                    }
+                } else {
+                    for (int l = 0; l < FI_LANES; l++) {
+                        v[l] = ok[l] ? v[l] : vh[l];
+                        ok[l] |= okh[l];
+                    }
                 }
             }
             for (int l = 0; l < cnt; l++) {
@@ -373,6 +447,46 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
 
 /* ---- kernels: sub-pieces of whole chunks, computed in a local buffer ---- */
 
+/* Bit k set when o[k] is outside [lo, hi], for 32 values. */
+static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
+{
+    uint32_t m = 0;
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (int b = 0; b < 32; b += 8) {
+        __m256 v = _mm256_loadu_ps(o + b);
+        __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vlo, _CMP_LT_OQ), _mm256_cmp_ps(v, vhi, _CMP_GT_OQ));
+        m |= (uint32_t)_mm256_movemask_ps(out) << b;
+    }
+#else
+    for (int k = 0; k < 32; k++)
+        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
+#endif
+    return m;
+}
+
+/* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
+ * always written (idx has FI_LANES entries of slack) and the count advances
+ * by the number of set bits. */
+static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
+{
+    for (int b = 0; b < 32; b += 8) {
+        uint32_t m8 = (m >> b) & 0xffu;
+        const uint8_t *lp = fi_tn_lp[m8];
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+        uint64_t packed;
+        memcpy(&packed, lp, 8);
+        __m256i v = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)packed));
+        _mm256_storeu_si256((__m256i *)(idx + nidx), _mm256_add_epi32(v, _mm256_set1_epi32(k0 + b)));
+#else
+        for (int j = 0; j < 8; j++)
+            idx[nidx + j] = k0 + b + lp[j];
+#endif
+        nidx += __builtin_popcount(m8);
+    }
+    return nidx;
+}
+
 /* Append the positions k0 + k of the rejected elements of one chunk to idx
  * (flags are 0 or -1): a bit mask of 8 flags at a time, then one step per
  * reject. */
@@ -394,37 +508,7 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
         uint32_t m = fi_tn_mask8(rej + b) | fi_tn_mask8(rej + b + 8) << 8;
         if (gs - b > 16)
             m |= fi_tn_mask8(rej + b + 16) << 16 | fi_tn_mask8(rej + b + 24) << 24;
-        while (m) {
-            idx[nidx++] = k0 + b + __builtin_ctz(m);
-            m &= m - 1;
-        }
-    }
-    return nidx;
-}
-
-/* Bit k set when o[k] is outside [lo, hi], for 32 values. */
-static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
-{
-    uint32_t m = 0;
-#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    for (int b = 0; b < 32; b += 8) {
-        __m256 v = _mm256_loadu_ps(o + b);
-        __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vlo, _CMP_LT_OQ), _mm256_cmp_ps(v, vhi, _CMP_GT_OQ));
-        m |= (uint32_t)_mm256_movemask_ps(out) << b;
-    }
-#else
-    for (int k = 0; k < 32; k++)
-        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
-#endif
-    return m;
-}
-
-static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
-{
-    while (m) {
-        idx[nidx++] = k0 + __builtin_ctz(m);
-        m &= m - 1;
+        nidx = fi_tn_append(m, k0 + b, idx, nidx);
     }
     return nidx;
 }
@@ -439,7 +523,7 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
     SETUP(prm, &q);                                                                \
     const uint64_t gs = q.method == FI_TN_NORMAL ? (GS_NORMAL) : (GS_OTHER);       \
     CT buf[FI_TN_SUB];                                                             \
-    int32_t idx[FI_TN_SUB], rej[FI_C32];                                           \
+    int32_t idx[FI_TN_SUB + FI_LANES], rej[FI_C32];                                           \
     OUT_T *o = (OUT_T *)out;                                                       \
     uint64_t pos = start, end = start + (uint64_t)n;                               \
     while (pos < end) {                                                            \
@@ -451,18 +535,26 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
         CT *dst = direct ? (CT *)o : buf;                                          \
         int nidx = 0;                                                              \
         uint64_t g = b0 / gs;                                                      \
-        int plain = F32 && q.method == FI_TN_NORMAL && q.c[6] == 0;                \
-        for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {                \
-            if (plain) {   /* normal_'s values, then the ones outside [lo, hi] */  \
-                float *f = (float *)(void *)(dst + k0);                            \
-                FI_SFX(normal32_group)(g, st, (float)q.c[0], (float)q.c[1], f);    \
-                for (int b = 0; b < (int)gs; b += 32)                              \
-                    nidx = fi_tn_append(fi_tn_outside32(f + b, (float)q.c[4],      \
-                                                        (float)q.c[5]), k0 + b, idx, nidx); \
-                continue;                                                          \
+        if (F32 && q.method == FI_TN_NORMAL) {                                     \
+            /* normal_'s own kernel on the sub-piece (folded if asked), then   */  \
+            /* the values outside [lo, hi]                                      */  \
+            float *f = (float *)(void *)dst;                                       \
+            int fold = q.c[6] != 0;                                                \
+            fi_params np_ = *prm;                                                  \
+            np_.p[0] = fold ? 0.0 : prm->p[1];                                     \
+            np_.p[1] = fold ? 1.0 : prm->p[2];                                     \
+            FI_SFX(k_normal_f32)(f, b0, (int64_t)(b1 - b0), st, &np_);             \
+            if (fold)                                                              \
+                for (int k = 0; k < (int)(b1 - b0); k++)                           \
+                    f[k] = (float)q.c[0] + (float)q.c[1] * fi_foldf(f[k], (float)q.c[6]); \
+            for (int b = 0; b < (int)(b1 - b0); b += 32)                           \
+                nidx = fi_tn_append(fi_tn_outside32(f + b, (float)q.c[4],          \
+                                                    (float)q.c[5]), b, idx, nidx); \
+        } else {                                                                   \
+            for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {            \
+                FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                           \
+                nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                 \
             }                                                                      \
-            FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                               \
-            nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                     \
         }                                                                          \
         FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                                 \
         uint64_t hi = b1 < end ? b1 : end;                                         \
