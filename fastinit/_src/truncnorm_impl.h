@@ -4,7 +4,7 @@
  * Parameters (fi_params.p), set up in double by fastinit/truncated.py:
  *   p[0] = method.
  *   FI_TN_NORMAL (0): p[1] = mean, p[2] = std, p[3] = alpha, p[4] = beta
- *       (standardized bounds), p[5] = lo, p[6] = hi (the dtype's values
+ *       (standardized bounds, informational), p[5] = lo, p[6] = hi (the dtype's values
  *       nearest inside [a, b]), p[7] = fold. Propose z ~ N(0, 1), or its
  *       folded form fold * |z| for a one-sided interval (fold = +-1, the
  *       half-normal: [0, inf) accepts everything); value x = mean + std * z,
@@ -274,23 +274,7 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
                                       float *o, int32_t *rej)
 {
     const float *c = q->c;
-    if (q->method == FI_TN_NORMAL && c[6] == 0.0f) {
-        /* normal_'s values straight into the output; reject outside [lo, hi] */
-        FI_SFX(normal32_group)(g, st, c[0], c[1], o);
-        for (int k = 0; k < FI_C32; k++)
-            rej[k] = -((o[k] < c[4]) | (o[k] > c[5]));
-        return;
-    }
-    if (q->method == FI_TN_NORMAL) {
-        float z[FI_C32];
-        FI_SFX(normal32_group)(g, st, 0.0f, 1.0f, z);
-        for (int k = 0; k < FI_C32; k++) {
-            float v = c[0] + c[1] * fi_foldf(z[k], c[6]);
-            o[k] = v;
-            rej[k] = -((v < c[4]) | (v > c[5]));
-        }
-        return;
-    }
+    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
     uint32_t w[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int h = 0; h < FI_GPC; h++) {
@@ -312,23 +296,7 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
 static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_tn64 *q,
                                       double *o, int32_t *rej)
 {
-    const double *c = q->c;
-    if (q->method == FI_TN_NORMAL && c[6] == 0.0) {
-        FI_SFX(normal64_group)(g, st, c[0], c[1], o);
-        for (int k = 0; k < FI_C64; k++)
-            rej[k] = -((o[k] < c[4]) | (o[k] > c[5]));
-        return;
-    }
-    if (q->method == FI_TN_NORMAL) {
-        double z[FI_C64];
-        FI_SFX(normal64_group)(g, st, 0.0, 1.0, z);
-        for (int k = 0; k < FI_C64; k++) {
-            double v = c[0] + c[1] * fi_fold(z[k], c[6]);
-            o[k] = v;
-            rej[k] = -((v < c[4]) | (v > c[5]));
-        }
-        return;
-    }
+    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
     uint32_t w[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int L = 0; L < FI_CHUNK; L++) {
@@ -468,6 +436,23 @@ static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
 /* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
  * always written (idx has FI_LANES entries of slack) and the count advances
  * by the number of set bits. */
+static inline uint32_t fi_tn_outside64(const double *o, double lo, double hi)
+{
+    uint32_t m = 0;
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    const __m256d vlo = _mm256_set1_pd(lo), vhi = _mm256_set1_pd(hi);
+    for (int b = 0; b < 32; b += 4) {
+        __m256d v = _mm256_loadu_pd(o + b);
+        __m256d out = _mm256_or_pd(_mm256_cmp_pd(v, vlo, _CMP_LT_OQ), _mm256_cmp_pd(v, vhi, _CMP_GT_OQ));
+        m |= (uint32_t)_mm256_movemask_pd(out) << b;
+    }
+#else
+    for (int k = 0; k < 32; k++)
+        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
+#endif
+    return m;
+}
+
 static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
 {
     for (int b = 0; b < 32; b += 8) {
@@ -515,7 +500,7 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
 
 /* DIRECT: whole sub-pieces are computed straight into the output (float32,
  * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
-#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT, F32) \
+#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT, NK, FOLD, OUTSIDE) \
 static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
                          const fi_stream *st, const fi_params *prm)                \
 {                                                                                  \
@@ -535,21 +520,19 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
         CT *dst = direct ? (CT *)o : buf;                                          \
         int nidx = 0;                                                              \
         uint64_t g = b0 / gs;                                                      \
-        if (F32 && q.method == FI_TN_NORMAL) {                                     \
+        if (q.method == FI_TN_NORMAL) {                                            \
             /* normal_'s own kernel on the sub-piece (folded if asked), then   */  \
             /* the values outside [lo, hi]                                      */  \
-            float *f = (float *)(void *)dst;                                       \
             int fold = q.c[6] != 0;                                                \
             fi_params np_ = *prm;                                                  \
             np_.p[0] = fold ? 0.0 : prm->p[1];                                     \
             np_.p[1] = fold ? 1.0 : prm->p[2];                                     \
-            FI_SFX(k_normal_f32)(f, b0, (int64_t)(b1 - b0), st, &np_);             \
+            FI_SFX(NK)(dst, b0, (int64_t)(b1 - b0), st, &np_);                     \
             if (fold)                                                              \
                 for (int k = 0; k < (int)(b1 - b0); k++)                           \
-                    f[k] = (float)q.c[0] + (float)q.c[1] * fi_foldf(f[k], (float)q.c[6]); \
+                    dst[k] = q.c[0] + q.c[1] * FOLD(dst[k], q.c[6]);               \
             for (int b = 0; b < (int)(b1 - b0); b += 32)                           \
-                nidx = fi_tn_append(fi_tn_outside32(f + b, (float)q.c[4],          \
-                                                    (float)q.c[5]), b, idx, nidx); \
+                nidx = fi_tn_append(OUTSIDE(dst + b, q.c[4], q.c[5]), b, idx, nidx); \
         } else {                                                                   \
             for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {            \
                 FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                           \
@@ -566,11 +549,11 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
 }
 
 FI_TN_KERNEL(k_truncnorm_f32, fi_tn32, fi_tn32_setup, float, float, tn32_first, tn32_retry,
-             FI_C32, FI_C64, FI_COPY, 1, 1)
+             FI_C32, FI_C64, FI_COPY, 1, k_normal_f32, fi_foldf, fi_tn_outside32)
 /* float16: computed in float32; lo and hi are float16 values, so the rounded
  * result stays within them */
 FI_TN_KERNEL(k_truncnorm_f16, fi_tn32, fi_tn32_setup, float, uint16_t, tn32_first, tn32_retry,
-             FI_C32, FI_C64, FI_PUT16, 0, 1)
+             FI_C32, FI_C64, FI_PUT16, 0, k_normal_f32, fi_foldf, fi_tn_outside32)
 FI_TN_KERNEL(k_truncnorm_f64, fi_tn64, fi_tn64_setup, double, double, tn64_first, tn64_retry,
-             FI_C64, FI_CHUNK, FI_COPY, 1, 0)
+             FI_C64, FI_CHUNK, FI_COPY, 1, k_normal_f64, fi_fold, fi_tn_outside64)
 #undef FI_TN_KERNEL
