@@ -228,3 +228,20 @@ def test_extreme_parameters_stay_inside(args):
     assert np.isfinite(x).all() and x.min() >= a and x.max() <= b
     if args[1] == 1e30:  # huge std: uniform on [a, b]
         assert stats.kstest(x, stats.uniform(-1, 2).cdf).statistic < ks_critical(x.size)
+
+
+def test_concurrent_python_threads_match_serial():
+    import threading
+    seeds = list(range(6))
+    serial = [fastinit.trunc_normal((300_000,), 0.0, 1.0, -1.0, 3.0, rng=s) for s in seeds]
+    out = [None] * len(seeds)
+
+    def work(k):
+        out[k] = fastinit.trunc_normal((300_000,), 0.0, 1.0, -1.0, 3.0, rng=seeds[k],
+                                       num_threads=2)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(seeds))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(np.array_equal(a, b) for a, b in zip(out, serial))

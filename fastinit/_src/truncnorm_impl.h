@@ -433,9 +433,6 @@ static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
     return m;
 }
 
-/* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
- * always written (idx has FI_LANES entries of slack) and the count advances
- * by the number of set bits. */
 static inline uint32_t fi_tn_outside64(const double *o, double lo, double hi)
 {
     uint32_t m = 0;
@@ -453,6 +450,9 @@ static inline uint32_t fi_tn_outside64(const double *o, double lo, double hi)
     return m;
 }
 
+/* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
+ * always written (idx has FI_LANES entries of slack) and the count advances
+ * by the number of set bits. */
 static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
 {
     for (int b = 0; b < 32; b += 8) {
@@ -472,9 +472,7 @@ static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
     return nidx;
 }
 
-/* Append the positions k0 + k of the rejected elements of one chunk to idx
- * (flags are 0 or -1): a bit mask of 8 flags at a time, then one step per
- * reject. */
+/* Bit mask of 8 reject flags (0 or -1). */
 static inline uint32_t fi_tn_mask8(const int32_t *f)
 {
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
@@ -487,6 +485,7 @@ static inline uint32_t fi_tn_mask8(const int32_t *f)
 #endif
 }
 
+/* Append the positions k0 + k of the rejected elements of one chunk to idx. */
 static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx, int nidx)
 {
     for (int b = 0; b < gs; b += 32) {
@@ -498,7 +497,10 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
     return nidx;
 }
 
-/* DIRECT: whole sub-pieces are computed straight into the output (float32,
+/* One kernel: sub-pieces of up to FI_TN_SUB values aligned to whole chunks.
+ * First attempts for the whole sub-piece (NORMAL: normal_'s own kernel, NK),
+ * the positions of the rejects collected, then their retries in batches.
+ * DIRECT: whole sub-pieces are computed straight into the output (float32,
  * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
 #define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT, NK, FOLD, OUTSIDE) \
 static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
@@ -508,7 +510,7 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
     SETUP(prm, &q);                                                                \
     const uint64_t gs = q.method == FI_TN_NORMAL ? (GS_NORMAL) : (GS_OTHER);       \
     CT buf[FI_TN_SUB];                                                             \
-    int32_t idx[FI_TN_SUB + FI_LANES], rej[FI_C32];                                           \
+    int32_t idx[FI_TN_SUB + FI_LANES], rej[FI_C32];                                \
     OUT_T *o = (OUT_T *)out;                                                       \
     uint64_t pos = start, end = start + (uint64_t)n;                               \
     while (pos < end) {                                                            \
