@@ -72,8 +72,9 @@ def extensions():
     else:
         cflags += openmp[0]
         lflags += openmp[1]
+    headers = sorted(glob.glob("fastinit/_src/*.h"))  # rebuild when a kernel header changes
     common = dict(include_dirs=[np.get_include(), "fastinit"], extra_compile_args=cflags,
-                  extra_link_args=lflags, define_macros=macros)
+                  extra_link_args=lflags, define_macros=macros, depends=headers)
     # _core carries every C kernel; other Cython modules (fastinit/_*.pyx)
     # reach the kernels through _core.pxd's cimportable functions.
     exts = [Extension("fastinit._core",

@@ -52,3 +52,8 @@ __all__ += [
     "bias_zeros", "bias_constant", "bias_uniform",
     "get", "Initializer", "available",
 ]
+
+# orthogonal (issue #4)
+from .orthogonal import delta_orthogonal, delta_orthogonal_, orthogonal, orthogonal_
+
+__all__ += ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]

@@ -9,6 +9,7 @@ from cython.parallel cimport prange, parallel
 from libc.stdint cimport uint32_t, uint64_t, int64_t
 
 cnp.import_array()
+fi_get_simd()  # build the dispatch tables once, at import, under the GIL
 
 BLOCK = FI_BLOCK
 SMALL = FI_SMALL

@@ -6,11 +6,7 @@ calling it fills a tensor, :meth:`Initializer.sample` makes a new array, and
 it through JSON so that training configs can name initializers.
 
 The table maps each canonical name to (module, function, aliases[, probe
-shape]); adding an initializer is one line, e.g. for fastinit.orthogonal:
-
-    "orthogonal": ("fastinit.orthogonal", "orthogonal_", ()),
-    "delta_orthogonal": ("fastinit.orthogonal", "delta_orthogonal_", (), (4, 4, 3, 3)),
-
+shape]); adding an initializer is one line (see "orthogonal" below).
 The probe shape (default (4, 4, 3, 3, 3); (4, 3) for 2-D-only functions) is
 filled once when an initializer is built, so that bad argument values fail
 at ``get()`` rather than at first use.
@@ -46,6 +42,8 @@ _TABLE = {
     "bias_zeros": ("fastinit.bias", "bias_zeros_", ()),
     "bias_constant": ("fastinit.bias", "bias_constant_", ()),
     "bias_uniform": ("fastinit.bias", "bias_uniform_", ()),
+    "orthogonal": ("fastinit.orthogonal", "orthogonal_", ()),
+    "delta_orthogonal": ("fastinit.orthogonal", "delta_orthogonal_", (), (4, 4, 3, 3)),
 }
 # Call-time arguments: given to __call__, never stored in a config.
 _CALL_ONLY = ("tensor", "generator", "num_threads", "offset")

@@ -141,3 +141,15 @@ def test_in_place_extra_memory_is_per_thread_not_per_element(strided):
     # scratch: threads * block * itemsize (+ small bookkeeping); never O(n)
     assert peak < 2 * _core.BLOCK * 8 + 64 * 1024
     assert peak < target.nbytes / 100
+
+
+def test_zero_dim_and_high_dim_views():
+    z = np.zeros((), np.float32)
+    fastinit.normal_(z, rng=2)
+    assert z == fastinit.normal(1, rng=2)[0]
+    ref = fastinit.uniform((3, 4, 5, 6, 7), rng=2)
+    big = np.zeros((6, 4, 10, 6, 24), np.float32)
+    view = big[::2, :, ::2, :, 3::3]
+    fastinit.uniform_(view, rng=2)
+    assert np.array_equal(view, ref)
+    assert np.count_nonzero(big) == ref.size

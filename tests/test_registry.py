@@ -12,7 +12,8 @@ def test_every_name_resolves():
     names = fastinit.available()
     for must in ("he_normal", "he_uniform", "glorot_uniform", "glorot_normal", "kaiming_normal",
                  "xavier_uniform", "lecun_normal", "variance_scaling", "trunc_normal",
-                 "truncated_normal", "zeros", "eye", "dirac", "sparse", "bias_uniform"):
+                 "truncated_normal", "zeros", "eye", "dirac", "sparse", "bias_uniform",
+                 "orthogonal", "delta_orthogonal"):
         assert must in names
     for name in names:
         kw = {"constant": {"val": 0.5}, "sparse": {"sparsity": 0.1},
@@ -36,6 +37,8 @@ def test_spellings(spelling):
     ("sparse", {"sparsity": 0.3, "std": 0.1}, (20, 5)),
     ("constant", {"val": 0.25}, (3, 3)),
     ("lecun_normal", {"rng": 11}, (10, 10)),
+    ("orthogonal", {"gain": 2.0}, (6, 4)),
+    ("delta_orthogonal", {"gain": 1.5}, (4, 3, 3, 3)),
 ])
 def test_json_round_trip(name, kwargs, shape):
     init = fastinit.get(name, **kwargs)

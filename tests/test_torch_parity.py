@@ -12,8 +12,8 @@ import torch.nn.init as tinit  # noqa: E402
 import fastinit  # noqa: E402
 from fastinit import schemes, truncated  # noqa: E402
 
-# Implemented in another module of fastinit (added to the registry at merge time).
-PENDING = {"orthogonal_"}
+# torch names fastinit does not provide (none).
+PENDING = set()
 
 
 def torch_public_inplace():

@@ -86,20 +86,49 @@ void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], u
         fi_philox4x32(ctr + 4 * i, key, out + 4 * i);
 }
 
+/* Copy a run of count items to dst with a byte stride, typed by item size. */
+#define FI_RUN(T)                                                               \
+    do {                                                                        \
+        const T *s_ = (const T *)src;                                           \
+        for (int64_t j = 0; j < count; j++)                                     \
+            *(T *)(dst + j * stride) = s_[j];                                   \
+    } while (0)
+
+static void fi_run(char *dst, int64_t stride, const char *src, int64_t count, int itemsize)
+{
+    switch (itemsize) {
+    case 2: FI_RUN(uint16_t); break;
+    case 4: FI_RUN(uint32_t); break;
+    case 8: FI_RUN(uint64_t); break;
+    default:
+        for (int64_t j = 0; j < count; j++)
+            memcpy(dst + j * stride, src + j * itemsize, (size_t)itemsize);
+    }
+}
+
 void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                 int64_t first, int64_t n, const char *src, int itemsize)
 {
     int64_t idx[64];
     char *p = base;
     int64_t rem = first;
-    for (int d = ndim - 1; d >= 0; d--) {
+    int last = ndim - 1;
+    for (int d = last; d >= 0; d--) {
         idx[d] = rem % shape[d];
         rem /= shape[d];
         p += idx[d] * strides[d];
     }
-    for (int64_t i = 0; i < n; i++) {
-        memcpy(p, src + (size_t)i * itemsize, (size_t)itemsize);
-        for (int d = ndim - 1; d >= 0; d--) {
+    while (n > 0) {
+        /* a run along the last axis, then carry into the outer indices */
+        int64_t count = shape[last] - idx[last];
+        if (count > n)
+            count = n;
+        fi_run(p, strides[last], src, count, itemsize);
+        src += count * itemsize;
+        n -= count;
+        p -= idx[last] * strides[last];
+        idx[last] = 0;
+        for (int d = last - 1; d >= 0; d--) {
             if (++idx[d] < shape[d]) {
                 p += strides[d];
                 break;

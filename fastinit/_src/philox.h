@@ -44,9 +44,10 @@ fi_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
     out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
 }
 
-/* The reference form: FI_LANES counters base..base+7 -> w[k][l]. */
+/* The reference form: FI_LANES counters base..base+7 -> w[k][l]. The SIMD
+ * paths replace it (fi_philox_lanes below) by an intrinsic version. */
 static inline void
-fi_philox_lanes(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+fi_philox_lanes_ref(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
                 uint32_t w[4][FI_LANES])
 {
     for (int l = 0; l < FI_LANES; l++) {
@@ -119,6 +120,36 @@ fi_counter8(uint64_t base, __m256i *lo, __m256i *hi)
     __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
     *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
 }
+
+/* One 8-lane chain: FI_LANES counters base..base+7 -> w[k][l]. */
+static inline void
+fi_philox_lanes_x86(uint64_t base, uint32_t c2in, uint32_t c3in,
+                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
+{
+    __m256i c0, c1;
+    fi_counter8(base, &c0, &c1);
+    __m256i c2 = _mm256_set1_epi32((int)c2in), c3 = _mm256_set1_epi32((int)c3in);
+    const __m256i m0 = _mm256_set1_epi32((int)FI_PHILOX_M0), m1 = _mm256_set1_epi32((int)FI_PHILOX_M1);
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        __m256i hi0, lo0, hi1, lo1;
+        fi_mulhilo8(c0, m0, &hi0, &lo0);
+        fi_mulhilo8(c2, m1, &hi1, &lo1);
+        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
+        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    _mm256_storeu_si256((__m256i *)w[0], c0);
+    _mm256_storeu_si256((__m256i *)w[1], c1);
+    _mm256_storeu_si256((__m256i *)w[2], c2);
+    _mm256_storeu_si256((__m256i *)w[3], c3);
+}
+#define fi_philox_lanes fi_philox_lanes_x86
+#else
+#define fi_philox_lanes fi_philox_lanes_ref
 #endif
 
 #if defined(FI_PHILOX_AVX2)
