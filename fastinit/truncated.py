@@ -16,6 +16,7 @@ in double): whichever of three exact samplers accepts most often.
 Rejected elements retry from their own Philox sub-space, so the values are a
 function of (seed, flat index) only, like every other fill.
 """
+import functools
 import math
 
 import numpy as np
@@ -46,6 +47,7 @@ def _log1mexp(x):
     return math.log(-math.expm1(x)) if x > -0.693 else math.log1p(-math.exp(x))
 
 
+@functools.lru_cache(maxsize=256)
 def _choose(alpha, beta, w):
     """(method, flip, alpha') for standardized bounds alpha < beta, w = beta - alpha.
 
