@@ -38,7 +38,10 @@
  *   retries: attempt t = 1, 2, ... of element i uses Philox counter
  *     (c0, c1) = i, c2 = stream, c3 = t: the element's own sub-space, so no
  *     element ever borrows another's randomness (pieces and thread counts
- *     give the same values).
+ *     give the same values). Candidates in order: words (0, 1), then (2, 3);
+ *     float32 NORMAL takes both Box-Muller values of each pair (r cos, then
+ *     r sin), float64 NORMAL one pair (w0..w3) and float64 UNIFORM/EXP one
+ *     candidate per attempt; the first accepted candidate is the value.
  */
 #ifndef FI_TN_ONCE
 #define FI_TN_ONCE
