@@ -167,7 +167,40 @@ static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in,
     _mm256_storeu_si256((__m256i *)w[2], c2);
     _mm256_storeu_si256((__m256i *)w[3], c3);
 }
-#else
+#endif
+#if defined(FI_PHILOX_AVX512)
+/* Retry batches of 16 lanes (one zmm chain) on the AVX-512 path. */
+#define FI_TN_RL 16
+static inline void fi_philox_gather_rl(const uint64_t ctr[16], uint32_t c2in, uint32_t c3in,
+                                       uint32_t k0in, uint32_t k1in, uint32_t w[4][16])
+{
+    uint32_t lo[16], hi[16];
+    for (int l = 0; l < 16; l++) {
+        lo[l] = (uint32_t)ctr[l];
+        hi[l] = (uint32_t)(ctr[l] >> 32);
+    }
+    __m512i c0 = _mm512_loadu_si512(lo), c1 = _mm512_loadu_si512(hi);
+    __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
+    const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        __m512i hi0, lo0, hi1, lo1;
+        fi_mulhilo16(c0, m0, &hi0, &lo0);
+        fi_mulhilo16(c2, m1, &hi1, &lo1);
+        c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32((int)k0));
+        c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32((int)k1));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    _mm512_storeu_si512(w[0], c0);
+    _mm512_storeu_si512(w[1], c1);
+    _mm512_storeu_si512(w[2], c2);
+    _mm512_storeu_si512(w[3], c3);
+}
+#endif
+#if !(defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512))
 static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
                                     uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
 {
@@ -199,6 +232,10 @@ static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in,
 }
 #endif
 
+#ifndef FI_TN_RL
+#define FI_TN_RL FI_LANES
+#define fi_philox_gather_rl fi_philox_gather
+#endif
 #define FI_TN_SUB 4096   /* values per sub-piece: a multiple of every chunk size */
 
 /* Left-packing table: fi_tn_lp[m] lists the set bits of the byte m, in
@@ -308,7 +345,7 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
     }
 }
 
-/* ---- retries: the listed elements, FI_LANES at a time ------------------- */
+/* ---- retries: the listed elements, FI_TN_RL at a time ------------------- */
 /* Element idx[r] of buf is flat index base + idx[r]; its attempt t uses the
  * counter (base + idx[r], stream, t). Accepted values go into buf; the rest
  * stay in the list for attempt t + 1. */
@@ -319,24 +356,24 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
     const float *c = q->c;
     for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
         int keep = 0;
-        for (int r0 = 0; r0 < nidx; r0 += FI_LANES) {
-            int cnt = nidx - r0 < FI_LANES ? nidx - r0 : FI_LANES;
-            uint64_t ctr[FI_LANES];
-            uint32_t w[4][FI_LANES];
-            float v[FI_LANES];
-            int32_t ok[FI_LANES];
-            for (int l = 0; l < FI_LANES; l++)
+        for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
+            int cnt = nidx - r0 < FI_TN_RL ? nidx - r0 : FI_TN_RL;
+            uint64_t ctr[FI_TN_RL];
+            uint32_t w[4][FI_TN_RL];
+            float v[FI_TN_RL];
+            int32_t ok[FI_TN_RL];
+            for (int l = 0; l < FI_TN_RL; l++)
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
-            fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
+            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
             /* candidates from words (0, 1) for every lane; from words (2, 3)
              * only when some lane rejected them all (rare) */
             int all = 1;
             for (int half = 0; half < 2 && (half == 0 || !all); half++) {
                 const uint32_t *wa = w[2 * half], *wb = w[2 * half + 1];
-                float vh[FI_LANES];
-                int32_t okh[FI_LANES];
+                float vh[FI_TN_RL];
+                int32_t okh[FI_TN_RL];
                 if (q->method == FI_TN_NORMAL) {
-                    for (int l = 0; l < FI_LANES; l++) {
+                    for (int l = 0; l < FI_TN_RL; l++) {
                         float z0, z1;
                         fi_normal_pair32(wa[l], wb[l], &z0, &z1);
                         float x0 = c[0] + c[1] * fi_foldf(z0, c[6]);
@@ -346,20 +383,20 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
                         okh[l] = a0 | a1;
                     }
                 } else if (q->method == FI_TN_UNIFORM) {
-                    for (int l = 0; l < FI_LANES; l++)
+                    for (int l = 0; l < FI_TN_RL; l++)
                         okh[l] = fi_tn_unif32(c, wa[l], wb[l], &vh[l]);
                 } else {
-                    for (int l = 0; l < FI_LANES; l++)
+                    for (int l = 0; l < FI_TN_RL; l++)
                         okh[l] = fi_tn_exp32(c, wa[l], wb[l], &vh[l]);
                 }
                 if (half == 0) {
-                    for (int l = 0; l < FI_LANES; l++) {
+                    for (int l = 0; l < FI_TN_RL; l++) {
                         v[l] = vh[l];
                         ok[l] = okh[l];
                         all &= okh[l];
                     }
                 } else {
-                    for (int l = 0; l < FI_LANES; l++) {
+                    for (int l = 0; l < FI_TN_RL; l++) {
                         v[l] = ok[l] ? v[l] : vh[l];
                         ok[l] |= okh[l];
                     }
@@ -382,16 +419,16 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
     const double *c = q->c;
     for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
         int keep = 0;
-        for (int r0 = 0; r0 < nidx; r0 += FI_LANES) {
-            int cnt = nidx - r0 < FI_LANES ? nidx - r0 : FI_LANES;
-            uint64_t ctr[FI_LANES];
-            uint32_t w[4][FI_LANES];
-            double v[FI_LANES];
-            int32_t ok[FI_LANES];
-            for (int l = 0; l < FI_LANES; l++)
+        for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
+            int cnt = nidx - r0 < FI_TN_RL ? nidx - r0 : FI_TN_RL;
+            uint64_t ctr[FI_TN_RL];
+            uint32_t w[4][FI_TN_RL];
+            double v[FI_TN_RL];
+            int32_t ok[FI_TN_RL];
+            for (int l = 0; l < FI_TN_RL; l++)
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
-            fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
-            for (int l = 0; l < FI_LANES; l++) {
+            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
+            for (int l = 0; l < FI_TN_RL; l++) {
                 if (q->method == FI_TN_NORMAL) {
                     double z0, z1;
                     fi_normal_pair64(w[0][l], w[1][l], w[2][l], w[3][l], &z0, &z1);
