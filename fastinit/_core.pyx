@@ -15,7 +15,7 @@ BLOCK = FI_BLOCK
 SMALL = FI_SMALL
 SIMD_PATHS = ("baseline", "avx2", "avx512")
 DTYPE_CODES = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.float16): 2}
-DISTS = {"constant": 0, "uniform": 1, "normal": 2}
+DISTS = {"constant": 0, "uniform": 1, "normal": 2, "truncnorm": 3}
 
 
 def openmp_enabled():

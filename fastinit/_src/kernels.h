@@ -34,7 +34,8 @@ enum fi_dist {
     FI_CONSTANT = 0,   /* p[0] = value (already rounded to the dtype) */
     FI_UNIFORM = 1,    /* p[0] = low, p[1] = high - low, p[2] = largest value < high */
     FI_NORMAL = 2,     /* p[0] = mean, p[1] = std */
-    FI_NDISTS = 3
+    FI_TRUNCNORM = 3,  /* p[0] = method, p[1..7]: see truncnorm_impl.h */
+    FI_NDISTS = 4
 };
 
 enum fi_simd { FI_SIMD_BASELINE = 0, FI_SIMD_AVX2 = 1, FI_SIMD_AVX512 = 2, FI_NSIMD = 3 };

@@ -211,6 +211,8 @@ static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
     for (int64_t i = 0; i < n; i++) o[i] = v;
 }
 
+#include "truncnorm_impl.h"
+
 void FI_SFX(fi_register)(fi_kernel t[FI_NDISTS][FI_NDTYPES])
 {
     t[FI_CONSTANT][FI_F32] = FI_SFX(k_constant_f32);
@@ -222,4 +224,7 @@ void FI_SFX(fi_register)(fi_kernel t[FI_NDISTS][FI_NDTYPES])
     t[FI_NORMAL][FI_F32] = FI_SFX(k_normal_f32);
     t[FI_NORMAL][FI_F64] = FI_SFX(k_normal_f64);
     t[FI_NORMAL][FI_F16] = FI_SFX(k_normal_f16);
+    t[FI_TRUNCNORM][FI_F32] = FI_SFX(k_truncnorm_f32);
+    t[FI_TRUNCNORM][FI_F64] = FI_SFX(k_truncnorm_f64);
+    t[FI_TRUNCNORM][FI_F16] = FI_SFX(k_truncnorm_f16);
 }

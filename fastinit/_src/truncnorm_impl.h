@@ -1,0 +1,601 @@
+/* Truncated normal kernels (FI_TRUNCNORM), included from kernels_impl.h and
+ * so compiled once per SIMD path. Exact rejection samplers; no inverse CDF.
+ *
+ * Parameters (fi_params.p), set up in double by fastinit/truncated.py:
+ *   p[0] = method.
+ *   FI_TN_NORMAL (0): p[1] = mean, p[2] = std, p[3] = alpha, p[4] = beta
+ *       (standardized bounds, informational), p[5] = lo, p[6] = hi (the dtype's values
+ *       nearest inside [a, b]), p[7] = fold. Propose z ~ N(0, 1), or its
+ *       folded form fold * |z| for a one-sided interval (fold = +-1, the
+ *       half-normal: [0, inf) accepts everything); value x = mean + std * z,
+ *       accepted when lo <= x <= hi (in the working precision, so that
+ *       float16 keeps exactly the values that land inside). With fold = 0,
+ *       an accepted value is normal_'s value at the same index.
+ *   FI_TN_UNIFORM (1): p[1] = base (the bound a, or b when flipped),
+ *       p[2] = +-(b - a), p[3] = s1, p[4] = s2, p[5] = w = (b - a) / std,
+ *       p[6] = lo, p[7] = hi. Propose u ~ U[0, 1), delta = w u (the
+ *       standardized distance from base); accept when E >= q / 2 with
+ *       E ~ Exp(1) and q = (s1 + delta)(s2 + delta) = x^2 - m^2, m the point
+ *       of the interval nearest 0. value = base + p[2] * u.
+ *   FI_TN_EXP (2): p[1] = base, p[2] = +-std, p[3] = 1 / lambda,
+ *       p[4] = w, p[5] = lo, p[6] = hi. Robert (1995): delta ~ Exp(lambda),
+ *       lambda = (alpha + sqrt(alpha^2 + 4)) / 2 (so 1/lambda = lambda - alpha),
+ *       accept when delta <= w and E >= (delta - 1/lambda)^2 / 2.
+ *       value = base + p[2] * delta (precise next to the bound even when the
+ *       mean is far away or std tiny). Lower tails are flipped (base = b,
+ *       negative sign).
+ * UNIFORM and EXP values are clamped to [lo, hi]: that only moves a value
+ * that rounding put past a bound back onto it (less than an ulp), never a
+ * rejected proposal.
+ *
+ * Stream layout (a compatibility promise):
+ *   first attempt, NORMAL: the normal_ value of the same dtype at index i
+ *     (float16 uses the float32 stream, as normal_ does).
+ *   first attempt, UNIFORM and EXP: float32/float16 use two words per
+ *     element in the 64-bit-stream arrangement (index 32c + 16h + 8j + l from
+ *     words (2j, 2j+1) of counter 16c + 8h + l); float64 uses the four words
+ *     of counter i for element i.
+ *   retries: attempt t = 1, 2, ... of element i uses Philox counter
+ *     (c0, c1) = i, c2 = stream, c3 = t: the element's own sub-space, so no
+ *     element ever borrows another's randomness (pieces and thread counts
+ *     give the same values). Candidates in order: words (0, 1), then (2, 3);
+ *     float32 NORMAL takes both Box-Muller values of each pair (r cos, then
+ *     r sin), float64 NORMAL one pair (w0..w3) and float64 UNIFORM/EXP one
+ *     candidate per attempt; the first accepted candidate is the value.
+ */
+#ifndef FI_TN_ONCE
+#define FI_TN_ONCE
+enum { FI_TN_NORMAL = 0, FI_TN_UNIFORM = 1, FI_TN_EXP = 2 };
+#define FI_TN_MAXTRY 100000u
+
+typedef struct { int method; float c[7]; } fi_tn32;
+typedef struct { int method; double c[7]; } fi_tn64;
+
+static inline void fi_tn32_setup(const fi_params *prm, fi_tn32 *q)
+{
+    q->method = (int)prm->p[0];
+    for (int k = 0; k < 7; k++)
+        q->c[k] = (float)prm->p[k + 1];
+}
+
+static inline void fi_tn64_setup(const fi_params *prm, fi_tn64 *q)
+{
+    q->method = (int)prm->p[0];
+    for (int k = 0; k < 7; k++)
+        q->c[k] = prm->p[k + 1];
+}
+
+/* Folding for one-sided intervals: f = 0 keeps z, f = +-1 gives f |z|. */
+static inline float fi_foldf(float z, float f) { return f == 0.0f ? z : f * fabsf(z); }
+static inline double fi_fold(double z, double f) { return f == 0.0 ? z : f * fabs(z); }
+
+static inline float fi_clampf(float v, float lo, float hi)
+{
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
+static inline double fi_clamp(double v, double lo, double hi)
+{
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
+/* Exp(1) variates: -log(u) with u in (0, 1] from 32 or 53 random bits. */
+static inline float fi_exp1_32(uint32_t w)
+{
+    return -fi_logf((float)(int32_t)(w >> 1) * 0x1p-31f + 0x1p-32f);
+}
+
+static inline double fi_exp1_64(uint32_t hi, uint32_t lo)
+{
+    return -fi_log((double)(int64_t)(2 * fi_bits53(hi, lo) + 1) * 0x1p-54);
+}
+
+/* One UNIFORM or EXP proposal from words (wa, wb); returns acceptance (0/1). */
+static inline int fi_tn_unif32(const float *c, uint32_t wa, uint32_t wb, float *v)
+{
+    float e2 = fi_exp1_32(wb);
+    float u = (float)(int32_t)(wa >> 8) * 0x1p-24f;
+    float delta = c[4] * u;
+    float qq = (c[2] + delta) * (c[3] + delta);
+    *v = fi_clampf(c[0] + c[1] * u, c[5], c[6]);
+    return e2 + e2 >= qq;
+}
+
+static inline int fi_tn_exp32(const float *c, uint32_t wa, uint32_t wb, float *v)
+{
+    float e2 = fi_exp1_32(wb);
+    float delta = fi_exp1_32(wa) * c[2];
+    float t = delta - c[2];
+    *v = fi_clampf(c[0] + c[1] * delta, c[4], c[5]);
+    return (delta <= c[3]) & (e2 + e2 >= t * t);
+}
+
+static inline int fi_tn_cand32(const fi_tn32 *q, uint32_t wa, uint32_t wb, float *v)
+{
+    return q->method == FI_TN_UNIFORM ? fi_tn_unif32(q->c, wa, wb, v)
+                                      : fi_tn_exp32(q->c, wa, wb, v);
+}
+
+static inline int fi_tn_cand64(const fi_tn64 *q, const uint32_t w[4], double *v)
+{
+    const double *c = q->c;
+    double e2 = fi_exp1_64(w[2], w[3]);
+    if (q->method == FI_TN_UNIFORM) {
+        double u = (double)(int64_t)fi_bits53(w[0], w[1]) * 0x1p-53;
+        double delta = c[4] * u;
+        double qq = (c[2] + delta) * (c[3] + delta);
+        *v = fi_clamp(c[0] + c[1] * u, c[5], c[6]);
+        return e2 + e2 >= qq;
+    } else {
+        double delta = fi_exp1_64(w[0], w[1]) * c[2];
+        double t = delta - c[2];
+        *v = fi_clamp(c[0] + c[1] * delta, c[4], c[5]);
+        return (delta <= c[3]) & (e2 + e2 >= t * t);
+    }
+}
+
+/* Philox4x32-10 on FI_LANES arbitrary counters (ctr[l], c2, c3): the
+ * retry sub-spaces of FI_LANES rejected elements at once. */
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
+                                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
+{
+    uint32_t lo[FI_LANES], hi[FI_LANES];
+    for (int l = 0; l < FI_LANES; l++) {
+        lo[l] = (uint32_t)ctr[l];
+        hi[l] = (uint32_t)(ctr[l] >> 32);
+    }
+    __m256i c0 = _mm256_loadu_si256((const __m256i *)lo), c1 = _mm256_loadu_si256((const __m256i *)hi);
+    __m256i c2 = _mm256_set1_epi32((int)c2in), c3 = _mm256_set1_epi32((int)c3in);
+    const __m256i m0 = _mm256_set1_epi32((int)FI_PHILOX_M0), m1 = _mm256_set1_epi32((int)FI_PHILOX_M1);
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        __m256i hi0, lo0, hi1, lo1;
+        fi_mulhilo8(c0, m0, &hi0, &lo0);
+        fi_mulhilo8(c2, m1, &hi1, &lo1);
+        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
+        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    _mm256_storeu_si256((__m256i *)w[0], c0);
+    _mm256_storeu_si256((__m256i *)w[1], c1);
+    _mm256_storeu_si256((__m256i *)w[2], c2);
+    _mm256_storeu_si256((__m256i *)w[3], c3);
+}
+#endif
+#if defined(FI_PHILOX_AVX512)
+/* Retry batches of 16 lanes (one zmm chain) on the AVX-512 path. */
+#define FI_TN_RL 16
+static inline void fi_philox_gather_rl(const uint64_t ctr[16], uint32_t c2in, uint32_t c3in,
+                                       uint32_t k0in, uint32_t k1in, uint32_t w[4][16])
+{
+    uint32_t lo[16], hi[16];
+    for (int l = 0; l < 16; l++) {
+        lo[l] = (uint32_t)ctr[l];
+        hi[l] = (uint32_t)(ctr[l] >> 32);
+    }
+    __m512i c0 = _mm512_loadu_si512(lo), c1 = _mm512_loadu_si512(hi);
+    __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
+    const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        __m512i hi0, lo0, hi1, lo1;
+        fi_mulhilo16(c0, m0, &hi0, &lo0);
+        fi_mulhilo16(c2, m1, &hi1, &lo1);
+        c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32((int)k0));
+        c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32((int)k1));
+        c1 = lo1;
+        c3 = lo0;
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    _mm512_storeu_si512(w[0], c0);
+    _mm512_storeu_si512(w[1], c1);
+    _mm512_storeu_si512(w[2], c2);
+    _mm512_storeu_si512(w[3], c3);
+}
+#endif
+#if !(defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512))
+static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
+                                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
+{
+    uint32_t c0[FI_LANES], c1[FI_LANES], c2[FI_LANES], c3[FI_LANES];
+    for (int l = 0; l < FI_LANES; l++) {
+        c0[l] = (uint32_t)ctr[l];
+        c1[l] = (uint32_t)(ctr[l] >> 32);
+        c2[l] = c2in;
+        c3[l] = c3in;
+    }
+    uint32_t k0 = k0in, k1 = k1in;
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        for (int l = 0; l < FI_LANES; l++) {
+            uint64_t p0 = (uint64_t)FI_PHILOX_M0 * c0[l];
+            uint64_t p1 = (uint64_t)FI_PHILOX_M1 * c2[l];
+            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[l] ^ k0;
+            uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[l] ^ k1;
+            c1[l] = (uint32_t)p1;
+            c3[l] = (uint32_t)p0;
+            c0[l] = n0;
+            c2[l] = n2;
+        }
+        k0 += FI_PHILOX_W0;
+        k1 += FI_PHILOX_W1;
+    }
+    for (int l = 0; l < FI_LANES; l++) {
+        w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l];
+    }
+}
+#endif
+
+#ifndef FI_TN_RL
+#define FI_TN_RL FI_LANES
+#define fi_philox_gather_rl fi_philox_gather
+#endif
+#define FI_TN_SUB 4096   /* values per sub-piece: a multiple of every chunk size */
+
+/* Left-packing table: fi_tn_lp[m] lists the set bits of the byte m, in
+ * order (then zeros), for branch-free collection of rejected positions. */
+static const uint8_t fi_tn_lp[256][8] = {
+    {0,0,0,0,0,0,0,0}, {0,0,0,0,0,0,0,0}, {1,0,0,0,0,0,0,0}, {0,1,0,0,0,0,0,0},
+    {2,0,0,0,0,0,0,0}, {0,2,0,0,0,0,0,0}, {1,2,0,0,0,0,0,0}, {0,1,2,0,0,0,0,0},
+    {3,0,0,0,0,0,0,0}, {0,3,0,0,0,0,0,0}, {1,3,0,0,0,0,0,0}, {0,1,3,0,0,0,0,0},
+    {2,3,0,0,0,0,0,0}, {0,2,3,0,0,0,0,0}, {1,2,3,0,0,0,0,0}, {0,1,2,3,0,0,0,0},
+    {4,0,0,0,0,0,0,0}, {0,4,0,0,0,0,0,0}, {1,4,0,0,0,0,0,0}, {0,1,4,0,0,0,0,0},
+    {2,4,0,0,0,0,0,0}, {0,2,4,0,0,0,0,0}, {1,2,4,0,0,0,0,0}, {0,1,2,4,0,0,0,0},
+    {3,4,0,0,0,0,0,0}, {0,3,4,0,0,0,0,0}, {1,3,4,0,0,0,0,0}, {0,1,3,4,0,0,0,0},
+    {2,3,4,0,0,0,0,0}, {0,2,3,4,0,0,0,0}, {1,2,3,4,0,0,0,0}, {0,1,2,3,4,0,0,0},
+    {5,0,0,0,0,0,0,0}, {0,5,0,0,0,0,0,0}, {1,5,0,0,0,0,0,0}, {0,1,5,0,0,0,0,0},
+    {2,5,0,0,0,0,0,0}, {0,2,5,0,0,0,0,0}, {1,2,5,0,0,0,0,0}, {0,1,2,5,0,0,0,0},
+    {3,5,0,0,0,0,0,0}, {0,3,5,0,0,0,0,0}, {1,3,5,0,0,0,0,0}, {0,1,3,5,0,0,0,0},
+    {2,3,5,0,0,0,0,0}, {0,2,3,5,0,0,0,0}, {1,2,3,5,0,0,0,0}, {0,1,2,3,5,0,0,0},
+    {4,5,0,0,0,0,0,0}, {0,4,5,0,0,0,0,0}, {1,4,5,0,0,0,0,0}, {0,1,4,5,0,0,0,0},
+    {2,4,5,0,0,0,0,0}, {0,2,4,5,0,0,0,0}, {1,2,4,5,0,0,0,0}, {0,1,2,4,5,0,0,0},
+    {3,4,5,0,0,0,0,0}, {0,3,4,5,0,0,0,0}, {1,3,4,5,0,0,0,0}, {0,1,3,4,5,0,0,0},
+    {2,3,4,5,0,0,0,0}, {0,2,3,4,5,0,0,0}, {1,2,3,4,5,0,0,0}, {0,1,2,3,4,5,0,0},
+    {6,0,0,0,0,0,0,0}, {0,6,0,0,0,0,0,0}, {1,6,0,0,0,0,0,0}, {0,1,6,0,0,0,0,0},
+    {2,6,0,0,0,0,0,0}, {0,2,6,0,0,0,0,0}, {1,2,6,0,0,0,0,0}, {0,1,2,6,0,0,0,0},
+    {3,6,0,0,0,0,0,0}, {0,3,6,0,0,0,0,0}, {1,3,6,0,0,0,0,0}, {0,1,3,6,0,0,0,0},
+    {2,3,6,0,0,0,0,0}, {0,2,3,6,0,0,0,0}, {1,2,3,6,0,0,0,0}, {0,1,2,3,6,0,0,0},
+    {4,6,0,0,0,0,0,0}, {0,4,6,0,0,0,0,0}, {1,4,6,0,0,0,0,0}, {0,1,4,6,0,0,0,0},
+    {2,4,6,0,0,0,0,0}, {0,2,4,6,0,0,0,0}, {1,2,4,6,0,0,0,0}, {0,1,2,4,6,0,0,0},
+    {3,4,6,0,0,0,0,0}, {0,3,4,6,0,0,0,0}, {1,3,4,6,0,0,0,0}, {0,1,3,4,6,0,0,0},
+    {2,3,4,6,0,0,0,0}, {0,2,3,4,6,0,0,0}, {1,2,3,4,6,0,0,0}, {0,1,2,3,4,6,0,0},
+    {5,6,0,0,0,0,0,0}, {0,5,6,0,0,0,0,0}, {1,5,6,0,0,0,0,0}, {0,1,5,6,0,0,0,0},
+    {2,5,6,0,0,0,0,0}, {0,2,5,6,0,0,0,0}, {1,2,5,6,0,0,0,0}, {0,1,2,5,6,0,0,0},
+    {3,5,6,0,0,0,0,0}, {0,3,5,6,0,0,0,0}, {1,3,5,6,0,0,0,0}, {0,1,3,5,6,0,0,0},
+    {2,3,5,6,0,0,0,0}, {0,2,3,5,6,0,0,0}, {1,2,3,5,6,0,0,0}, {0,1,2,3,5,6,0,0},
+    {4,5,6,0,0,0,0,0}, {0,4,5,6,0,0,0,0}, {1,4,5,6,0,0,0,0}, {0,1,4,5,6,0,0,0},
+    {2,4,5,6,0,0,0,0}, {0,2,4,5,6,0,0,0}, {1,2,4,5,6,0,0,0}, {0,1,2,4,5,6,0,0},
+    {3,4,5,6,0,0,0,0}, {0,3,4,5,6,0,0,0}, {1,3,4,5,6,0,0,0}, {0,1,3,4,5,6,0,0},
+    {2,3,4,5,6,0,0,0}, {0,2,3,4,5,6,0,0}, {1,2,3,4,5,6,0,0}, {0,1,2,3,4,5,6,0},
+    {7,0,0,0,0,0,0,0}, {0,7,0,0,0,0,0,0}, {1,7,0,0,0,0,0,0}, {0,1,7,0,0,0,0,0},
+    {2,7,0,0,0,0,0,0}, {0,2,7,0,0,0,0,0}, {1,2,7,0,0,0,0,0}, {0,1,2,7,0,0,0,0},
+    {3,7,0,0,0,0,0,0}, {0,3,7,0,0,0,0,0}, {1,3,7,0,0,0,0,0}, {0,1,3,7,0,0,0,0},
+    {2,3,7,0,0,0,0,0}, {0,2,3,7,0,0,0,0}, {1,2,3,7,0,0,0,0}, {0,1,2,3,7,0,0,0},
+    {4,7,0,0,0,0,0,0}, {0,4,7,0,0,0,0,0}, {1,4,7,0,0,0,0,0}, {0,1,4,7,0,0,0,0},
+    {2,4,7,0,0,0,0,0}, {0,2,4,7,0,0,0,0}, {1,2,4,7,0,0,0,0}, {0,1,2,4,7,0,0,0},
+    {3,4,7,0,0,0,0,0}, {0,3,4,7,0,0,0,0}, {1,3,4,7,0,0,0,0}, {0,1,3,4,7,0,0,0},
+    {2,3,4,7,0,0,0,0}, {0,2,3,4,7,0,0,0}, {1,2,3,4,7,0,0,0}, {0,1,2,3,4,7,0,0},
+    {5,7,0,0,0,0,0,0}, {0,5,7,0,0,0,0,0}, {1,5,7,0,0,0,0,0}, {0,1,5,7,0,0,0,0},
+    {2,5,7,0,0,0,0,0}, {0,2,5,7,0,0,0,0}, {1,2,5,7,0,0,0,0}, {0,1,2,5,7,0,0,0},
+    {3,5,7,0,0,0,0,0}, {0,3,5,7,0,0,0,0}, {1,3,5,7,0,0,0,0}, {0,1,3,5,7,0,0,0},
+    {2,3,5,7,0,0,0,0}, {0,2,3,5,7,0,0,0}, {1,2,3,5,7,0,0,0}, {0,1,2,3,5,7,0,0},
+    {4,5,7,0,0,0,0,0}, {0,4,5,7,0,0,0,0}, {1,4,5,7,0,0,0,0}, {0,1,4,5,7,0,0,0},
+    {2,4,5,7,0,0,0,0}, {0,2,4,5,7,0,0,0}, {1,2,4,5,7,0,0,0}, {0,1,2,4,5,7,0,0},
+    {3,4,5,7,0,0,0,0}, {0,3,4,5,7,0,0,0}, {1,3,4,5,7,0,0,0}, {0,1,3,4,5,7,0,0},
+    {2,3,4,5,7,0,0,0}, {0,2,3,4,5,7,0,0}, {1,2,3,4,5,7,0,0}, {0,1,2,3,4,5,7,0},
+    {6,7,0,0,0,0,0,0}, {0,6,7,0,0,0,0,0}, {1,6,7,0,0,0,0,0}, {0,1,6,7,0,0,0,0},
+    {2,6,7,0,0,0,0,0}, {0,2,6,7,0,0,0,0}, {1,2,6,7,0,0,0,0}, {0,1,2,6,7,0,0,0},
+    {3,6,7,0,0,0,0,0}, {0,3,6,7,0,0,0,0}, {1,3,6,7,0,0,0,0}, {0,1,3,6,7,0,0,0},
+    {2,3,6,7,0,0,0,0}, {0,2,3,6,7,0,0,0}, {1,2,3,6,7,0,0,0}, {0,1,2,3,6,7,0,0},
+    {4,6,7,0,0,0,0,0}, {0,4,6,7,0,0,0,0}, {1,4,6,7,0,0,0,0}, {0,1,4,6,7,0,0,0},
+    {2,4,6,7,0,0,0,0}, {0,2,4,6,7,0,0,0}, {1,2,4,6,7,0,0,0}, {0,1,2,4,6,7,0,0},
+    {3,4,6,7,0,0,0,0}, {0,3,4,6,7,0,0,0}, {1,3,4,6,7,0,0,0}, {0,1,3,4,6,7,0,0},
+    {2,3,4,6,7,0,0,0}, {0,2,3,4,6,7,0,0}, {1,2,3,4,6,7,0,0}, {0,1,2,3,4,6,7,0},
+    {5,6,7,0,0,0,0,0}, {0,5,6,7,0,0,0,0}, {1,5,6,7,0,0,0,0}, {0,1,5,6,7,0,0,0},
+    {2,5,6,7,0,0,0,0}, {0,2,5,6,7,0,0,0}, {1,2,5,6,7,0,0,0}, {0,1,2,5,6,7,0,0},
+    {3,5,6,7,0,0,0,0}, {0,3,5,6,7,0,0,0}, {1,3,5,6,7,0,0,0}, {0,1,3,5,6,7,0,0},
+    {2,3,5,6,7,0,0,0}, {0,2,3,5,6,7,0,0}, {1,2,3,5,6,7,0,0}, {0,1,2,3,5,6,7,0},
+    {4,5,6,7,0,0,0,0}, {0,4,5,6,7,0,0,0}, {1,4,5,6,7,0,0,0}, {0,1,4,5,6,7,0,0},
+    {2,4,5,6,7,0,0,0}, {0,2,4,5,6,7,0,0}, {1,2,4,5,6,7,0,0}, {0,1,2,4,5,6,7,0},
+    {3,4,5,6,7,0,0,0}, {0,3,4,5,6,7,0,0}, {1,3,4,5,6,7,0,0}, {0,1,3,4,5,6,7,0},
+    {2,3,4,5,6,7,0,0}, {0,2,3,4,5,6,7,0}, {1,2,3,4,5,6,7,0}, {0,1,2,3,4,5,6,7},
+};
+#endif /* FI_TN_ONCE */
+
+/* ---- first attempts: one chunk of values and their reject flags --------- */
+
+static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_tn32 *q,
+                                      float *o, int32_t *rej)
+{
+    const float *c = q->c;
+    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int j = 0; j < 2; j++) {
+            float *oo = o + 2 * FI_LANES * h + FI_LANES * j;
+            int32_t *rr = rej + 2 * FI_LANES * h + FI_LANES * j;
+            const uint32_t *wa = w[2 * j] + FI_LANES * h, *wb = w[2 * j + 1] + FI_LANES * h;
+            if (q->method == FI_TN_UNIFORM) {
+                for (int l = 0; l < FI_LANES; l++)
+                    rr[l] = fi_tn_unif32(c, wa[l], wb[l], &oo[l]) - 1;
+            } else {
+                for (int l = 0; l < FI_LANES; l++)
+                    rr[l] = fi_tn_exp32(c, wa[l], wb[l], &oo[l]) - 1;
+            }
+        }
+    }
+}
+
+static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_tn64 *q,
+                                      double *o, int32_t *rej)
+{
+    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
+    uint32_t w[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int L = 0; L < FI_CHUNK; L++) {
+        uint32_t ww[4] = {w[0][L], w[1][L], w[2][L], w[3][L]};
+        rej[L] = fi_tn_cand64(q, ww, &o[L]) - 1;
+    }
+}
+
+/* ---- retries: the listed elements, FI_TN_RL at a time ------------------- */
+/* Element idx[r] of buf is flat index base + idx[r]; its attempt t uses the
+ * counter (base + idx[r], stream, t). Accepted values go into buf; the rest
+ * stay in the list for attempt t + 1. */
+
+static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t base,
+                               int32_t *idx, int nidx, float *buf)
+{
+    const float *c = q->c;
+    for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
+        int keep = 0;
+        for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
+            int cnt = nidx - r0 < FI_TN_RL ? nidx - r0 : FI_TN_RL;
+            uint64_t ctr[FI_TN_RL];
+            uint32_t w[4][FI_TN_RL];
+            float v[FI_TN_RL];
+            int32_t ok[FI_TN_RL];
+            for (int l = 0; l < FI_TN_RL; l++)
+                ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
+            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
+            /* candidates from words (0, 1) for every lane; from words (2, 3)
+             * only when some lane rejected them all (rare) */
+            int all = 1;
+            for (int half = 0; half < 2 && (half == 0 || !all); half++) {
+                const uint32_t *wa = w[2 * half], *wb = w[2 * half + 1];
+                float vh[FI_TN_RL];
+                int32_t okh[FI_TN_RL];
+                if (q->method == FI_TN_NORMAL) {
+                    for (int l = 0; l < FI_TN_RL; l++) {
+                        float z0, z1;
+                        fi_normal_pair32(wa[l], wb[l], &z0, &z1);
+                        float x0 = c[0] + c[1] * fi_foldf(z0, c[6]);
+                        float x1 = c[0] + c[1] * fi_foldf(z1, c[6]);
+                        int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
+                        vh[l] = fi_clampf(a0 ? x0 : x1, c[4], c[5]);  /* moves only a rejected value */
+                        okh[l] = a0 | a1;
+                    }
+                } else if (q->method == FI_TN_UNIFORM) {
+                    for (int l = 0; l < FI_TN_RL; l++)
+                        okh[l] = fi_tn_unif32(c, wa[l], wb[l], &vh[l]);
+                } else {
+                    for (int l = 0; l < FI_TN_RL; l++)
+                        okh[l] = fi_tn_exp32(c, wa[l], wb[l], &vh[l]);
+                }
+                if (half == 0) {
+                    for (int l = 0; l < FI_TN_RL; l++) {
+                        v[l] = vh[l];
+                        ok[l] = okh[l];
+                        all &= okh[l];
+                    }
+                } else {
+                    for (int l = 0; l < FI_TN_RL; l++) {
+                        v[l] = ok[l] ? v[l] : vh[l];
+                        ok[l] |= okh[l];
+                    }
+                }
+            }
+            for (int l = 0; l < cnt; l++) {
+                int32_t e = idx[r0 + l];
+                buf[e] = v[l];       /* the last candidate if rejected: always in [lo, hi] */
+                idx[keep] = e;
+                keep += !ok[l];
+            }
+        }
+        nidx = keep;
+    }
+}
+
+static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t base,
+                               int32_t *idx, int nidx, double *buf)
+{
+    const double *c = q->c;
+    for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
+        int keep = 0;
+        for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
+            int cnt = nidx - r0 < FI_TN_RL ? nidx - r0 : FI_TN_RL;
+            uint64_t ctr[FI_TN_RL];
+            uint32_t w[4][FI_TN_RL];
+            double v[FI_TN_RL];
+            int32_t ok[FI_TN_RL];
+            for (int l = 0; l < FI_TN_RL; l++)
+                ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
+            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
+            for (int l = 0; l < FI_TN_RL; l++) {
+                if (q->method == FI_TN_NORMAL) {
+                    double z0, z1;
+                    fi_normal_pair64(w[0][l], w[1][l], w[2][l], w[3][l], &z0, &z1);
+                    double x0 = c[0] + c[1] * fi_fold(z0, c[6]);
+                    double x1 = c[0] + c[1] * fi_fold(z1, c[6]);
+                    int32_t a0 = (x0 >= c[4]) & (x0 <= c[5]), a1 = (x1 >= c[4]) & (x1 <= c[5]);
+                    v[l] = fi_clamp(a0 ? x0 : x1, c[4], c[5]);
+                    ok[l] = a0 | a1;
+                } else {
+                    uint32_t ww[4] = {w[0][l], w[1][l], w[2][l], w[3][l]};
+                    ok[l] = fi_tn_cand64(q, ww, &v[l]);
+                }
+            }
+            for (int l = 0; l < cnt; l++) {
+                int32_t e = idx[r0 + l];
+                buf[e] = v[l];
+                idx[keep] = e;
+                keep += !ok[l];
+            }
+        }
+        nidx = keep;
+    }
+}
+
+/* ---- kernels: sub-pieces of whole chunks, computed in a local buffer ---- */
+
+/* Bit k set when o[k] is outside [lo, hi], for 32 values. */
+static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
+{
+    uint32_t m = 0;
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
+    for (int b = 0; b < 32; b += 8) {
+        __m256 v = _mm256_loadu_ps(o + b);
+        __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vlo, _CMP_LT_OQ), _mm256_cmp_ps(v, vhi, _CMP_GT_OQ));
+        m |= (uint32_t)_mm256_movemask_ps(out) << b;
+    }
+#else
+    for (int k = 0; k < 32; k++)
+        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
+#endif
+    return m;
+}
+
+static inline uint32_t fi_tn_outside64(const double *o, double lo, double hi)
+{
+    uint32_t m = 0;
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    const __m256d vlo = _mm256_set1_pd(lo), vhi = _mm256_set1_pd(hi);
+    for (int b = 0; b < 32; b += 4) {
+        __m256d v = _mm256_loadu_pd(o + b);
+        __m256d out = _mm256_or_pd(_mm256_cmp_pd(v, vlo, _CMP_LT_OQ), _mm256_cmp_pd(v, vhi, _CMP_GT_OQ));
+        m |= (uint32_t)_mm256_movemask_pd(out) << b;
+    }
+#else
+    for (int k = 0; k < 32; k++)
+        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
+#endif
+    return m;
+}
+
+/* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
+ * always written (idx has FI_LANES entries of slack) and the count advances
+ * by the number of set bits. */
+static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
+{
+    for (int b = 0; b < 32; b += 8) {
+        uint32_t m8 = (m >> b) & 0xffu;
+        const uint8_t *lp = fi_tn_lp[m8];
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+        uint64_t packed;
+        memcpy(&packed, lp, 8);
+        __m256i v = _mm256_cvtepu8_epi32(_mm_cvtsi64_si128((long long)packed));
+        _mm256_storeu_si256((__m256i *)(idx + nidx), _mm256_add_epi32(v, _mm256_set1_epi32(k0 + b)));
+#else
+        for (int j = 0; j < 8; j++)
+            idx[nidx + j] = k0 + b + lp[j];
+#endif
+        nidx += __builtin_popcount(m8);
+    }
+    return nidx;
+}
+
+/* Bit mask of 8 reject flags (0 or -1). */
+static inline uint32_t fi_tn_mask8(const int32_t *f)
+{
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+    return (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_loadu_si256((const __m256i *)f)));
+#else
+    uint32_t m = 0;
+    for (int k = 0; k < 8; k++)
+        m |= ((uint32_t)f[k] & 1u) << k;
+    return m;
+#endif
+}
+
+/* Append the positions k0 + k of the rejected elements of one chunk to idx. */
+static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx, int nidx)
+{
+    for (int b = 0; b < gs; b += 32) {
+        uint32_t m = fi_tn_mask8(rej + b) | fi_tn_mask8(rej + b + 8) << 8;
+        if (gs - b > 16)
+            m |= fi_tn_mask8(rej + b + 16) << 16 | fi_tn_mask8(rej + b + 24) << 24;
+        nidx = fi_tn_append(m, k0 + b, idx, nidx);
+    }
+    return nidx;
+}
+
+/* One kernel: sub-pieces of up to FI_TN_SUB values aligned to whole chunks.
+ * First attempts for the whole sub-piece (NORMAL: normal_'s own kernel, NK),
+ * the positions of the rejects collected, then their retries in batches.
+ * DIRECT: whole sub-pieces are computed straight into the output (float32,
+ * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
+#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, PUT, DIRECT, NK, FOLD, OUTSIDE) \
+static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
+                         const fi_stream *st, const fi_params *prm)                \
+{                                                                                  \
+    TQ q;                                                                          \
+    SETUP(prm, &q);                                                                \
+    const uint64_t gs = q.method == FI_TN_NORMAL ? (GS_NORMAL) : (GS_OTHER);       \
+    CT buf[FI_TN_SUB];                                                             \
+    int32_t idx[FI_TN_SUB + FI_LANES], rej[FI_C32];                                \
+    OUT_T *o = (OUT_T *)out;                                                       \
+    uint64_t pos = start, end = start + (uint64_t)n;                               \
+    while (pos < end) {                                                            \
+        uint64_t b0 = pos / gs * gs;                                               \
+        uint64_t b1 = (end + gs - 1) / gs * gs;                                    \
+        if (b1 > b0 + FI_TN_SUB)                                                   \
+            b1 = b0 + FI_TN_SUB;                                                   \
+        int direct = DIRECT && pos == b0 && b1 <= end;                             \
+        CT *dst = direct ? (CT *)o : buf;                                          \
+        int nidx = 0;                                                              \
+        uint64_t g = b0 / gs;                                                      \
+        if (q.method == FI_TN_NORMAL) {                                            \
+            /* normal_'s own kernel on the sub-piece (folded if asked), then   */  \
+            /* the values outside [lo, hi]                                      */  \
+            int fold = q.c[6] != 0;                                                \
+            fi_params np_ = *prm;                                                  \
+            np_.p[0] = fold ? 0.0 : prm->p[1];                                     \
+            np_.p[1] = fold ? 1.0 : prm->p[2];                                     \
+            FI_SFX(NK)(dst, b0, (int64_t)(b1 - b0), st, &np_);                     \
+            if (fold)                                                              \
+                for (int k = 0; k < (int)(b1 - b0); k++)                           \
+                    dst[k] = q.c[0] + q.c[1] * FOLD(dst[k], q.c[6]);               \
+            for (int b = 0; b < (int)(b1 - b0); b += 32)                           \
+                nidx = fi_tn_append(OUTSIDE(dst + b, q.c[4], q.c[5]), b, idx, nidx); \
+        } else {                                                                   \
+            for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {            \
+                FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                           \
+                nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                 \
+            }                                                                      \
+        }                                                                          \
+        FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                                 \
+        uint64_t hi = b1 < end ? b1 : end;                                         \
+        if (!direct)                                                               \
+            PUT(o, buf + (pos - b0), (int64_t)(hi - pos));                         \
+        o += hi - pos;                                                             \
+        pos = hi;                                                                  \
+    }                                                                              \
+}
+
+FI_TN_KERNEL(k_truncnorm_f32, fi_tn32, fi_tn32_setup, float, float, tn32_first, tn32_retry,
+             FI_C32, FI_C64, FI_COPY, 1, k_normal_f32, fi_foldf, fi_tn_outside32)
+/* float16: computed in float32; lo and hi are float16 values, so the rounded
+ * result stays within them */
+FI_TN_KERNEL(k_truncnorm_f16, fi_tn32, fi_tn32_setup, float, uint16_t, tn32_first, tn32_retry,
+             FI_C32, FI_C64, FI_PUT16, 0, k_normal_f32, fi_foldf, fi_tn_outside32)
+FI_TN_KERNEL(k_truncnorm_f64, fi_tn64, fi_tn64_setup, double, double, tn64_first, tn64_retry,
+             FI_C64, FI_CHUNK, FI_COPY, 1, k_normal_f64, fi_fold, fi_tn_outside64)
+#undef FI_TN_KERNEL

@@ -1,0 +1,204 @@
+"""Initializers by name: ``fastinit.get("he_normal", mode="fan_out")``.
+
+An :class:`Initializer` binds an in-place function to its keyword arguments;
+calling it fills a tensor, :meth:`Initializer.sample` makes a new array, and
+:meth:`Initializer.get_config` / :meth:`Initializer.from_config` round-trip
+it through JSON so that training configs can name initializers.
+
+The table maps each canonical name to (module, function, aliases[, probe
+shape]); adding an initializer is one line (see "orthogonal" below).
+The probe shape (default (4, 4, 3, 3, 3); (4, 3) for 2-D-only functions) is
+filled once when an initializer is built, so that bad argument values fail
+at ``get()`` rather than at first use.
+"""
+import importlib
+import inspect
+import json
+
+import numpy as np
+
+from ._tensor import check_dtype, check_shape
+
+__all__ = ["get", "Initializer", "available"]
+
+_TABLE = {
+    # name: (module, in-place function, aliases)
+    "zeros": ("fastinit.fills", "zeros_", ("zero",)),
+    "ones": ("fastinit.fills", "ones_", ("one",)),
+    "constant": ("fastinit.fills", "constant_", ()),
+    "uniform": ("fastinit.fills", "uniform_", ("random_uniform",)),
+    "normal": ("fastinit.fills", "normal_", ("random_normal",)),
+    "trunc_normal": ("fastinit.truncated", "trunc_normal_", ("truncated_normal",)),
+    "xavier_uniform": ("fastinit.schemes", "xavier_uniform_", ("glorot_uniform",)),
+    "xavier_normal": ("fastinit.schemes", "xavier_normal_", ("glorot_normal",)),
+    "kaiming_uniform": ("fastinit.schemes", "kaiming_uniform_", ("he_uniform",)),
+    "kaiming_normal": ("fastinit.schemes", "kaiming_normal_", ("he_normal",)),
+    "lecun_uniform": ("fastinit.schemes", "lecun_uniform_", ()),
+    "lecun_normal": ("fastinit.schemes", "lecun_normal_", ()),
+    "variance_scaling": ("fastinit.schemes", "variance_scaling_", ()),
+    "eye": ("fastinit.structured", "eye_", ("identity",), (4, 3)),
+    "dirac": ("fastinit.structured", "dirac_", ()),
+    "sparse": ("fastinit.structured", "sparse_", (), (4, 3)),
+    "bias_zeros": ("fastinit.bias", "bias_zeros_", ()),
+    "bias_constant": ("fastinit.bias", "bias_constant_", ()),
+    "bias_uniform": ("fastinit.bias", "bias_uniform_", ()),
+    "orthogonal": ("fastinit.orthogonal", "orthogonal_", ()),
+    "delta_orthogonal": ("fastinit.orthogonal", "delta_orthogonal_", (), (4, 4, 3, 3)),
+}
+# Call-time arguments: given to __call__, never stored in a config.
+_CALL_ONLY = ("tensor", "generator", "num_threads", "offset")
+
+
+def _names():
+    out = {}
+    for name, (_, _, aliases, *_) in _TABLE.items():
+        out[name] = name
+        for a in aliases:
+            out[a] = name
+    return out
+
+
+def available():
+    """Every name :func:`get` accepts (canonical names and aliases), sorted."""
+    return sorted(_names())
+
+
+def _canonical(name):
+    if not isinstance(name, str):
+        raise TypeError(f"initializer name must be a str, got {type(name).__name__}: {name!r}")
+    key = name.strip().lower().replace("-", "_")
+    key = key[:-1] if key.endswith("_") else key
+    names = _names()
+    if key not in names:
+        raise ValueError(f"unknown initializer {name!r}; use one of {', '.join(sorted(names))}")
+    return names[key]
+
+
+def _function(canonical):
+    module, fn = _TABLE[canonical][:2]
+    return getattr(importlib.import_module(module), fn)
+
+
+class Initializer:
+    """An in-place initializer bound to its arguments, serializable to JSON.
+
+    Parameters
+    ----------
+    name : str
+        A canonical name or alias (see :func:`available`).
+    **kwargs
+        Arguments of the in-place function other than the tensor and the
+        call-time ones (``generator``, ``num_threads``, ``offset``); ``rng``
+        may be stored as an int seed.
+
+    Examples
+    --------
+    >>> import json, numpy as np, fastinit
+    >>> init = fastinit.get("he_normal", mode="fan_out", nonlinearity="relu")
+    >>> w = init(np.empty((64, 32), np.float32), rng=0)
+    >>> cfg = json.loads(json.dumps(init.get_config()))
+    >>> np.array_equal(fastinit.Initializer.from_config(cfg)(np.empty_like(w), rng=0), w)
+    True
+    """
+
+    def __init__(self, name, **kwargs):
+        self.name = _canonical(name)
+        self.alias = name if isinstance(name, str) else self.name
+        self.fn = _function(self.name)
+        sig = inspect.signature(self.fn)
+        allowed = [p for p in sig.parameters if p not in _CALL_ONLY]
+        for k in kwargs:
+            if k not in allowed:
+                raise TypeError(f"{self.name} got an unexpected argument {k!r}; its "
+                                f"arguments are {', '.join(allowed)}")
+        self.kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        # check the values now, on a small array, rather than at first use
+        # (seeded, so that the default generator is not advanced)
+        probe_kw = {"rng": 0} if "rng" in sig.parameters else {}
+        entry = _TABLE[self.name]
+        shape = entry[3] if len(entry) > 3 else (4, 4, 3, 3, 3)
+        try:
+            self.sample(kwargs.get("full_shape") or shape, **probe_kw)
+        except ValueError as e:
+            if "dimensions" not in str(e):   # a layout the probe shape does not fit
+                raise
+
+    def __call__(self, tensor, generator=None, *, num_threads=None, offset=None, **overrides):
+        """Fill ``tensor`` in place and return it; ``overrides`` replace stored arguments."""
+        kw = {**self.kwargs, **overrides}
+        if generator is not None:
+            kw["generator"] = generator
+        if num_threads is not None:
+            kw["num_threads"] = num_threads
+        if offset is not None:
+            kw["offset"] = offset
+        return self.fn(tensor, **kw)
+
+    def sample(self, shape, dtype="float32", **overrides):
+        """A new array of ``shape`` and ``dtype`` filled by this initializer."""
+        arr = np.empty(check_shape(shape), dtype=check_dtype(dtype))
+        return self(arr, **overrides)
+
+    def get_config(self):
+        """A JSON-serializable dict: ``{"name": ..., "kwargs": {...}}``."""
+        kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in self.kwargs.items()}
+        try:
+            json.dumps(kwargs, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"{self.name}: arguments {self.kwargs!r} are not JSON-"
+                            f"serializable ({e})") from None
+        return {"name": self.name, "kwargs": kwargs}
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuild an initializer from :meth:`get_config`'s dict."""
+        if not isinstance(config, dict) or "name" not in config:
+            raise ValueError(f"config must be a dict with a 'name' key, got {config!r}")
+        unknown = set(config) - {"name", "kwargs"}
+        if unknown:
+            raise ValueError(f"config has unknown keys {sorted(unknown)}; expected 'name' "
+                             f"and 'kwargs'")
+        return cls(config["name"], **dict(config.get("kwargs") or {}))
+
+    def __eq__(self, other):
+        return (isinstance(other, Initializer) and self.name == other.name
+                and self.kwargs == other.kwargs)
+
+    def __hash__(self):
+        return hash((self.name, tuple(sorted(self.kwargs))))
+
+    def __repr__(self):
+        args = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
+        return f"fastinit.get({self.name!r}{args})"
+
+
+def get(identifier, **kwargs):
+    """Return an initializer by name (or from a config dict).
+
+    Parameters
+    ----------
+    identifier : str, dict or Initializer
+        A name or alias (``"he_normal"``, ``"glorot_uniform"``,
+        ``"kaiming_normal_"``; see :func:`available`), a dict from
+        :meth:`Initializer.get_config`, or an Initializer (returned as is,
+        or rebound with ``kwargs``).
+    **kwargs
+        Arguments stored in the initializer (e.g. ``mode="fan_out"``).
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> init = fastinit.get("glorot_uniform")
+    >>> init.get_config()
+    {'name': 'xavier_uniform', 'kwargs': {}}
+    >>> init(np.empty((3, 4), np.float32), rng=1).shape
+    (3, 4)
+    """
+    if isinstance(identifier, Initializer):
+        return Initializer(identifier.name, **{**identifier.kwargs, **kwargs}) if kwargs \
+            else identifier
+    if isinstance(identifier, dict):
+        if kwargs:
+            identifier = {**identifier, "kwargs": {**identifier.get("kwargs", {}), **kwargs}}
+        return Initializer.from_config(identifier)
+    return Initializer(identifier, **kwargs)

@@ -1,0 +1,426 @@
+"""Variance-scaling schemes: Xavier/Glorot, Kaiming/He, LeCun, variance_scaling.
+
+Each is a few lines in torch's style: compute one scalar (a bound or a std)
+from the fans and the gain, then hand off to the plain fill (``uniform_``,
+``normal_`` or ``trunc_normal_``), so a scheme runs exactly as fast as that
+fill and draws exactly its values (same seed, same stream).
+"""
+import math
+import warnings
+
+from ._fans import calculate_fan_in_and_fan_out, calculate_gain, fan_for
+from ._tensor import as_array, functional
+from .fills import normal_, uniform_
+from .truncated import trunc_normal_
+
+__all__ = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
+           "lecun_uniform_", "lecun_normal_", "variance_scaling_",
+           "glorot_uniform_", "glorot_normal_", "he_uniform_", "he_normal_",
+           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
+           "lecun_uniform", "lecun_normal", "variance_scaling",
+           "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
+
+TORCH_MODES = ("fan_in", "fan_out")
+MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
+DISTRIBUTIONS = ("truncated_normal", "normal", "untruncated_normal", "uniform")
+# JAX/Keras: the std of N(0, 1) truncated to [-2, 2]
+TRUNC_STD = 0.87962566103423978
+
+_COMMON = """generator : torch.Generator or seed, optional
+        torch's spelling of ``rng``.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed source (see :func:`fastinit.manual_seed`).
+    num_threads : int, optional
+        Threads for this call.
+    offset : int
+        Flat index of this piece in the whole logical tensor; pass
+        ``full_shape`` too so that the fans are the whole tensor's.
+    in_axis, out_axis, batch_axis
+        Weight layout for the fans (see :func:`calculate_fan_in_and_fan_out`);
+        the default is torch's ``(out, in, *kernel)``.
+    full_shape : tuple of int, optional
+        Shape to compute the fans from (default: the tensor's)."""
+
+
+def _doc(fn):
+    fn.__doc__ = fn.__doc__.replace("COMMON", _COMMON)
+    return fn
+
+
+def _empty(tensor):
+    return as_array(tensor).size == 0
+
+
+def _fans(tensor, in_axis, out_axis, batch_axis, full_shape):
+    return calculate_fan_in_and_fan_out(tensor if full_shape is None else full_shape,
+                                        in_axis=in_axis, out_axis=out_axis,
+                                        batch_axis=batch_axis)
+
+
+@_doc
+def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
+                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with Xavier (Glorot) uniform values.
+
+    Values are drawn from :math:`\mathcal{U}(-a, a)`, the same variance as
+    :func:`xavier_normal_`. Suited to tanh and sigmoid layers.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    gain : float
+        Scaling factor (see :func:`calculate_gain`).
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        a = \text{gain} \times \sqrt{\frac{6}{\text{fan\_in} + \text{fan\_out}}}
+
+    References
+    ----------
+    X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.xavier_uniform_(np.empty((3, 5), np.float32), gain=1.0, rng=0)
+    >>> bool(np.abs(w).max() < np.sqrt(6 / 8))
+    True
+    """
+    fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
+    if _empty(tensor):
+        return tensor
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    a = math.sqrt(3.0) * std
+    return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
+
+
+@_doc
+def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
+                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with Xavier (Glorot) normal values.
+
+    Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
+    tanh and sigmoid layers.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    gain : float
+        Scaling factor (see :func:`calculate_gain`).
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        \text{std} = \text{gain} \times \sqrt{\frac{2}{\text{fan\_in} + \text{fan\_out}}}
+
+    References
+    ----------
+    X. Glorot, Y. Bengio, "Understanding the difficulty of training deep
+    feedforward neural networks", AISTATS 2010.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.xavier_normal_(np.empty((512, 512), np.float32), rng=0)
+    >>> bool(abs(w.std() - np.sqrt(2 / 1024)) < 1e-3)
+    True
+    """
+    fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
+    if _empty(tensor):
+        return tensor
+    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
+                   offset=offset)
+
+
+def _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape):
+    """torch's std = gain / sqrt(fan); None (after torch's warning) for an empty tensor."""
+    if 0 in as_array(tensor).shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return None
+    fan = fan_for(tensor, mode, TORCH_MODES, in_axis=in_axis, out_axis=out_axis,
+                  batch_axis=batch_axis, full_shape=full_shape)
+    gain = calculate_gain(nonlinearity, a)
+    return gain / math.sqrt(fan)
+
+
+@_doc
+def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
+                     rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
+                     batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with Kaiming (He) uniform values.
+
+    Values are drawn from :math:`\mathcal{U}(-\text{bound}, \text{bound})`.
+    Suited to ReLU and leaky ReLU layers. ``a=math.sqrt(5)`` is torch's
+    default ``nn.Linear``/``nn.ConvNd`` weight init (see
+    :func:`torch_default_init_`).
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    a : float
+        Negative slope of the rectifier after this layer (leaky_relu only;
+        0 means relu's gain).
+    mode : {'fan_in', 'fan_out'}
+        'fan_in' preserves the variance of the forward pass, 'fan_out' of the
+        backward pass.
+    nonlinearity : str
+        See :func:`calculate_gain`; 'relu' or 'leaky_relu' recommended.
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        \text{bound} = \sqrt{3} \times \frac{\text{gain}}{\sqrt{\text{fan\_mode}}}
+
+    A zero-element tensor is left alone with torch's warning.
+
+    References
+    ----------
+    K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers: Surpassing
+    Human-Level Performance on ImageNet Classification", ICCV 2015.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.kaiming_uniform_(np.empty((128, 64), np.float32), mode="fan_in",
+    ...                               nonlinearity="relu", rng=0)
+    >>> bool(np.abs(w).max() <= np.sqrt(6 / 64))
+    True
+    """
+    std = _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape)
+    if std is None:
+        return tensor
+    bound = math.sqrt(3.0) * std
+    return uniform_(tensor, -bound, bound, generator, rng=rng, num_threads=num_threads,
+                    offset=offset)
+
+
+@_doc
+def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
+                    rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
+                    batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with Kaiming (He) normal values.
+
+    Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
+    ReLU and leaky ReLU layers.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    a : float
+        Negative slope of the rectifier after this layer (leaky_relu only).
+    mode : {'fan_in', 'fan_out'}
+        'fan_in' preserves the forward pass, 'fan_out' the backward pass.
+    nonlinearity : str
+        See :func:`calculate_gain`.
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        \text{std} = \frac{\text{gain}}{\sqrt{\text{fan\_mode}}}
+
+    A zero-element tensor is left alone with torch's warning.
+
+    References
+    ----------
+    K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers: Surpassing
+    Human-Level Performance on ImageNet Classification", ICCV 2015.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.kaiming_normal_(np.empty((1024, 512), np.float32), mode="fan_out",
+    ...                              nonlinearity="relu", rng=0)
+    >>> bool(abs(w.std() - np.sqrt(2 / 1024)) < 1e-3)
+    True
+    """
+    std = _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape)
+    if std is None:
+        return tensor
+    return normal_(tensor, 0, std, generator, rng=rng, num_threads=num_threads, offset=offset)
+
+
+@_doc
+def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
+                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with LeCun uniform values.
+
+    Values are drawn from :math:`\mathcal{U}(-a, a)` with variance
+    :math:`\text{gain}^2 / \text{fan\_in}` (as JAX's and Keras's
+    ``lecun_uniform``).
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    gain : float
+        Scaling factor.
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        a = \text{gain} \times \sqrt{\frac{3}{\text{fan\_in}}}
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient BackProp",
+    Neural Networks: Tricks of the Trade, 1998.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.lecun_uniform_(np.empty((10, 300), np.float32), rng=0)
+    >>> bool(np.abs(w).max() < 0.1)
+    True
+    """
+    fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
+    if _empty(tensor):
+        return tensor
+    a = gain * math.sqrt(3.0 / fan_in)
+    return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
+
+
+@_doc
+def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
+                  in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with LeCun normal values, the init for SELU networks.
+
+    Values are drawn from :math:`\mathcal{N}(0, \text{gain}^2 / \text{fan\_in})`,
+    untruncated, as self-normalizing networks prescribe (torch's advice for
+    SELU: ``kaiming_normal_(w, nonlinearity='linear')``, the same values).
+    JAX's and Keras's ``lecun_normal`` is the truncated variant:
+    ``variance_scaling_(w, 1.0, 'fan_in', 'truncated_normal')``.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    gain : float
+        Scaling factor.
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        \text{std} = \frac{\text{gain}}{\sqrt{\text{fan\_in}}}
+
+    References
+    ----------
+    Y. LeCun, L. Bottou, G. B. Orr, K.-R. Mueller, "Efficient BackProp",
+    Neural Networks: Tricks of the Trade, 1998.
+    G. Klambauer, T. Unterthiner, A. Mayr, S. Hochreiter, "Self-Normalizing
+    Neural Networks", NeurIPS 2017.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.lecun_normal_(np.empty((256, 400), np.float32), rng=0)
+    >>> bool(abs(w.std() - 0.05) < 1e-3)
+    True
+    """
+    fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
+    if _empty(tensor):
+        return tensor
+    std = gain / math.sqrt(fan_in)
+    return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
+                   offset=offset)
+
+
+@_doc
+def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
+                      generator=None, *, rng=None, num_threads=None, offset=0, in_axis=1,
+                      out_axis=0, batch_axis=(), full_shape=None):
+    r"""Fill the input tensor with values of variance ``scale / n``, JAX's and Keras's way.
+
+    The general form of the Glorot, He and LeCun schemes:
+    ``variance_scaling_(w, 2.0, 'fan_in', 'truncated_normal')`` is JAX's
+    ``he_normal``, ``(1.0, 'fan_avg', 'uniform')`` is ``glorot_uniform``.
+
+    Parameters
+    ----------
+    tensor : numpy.ndarray or torch.Tensor
+        Weight, at least 2 dimensions, filled in place.
+    scale : float
+        Variance multiplier, ``> 0``.
+    mode : {'fan_in', 'fan_out', 'fan_avg', 'fan_geo_avg'}
+        n is fan_in, fan_out, their mean or their geometric mean.
+    distribution : {'truncated_normal', 'normal', 'uniform'}
+        ``'untruncated_normal'`` is accepted for ``'normal'`` (Keras).
+    COMMON
+
+    Notes
+    -----
+    .. math::
+        v = \frac{\text{scale}}{n}
+
+    and then:
+
+    - truncated_normal: :math:`\mathcal{N}(0, \sigma^2)` truncated to
+      :math:`[-2\sigma, 2\sigma]`, :math:`\sigma = \sqrt{v} / 0.87962566103423978`
+      (the std of a standard normal truncated to [-2, 2]), so the variance is
+      exactly :math:`v`;
+    - normal: :math:`\mathcal{N}(0, v)`;
+    - uniform: :math:`\mathcal{U}(-\sqrt{3 v}, \sqrt{3 v})`.
+
+    References
+    ----------
+    K. He, X. Zhang, S. Ren, J. Sun, "Delving Deep into Rectifiers", ICCV 2015;
+    X. Glorot, Y. Bengio, AISTATS 2010; Y. LeCun et al., "Efficient BackProp", 1998.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> w = fastinit.variance_scaling_(np.empty((512, 512), np.float32), 2.0, "fan_in",
+    ...                                "truncated_normal", rng=0)
+    >>> bool(abs(w.std() - np.sqrt(2 / 512)) < 1e-3)
+    True
+    """
+    if not isinstance(distribution, str) or distribution.lower() not in DISTRIBUTIONS:
+        raise ValueError(f"Distribution {distribution} not supported, please use one of "
+                         f"{list(DISTRIBUTIONS)}")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 \
+            or not math.isfinite(scale):
+        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    fan = fan_for(tensor, mode, MODES, in_axis=in_axis, out_axis=out_axis,
+                  batch_axis=batch_axis, full_shape=full_shape)
+    if _empty(tensor):
+        return tensor
+    variance = scale / max(1.0, fan)
+    kw = dict(rng=rng, num_threads=num_threads, offset=offset)
+    distribution = distribution.lower()
+    if distribution == "truncated_normal":
+        std = math.sqrt(variance) / TRUNC_STD
+        return trunc_normal_(tensor, 0.0, std, -2.0 * std, 2.0 * std, generator, **kw)
+    if distribution == "uniform":
+        limit = math.sqrt(3.0 * variance)
+        return uniform_(tensor, -limit, limit, generator, **kw)
+    return normal_(tensor, 0.0, math.sqrt(variance), generator, **kw)
+
+
+glorot_uniform_ = xavier_uniform_
+glorot_normal_ = xavier_normal_
+he_uniform_ = kaiming_uniform_
+he_normal_ = kaiming_normal_
+
+xavier_uniform = functional(xavier_uniform_)
+xavier_normal = functional(xavier_normal_)
+kaiming_uniform = functional(kaiming_uniform_)
+kaiming_normal = functional(kaiming_normal_)
+lecun_uniform = functional(lecun_uniform_)
+lecun_normal = functional(lecun_normal_)
+variance_scaling = functional(variance_scaling_)
+glorot_uniform = xavier_uniform
+glorot_normal = xavier_normal
+he_uniform = kaiming_uniform
+he_normal = kaiming_normal

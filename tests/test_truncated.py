@@ -1,0 +1,267 @@
+"""trunc_normal_: exact distribution, bounds, determinism, stream stability."""
+import hashlib
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import fastinit
+from conftest import SIMD_PATHS, ks_critical
+from fastinit import truncated
+
+N = 1_000_000
+INTERVALS = [(-2.0, 2.0), (0.0, math.inf), (0.1, 0.2), (5.0, 6.0), (8.0, 9.0), (-9.0, -8.0),
+             (-1.0, 3.0)]
+# normal, uniform, exponential, flipped exponential, folded normal
+METHOD_CASES = [(-2.0, 2.0), (0.1, 0.2), (8.0, 9.0), (-9.0, -8.0), (0.0, math.inf)]
+
+
+def method_of(a, b, mean=0.0, std=1.0):
+    return truncated._choose((a - mean) / std, (b - mean) / std, (b - a) / std)[0]
+
+
+def test_method_choice():
+    assert method_of(-2, 2) == truncated.NORMAL
+    assert method_of(-math.inf, math.inf) == truncated.NORMAL
+    assert method_of(0.1, 0.2) == truncated.UNIFORM
+    assert method_of(8, 9) == truncated.EXP
+    assert method_of(-9, -8) == truncated.EXP
+    assert method_of(0, math.inf) == truncated.FOLDED
+    assert method_of(-math.inf, 0) == truncated.FOLDED
+    assert truncated._choose(8, 9, 1)[1] is False and truncated._choose(-9, -8, 1)[1] is True
+
+
+@pytest.mark.parametrize("a,b", INTERVALS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_ks_against_scipy(a, b, dtype):
+    x = fastinit.trunc_normal_(np.empty(N, dtype), 0.0, 1.0, a, b, rng=2024)
+    assert x.min() >= a and x.max() <= b
+    d = stats.kstest(x.astype(np.float64), stats.truncnorm(a, b).cdf).statistic
+    # float32 rounding moves the empirical CDF by at most the mass of half an
+    # ulp next to each value: well below the critical value at 1e6
+    assert d < ks_critical(N), (a, b, d)
+
+
+@pytest.mark.parametrize("a,b", INTERVALS)
+def test_float16_matches_rounded_distribution(a, b):
+    """float16 values are the float32 truncated normal rounded to nearest:
+    P(X <= v) must be F(midpoint between v and the next float16 value)."""
+    x = fastinit.trunc_normal_(np.empty(N, np.float16), 0.0, 1.0, a, b, rng=7)
+    assert float(x.min()) >= a and float(x.max()) <= b
+    # (unique on float64: numpy's float16 unique is not reliably sorted)
+    values, counts = np.unique(x.astype(np.float64), return_counts=True)
+    emp = np.cumsum(counts) / N
+    nxt = np.nextafter(values.astype(np.float16), np.float16(np.inf)).astype(np.float64)
+    mid = (values + nxt) / 2
+    theo = stats.truncnorm(a, b).cdf(np.minimum(mid, b))
+    # 6 standard errors of an empirical CDF (<= 0.5 / sqrt(N)), plus 1e-4 for
+    # the float32 rounding before the float16 rounding
+    assert np.max(np.abs(emp - theo)) < 6 * 0.5 / math.sqrt(N) + 1e-4
+
+
+@pytest.mark.parametrize("a,b", INTERVALS)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.float16])
+def test_no_pile_up_on_the_bounds(a, b, dtype):
+    """A bound holds only the mass that rounds to it (density x half an ulp)."""
+    n = 200_000
+    x = fastinit.trunc_normal_(np.empty(n, dtype), 0.0, 1.0, a, b, rng=5).astype(np.float64)
+    assert x.min() >= a and x.max() <= b
+    dist = stats.truncnorm(a, b)
+    for bound, inward in ((a, np.inf), (b, -np.inf)):
+        if math.isinf(bound):
+            continue
+        h = abs(float(np.nextafter(dtype(bound), dtype(inward))) - bound) / 2
+        expected = n * abs(dist.cdf(bound + math.copysign(h, inward)) - dist.cdf(bound))
+        assert np.count_nonzero(x == bound) <= expected + 6 * math.sqrt(expected) + 3, bound
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_mean_far_outside_and_tiny_std(dtype):
+    # mean 100 std 1 on [0, 1]: all mass next to 1, exponential with rate ~100
+    x = fastinit.trunc_normal_(np.empty(N, dtype), 100.0, 1.0, 0.0, 1.0, rng=3).astype(float)
+    assert x.min() >= 0 and x.max() <= 1
+    d = stats.kstest(x, stats.truncnorm(-100, -99, loc=100).cdf).statistic
+    assert d < ks_critical(N) + (1e-4 if dtype == np.float32 else 0)
+    # std 1e-10: a plain normal, inside a wide interval
+    y = fastinit.trunc_normal_(np.empty(N, dtype), 0.5, 1e-10, -2.0, 2.0, rng=3).astype(float)
+    assert abs(y.mean() - 0.5) < 1e-9 and y.min() >= -2
+    if dtype == np.float64:
+        assert abs(y.std() - 1e-10) < 6 * 1e-10 / math.sqrt(2 * N)
+    # std 1e-10 with the bound at mean + 3 std: precise next to the bound
+    z = fastinit.trunc_normal_(np.empty(N), 0.0, 1e-10, 3e-10, 1.0, rng=4)
+    d = stats.kstest(z / 1e-10, stats.truncnorm(3, np.inf).cdf).statistic
+    assert z.min() >= 3e-10 and d < ks_critical(N)
+
+
+def test_infinite_bounds():
+    x = fastinit.trunc_normal_(np.empty(N), 1.0, 2.0, -math.inf, math.inf, rng=1)
+    assert stats.kstest(x, stats.norm(1, 2).cdf).statistic < ks_critical(N)
+    y = fastinit.trunc_normal_(np.empty(N), 0.0, 1.0, -math.inf, -3.0, rng=1)
+    assert y.max() <= -3 and stats.kstest(y, stats.truncnorm(-np.inf, -3).cdf).statistic \
+        < ks_critical(N)
+
+
+def test_central_interval_reuses_normal_values():
+    """Accepted elements of the normal method are normal_'s own values."""
+    t = fastinit.trunc_normal_(np.empty(10_000, np.float32), 0.5, 2.0, -3.0, 4.0, rng=9)
+    n = fastinit.normal_(np.empty(10_000, np.float32), 0.5, 2.0, rng=9)
+    inside = (n >= -3) & (n <= 4)
+    assert np.array_equal(t[inside], n[inside]) and not np.array_equal(t, n)
+
+
+@pytest.mark.parametrize("a,b", METHOD_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_equal_for_any_thread_count_and_pieces(a, b, dtype):
+    n = 1_000_003
+    ref = fastinit.trunc_normal_(np.empty(n, dtype), 0.0, 1.0, a, b, rng=42, num_threads=1)
+    for t in (2, 3, 7):
+        got = fastinit.trunc_normal_(np.empty(n, dtype), 0.0, 1.0, a, b, rng=42, num_threads=t)
+        assert np.array_equal(got, ref)
+    flat = np.empty(n, dtype)
+    cuts = [0, 5, 400_123, n]  # 3 uneven, unaligned pieces
+    for lo, hi in zip(cuts[:-1], cuts[1:]):
+        fastinit.trunc_normal_(flat[lo:hi], 0.0, 1.0, a, b, rng=42, offset=lo, num_threads=2)
+    assert np.array_equal(flat, ref)
+
+
+@pytest.mark.parametrize("a,b", METHOD_CASES)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_identical_across_simd_paths(a, b, dtype, simd_path):
+    out = {}
+    for path in SIMD_PATHS:
+        simd_path(path)
+        out[path] = fastinit.trunc_normal_(np.empty(100_003, dtype), 0.0, 1.0, a, b, rng=8)
+    ref = out[SIMD_PATHS[0]]
+    for path in SIMD_PATHS[1:]:
+        assert np.array_equal(out[path], ref), path
+
+
+def test_strided_view_equals_contiguous():
+    ref = fastinit.trunc_normal(
+        (300, 400), 0.0, 1.0, 8.0, 9.0, rng=11)
+    big = np.zeros((600, 1200), np.float32)
+    view = big[::2, 1::3]
+    fastinit.trunc_normal_(view, 0.0, 1.0, 8.0, 9.0, rng=11, num_threads=2)
+    assert np.array_equal(view, ref)
+
+
+GOLDEN_FIRST = {
+    ((-2, 2), "float32"): [
+        1057112602, 3201247695, 1058817839, 1059810237, 1060928604, 1063623396, 3197528432,
+        3216061864],
+    ((-2, 2), "float64"): [
+        4599992857104191512, 13825875233437090716, 4604301593044945896, 4602007197268178790,
+        4600488868053260611, 13817840769522963623, 13816027935433021440, 13829512372152218051],
+    ((-2, 2), "float16"): [14354, 46713, 14562, 14683, 14820, 15149, 46259, 48522],
+    ((0.1, 0.2), "float32"): [
+        1037098235, 1040202982, 1043834552, 1043827162, 1043558608, 1042696593, 1043593923,
+        1040914187],
+    ((0.1, 0.2), "float64"): [
+        4592013141914213120, 4593679990077921804, 4595629674290068233, 4595625706942287536,
+        4595481527300262946, 4595018737089720953, 4595500487341662167, 4594061815319870207],
+    ((0.1, 0.2), "float16"): [11911, 12290, 12733, 12732, 12700, 12594, 12704, 12377],
+    ((8, 9), "float32"): [
+        1091025063, 1090696797, 1090548903, 1090549082, 1090555772, 1090579938, 1090554872,
+        1090651531],
+    ((8, 9), "float64"): [
+        4620964886749631411, 4620788650043715128, 4620709250110716699, 4620709346353819933,
+        4620712937885930652, 4620725912083168761, 4620712454824140767, 4620764348316233110],
+    ((8, 9), "float16"): [18494, 18454, 18436, 18436, 18436, 18439, 18436, 18448],
+    ((-9, -8), "float32"): [
+        3238508711, 3238180445, 3238032551, 3238032730, 3238039420, 3238063586, 3238038520,
+        3238135179],
+    ((-9, -8), "float64"): [
+        13844336923604407219, 13844160686898490936, 13844081286965492507, 13844081383208595741,
+        13844084974740706460, 13844097948937944569, 13844084491678916575, 13844136385171008918],
+    ((-9, -8), "float16"): [51262, 51222, 51204, 51204, 51204, 51207, 51204, 51216],
+    ((0, math.inf), "float32"): [
+        1057112602, 1053764047, 1058817839, 1059810237, 1060928604, 1063623396, 1050044784,
+        1068578216],
+    ((0, math.inf), "float64"): [
+        4599992857104191512, 4602503196582314908, 4604301593044945896, 4602007197268178790,
+        4600488868053260611, 4594468732668187815, 4592655898578245632, 4606140335297442243],
+    ((0, math.inf), "float16"): [14354, 13945, 14562, 14683, 14820, 15149, 13491, 15754],
+}
+GOLDEN_DIGEST = {  # sha256 of the first 4099 values (covers retries)
+    ((-2, 2), "float32"): "80d84d0a67561471", ((-2, 2), "float64"): "fa9b656cbbac10fb",
+    ((-2, 2), "float16"): "5f07c1434219aa5d", ((0.1, 0.2), "float32"): "3bbd5b034526e79a",
+    ((0.1, 0.2), "float64"): "543ca732aad02444", ((0.1, 0.2), "float16"): "9802f3d36ddf38cd",
+    ((8, 9), "float32"): "046d8628fbd50a87", ((8, 9), "float64"): "25cfeb8e50c70fa3",
+    ((8, 9), "float16"): "cb08d08b1b24ff8f", ((-9, -8), "float32"): "5731781d43ee5c5e",
+    ((-9, -8), "float64"): "56690945952555fc", ((-9, -8), "float16"): "33e999acac4eb1ff",
+    ((0, math.inf), "float32"): "a9124803073e4254", ((0, math.inf), "float64"): "57840fdd3f94add3",
+    ((0, math.inf), "float16"): "57bb908148dbf9f8",
+}
+UINT = {"float32": np.uint32, "float64": np.uint64, "float16": np.uint16}
+
+
+@pytest.mark.parametrize("key", sorted(GOLDEN_DIGEST, key=repr))
+def test_golden_values(key):
+    (a, b), dt = key
+    x = fastinit.trunc_normal(4099, 0.0, 1.0, a, b, rng=1234, dtype=dt)
+    if key in GOLDEN_FIRST:
+        assert x[:8].view(UINT[dt]).tolist() == GOLDEN_FIRST[key]
+    assert hashlib.sha256(x.tobytes()).hexdigest()[:16] == GOLDEN_DIGEST[key]
+
+
+def test_std_zero_is_the_nearest_point():
+    assert np.all(fastinit.trunc_normal(5, 3.0, 0.0, -1.0, 1.0) == 1.0)
+    assert np.all(fastinit.trunc_normal(5, 0.25, 0.0, -1.0, 1.0) == 0.25)
+
+
+def test_errors():
+    t = np.empty(4)
+    with pytest.raises(ValueError, match="a < b"):
+        fastinit.trunc_normal_(t, a=1.0, b=1.0)
+    with pytest.raises(ValueError, match="std >= 0.0"):
+        fastinit.trunc_normal_(t, std=-1.0)
+    with pytest.raises(ValueError, match="a must not be NaN"):
+        fastinit.trunc_normal_(t, a=math.nan)
+    with pytest.raises(ValueError, match="mean must be finite"):
+        fastinit.trunc_normal_(t, mean=math.inf)
+    with pytest.raises(TypeError, match="std must be a real number"):
+        fastinit.trunc_normal_(t, std="1")
+    with pytest.raises(ValueError, match="no float16 value lies in"):
+        fastinit.trunc_normal_(np.empty(3, np.float16), 1.0, 1.0, 1.0001, 1.0002)
+    with pytest.raises(TypeError):
+        fastinit.trunc_normal_([1.0, 2.0])
+
+
+def test_zero_elements_is_a_no_op():
+    x = np.empty((0, 5), np.float32)
+    assert fastinit.trunc_normal_(x, rng=0) is x
+
+
+def test_narrow_float32_interval_stays_inside():
+    # no float32 strictly inside: every value is the one float32 in [a, b]
+    x = fastinit.trunc_normal_(np.empty(1000, np.float32), 0.0, 1.0, 1.0, 1.0 + 1e-9, rng=0)
+    assert np.all(x == np.float32(1.0))
+
+
+@pytest.mark.parametrize("args", [(3.0, 1e30, -1.0, 1.0), (0.0, 1.0, 0.5, 0.5 + 1e-15),
+                                  (0.0, 1.0, -1e-300, 1e-300), (0.0, 1.0, 1e120, 1e121),
+                                  (0.0, 1e-320, 1.0, 2.0), (0.0, 1.0, -math.inf, -1e10)])
+def test_extreme_parameters_stay_inside(args):
+    mean, std, a, b = args
+    x = fastinit.trunc_normal_(np.empty(10_000), *args, rng=0)
+    assert np.isfinite(x).all() and x.min() >= a and x.max() <= b
+    if args[1] == 1e30:  # huge std: uniform on [a, b]
+        assert stats.kstest(x, stats.uniform(-1, 2).cdf).statistic < ks_critical(x.size)
+
+
+def test_concurrent_python_threads_match_serial():
+    import threading
+    seeds = list(range(6))
+    serial = [fastinit.trunc_normal((300_000,), 0.0, 1.0, -1.0, 3.0, rng=s) for s in seeds]
+    out = [None] * len(seeds)
+
+    def work(k):
+        out[k] = fastinit.trunc_normal((300_000,), 0.0, 1.0, -1.0, 3.0, rng=seeds[k],
+                                       num_threads=2)
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(seeds))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(np.array_equal(a, b) for a, b in zip(out, serial))
