@@ -136,106 +136,8 @@ static inline int fi_tn_cand64(const fi_tn64 *q, const uint32_t w[4], double *v)
     }
 }
 
-/* Philox4x32-10 on FI_LANES arbitrary counters (ctr[l], c2, c3): the
- * retry sub-spaces of FI_LANES rejected elements at once. */
-#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
-                                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
-{
-    uint32_t lo[FI_LANES], hi[FI_LANES];
-    for (int l = 0; l < FI_LANES; l++) {
-        lo[l] = (uint32_t)ctr[l];
-        hi[l] = (uint32_t)(ctr[l] >> 32);
-    }
-    __m256i c0 = _mm256_loadu_si256((const __m256i *)lo), c1 = _mm256_loadu_si256((const __m256i *)hi);
-    __m256i c2 = _mm256_set1_epi32((int)c2in), c3 = _mm256_set1_epi32((int)c3in);
-    const __m256i m0 = _mm256_set1_epi32((int)FI_PHILOX_M0), m1 = _mm256_set1_epi32((int)FI_PHILOX_M1);
-    uint32_t k0 = k0in, k1 = k1in;
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        __m256i hi0, lo0, hi1, lo1;
-        fi_mulhilo8(c0, m0, &hi0, &lo0);
-        fi_mulhilo8(c2, m1, &hi1, &lo1);
-        c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), _mm256_set1_epi32((int)k0));
-        c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), _mm256_set1_epi32((int)k1));
-        c1 = lo1;
-        c3 = lo0;
-        k0 += FI_PHILOX_W0;
-        k1 += FI_PHILOX_W1;
-    }
-    _mm256_storeu_si256((__m256i *)w[0], c0);
-    _mm256_storeu_si256((__m256i *)w[1], c1);
-    _mm256_storeu_si256((__m256i *)w[2], c2);
-    _mm256_storeu_si256((__m256i *)w[3], c3);
-}
-#endif
-#if defined(FI_PHILOX_AVX512)
-/* Retry batches of 16 lanes (one zmm chain) on the AVX-512 path. */
-#define FI_TN_RL 16
-static inline void fi_philox_gather_rl(const uint64_t ctr[16], uint32_t c2in, uint32_t c3in,
-                                       uint32_t k0in, uint32_t k1in, uint32_t w[4][16])
-{
-    uint32_t lo[16], hi[16];
-    for (int l = 0; l < 16; l++) {
-        lo[l] = (uint32_t)ctr[l];
-        hi[l] = (uint32_t)(ctr[l] >> 32);
-    }
-    __m512i c0 = _mm512_loadu_si512(lo), c1 = _mm512_loadu_si512(hi);
-    __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
-    const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
-    uint32_t k0 = k0in, k1 = k1in;
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        __m512i hi0, lo0, hi1, lo1;
-        fi_mulhilo16(c0, m0, &hi0, &lo0);
-        fi_mulhilo16(c2, m1, &hi1, &lo1);
-        c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32((int)k0));
-        c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32((int)k1));
-        c1 = lo1;
-        c3 = lo0;
-        k0 += FI_PHILOX_W0;
-        k1 += FI_PHILOX_W1;
-    }
-    _mm512_storeu_si512(w[0], c0);
-    _mm512_storeu_si512(w[1], c1);
-    _mm512_storeu_si512(w[2], c2);
-    _mm512_storeu_si512(w[3], c3);
-}
-#endif
-#if !(defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512))
-static inline void fi_philox_gather(const uint64_t ctr[FI_LANES], uint32_t c2in, uint32_t c3in,
-                                    uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_LANES])
-{
-    uint32_t c0[FI_LANES], c1[FI_LANES], c2[FI_LANES], c3[FI_LANES];
-    for (int l = 0; l < FI_LANES; l++) {
-        c0[l] = (uint32_t)ctr[l];
-        c1[l] = (uint32_t)(ctr[l] >> 32);
-        c2[l] = c2in;
-        c3[l] = c3in;
-    }
-    uint32_t k0 = k0in, k1 = k1in;
-    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            uint64_t p0 = (uint64_t)FI_PHILOX_M0 * c0[l];
-            uint64_t p1 = (uint64_t)FI_PHILOX_M1 * c2[l];
-            uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[l] ^ k0;
-            uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[l] ^ k1;
-            c1[l] = (uint32_t)p1;
-            c3[l] = (uint32_t)p0;
-            c0[l] = n0;
-            c2[l] = n2;
-        }
-        k0 += FI_PHILOX_W0;
-        k1 += FI_PHILOX_W1;
-    }
-    for (int l = 0; l < FI_LANES; l++) {
-        w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l];
-    }
-}
-#endif
-
-#ifndef FI_TN_RL
-#define FI_TN_RL FI_LANES
-#define fi_philox_gather_rl fi_philox_gather
-#endif
+/* Retry batches: FI_TN_RL rejected elements at once, through fi_philox_gather. */
+#define FI_TN_RL FI_CHUNK
 #define FI_TN_SUB 4096   /* values per sub-piece: a multiple of every chunk size */
 
 /* Left-packing table: fi_tn_lp[m] lists the set bits of the byte m, in
@@ -364,7 +266,7 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
             int32_t ok[FI_TN_RL];
             for (int l = 0; l < FI_TN_RL; l++)
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
-            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
+            fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
             /* candidates from words (0, 1) for every lane; from words (2, 3)
              * only when some lane rejected them all (rare) */
             int all = 1;
@@ -427,7 +329,7 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
             int32_t ok[FI_TN_RL];
             for (int l = 0; l < FI_TN_RL; l++)
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
-            fi_philox_gather_rl(ctr, st->stream, t, st->k0, st->k1, w);
+            fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
             for (int l = 0; l < FI_TN_RL; l++) {
                 if (q->method == FI_TN_NORMAL) {
                     double z0, z1;
