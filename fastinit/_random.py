@@ -38,26 +38,40 @@ def _torch_words(gen):
     return tuple(int(x) for x in w.tolist())
 
 
-def resolve_stream(rng=None, generator=None):
-    """Return (k0, k1, stream) for one call."""
+def _source(rng, generator):
+    """Validate the seed arguments; return a function that draws (k0, k1, stream)."""
     if generator is not None:
         if rng is not None:
             raise ValueError("pass either rng= or generator=, not both")
         if type(generator).__module__.startswith("torch"):
-            return _torch_words(generator)
+            return lambda: _torch_words(generator)
         rng = generator
     if rng is None:
-        with _lock:
-            return _words_from_generator(_default)
+        def draw_default():
+            with _lock:
+                return _words_from_generator(_default)
+        return draw_default
     if isinstance(rng, np.random.Generator):
         # Generator methods are not thread-safe; callers share it at their risk,
         # as with NumPy itself.
-        return _words_from_generator(rng)
+        return lambda: _words_from_generator(rng)
     if isinstance(rng, np.random.SeedSequence):
-        return tuple(int(x) for x in rng.generate_state(3, dtype=np.uint32))
+        return lambda: tuple(int(x) for x in rng.generate_state(3, dtype=np.uint32))
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         if rng < 0:
             raise ValueError(f"rng must be a non-negative int seed, got {rng}")
-        return tuple(int(x) for x in np.random.SeedSequence(int(rng)).generate_state(3))
+        seed = int(rng)
+        return lambda: tuple(int(x) for x in np.random.SeedSequence(seed).generate_state(3))
     raise TypeError("rng must be None, an int, a numpy.random.SeedSequence or a "
                     f"numpy.random.Generator, got {type(rng).__name__}: {rng!r}")
+
+
+def resolve_stream(rng=None, generator=None, *, draw=True):
+    """Return (k0, k1, stream) for one call.
+
+    With ``draw=False`` the arguments are only checked and nothing is drawn
+    (None is returned): zero-element fills are no-ops and leave generators
+    where they were.
+    """
+    source = _source(rng, generator)
+    return source() if draw else None

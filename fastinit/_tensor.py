@@ -118,15 +118,18 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
     ``params_for(dtype)`` returns the kernel parameters for the array's dtype.
-    Returns ``tensor`` itself (torch tensors stay torch tensors).
+    Returns ``tensor`` itself (torch tensors stay torch tensors). Random
+    streams are drawn only for random fills of non-empty tensors: constant
+    fills and zero-element tensors leave the seed source untouched.
     """
     arr = as_array(tensor)
     offset = check_offset(offset, arr.size)
     nthreads = _resolve_threads(num_threads)
     params = tuple(params_for(arr.dtype))
-    key = resolve_stream(rng, generator)
+    random = dist != "constant"
+    key = resolve_stream(rng, generator, draw=random and arr.size > 0)
     if arr.size:
-        _core.fill(arr, dist, params, key + (0,), offset, nthreads)
+        _core.fill(arr, dist, params, (key or (0, 0, 0)) + (0,), offset, nthreads)
     return tensor
 
 

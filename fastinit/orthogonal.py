@@ -105,7 +105,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_stream(rng, generator)
+    key = resolve_stream(rng, generator, draw=arr.size > 0)
     if arr.size:
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
     return tensor
@@ -166,7 +166,7 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
                          f"out={out_c}, in={in_c}")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_stream(rng, generator)
+    key = resolve_stream(rng, generator, draw=arr.size > 0)
     if arr.size:
         arr[...] = 0
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]

@@ -66,3 +66,32 @@ def test_torch_generator():
     assert torch.equal(a, b)
     c = fastinit.normal_(torch.empty(100), generator=g1)  # advanced
     assert not torch.equal(a, c)
+
+
+def test_constant_fills_and_empty_tensors_do_not_advance_the_default_stream():
+    fastinit.manual_seed(5)
+    expected = fastinit.normal(20)
+    fastinit.manual_seed(5)
+    fastinit.zeros_(np.empty(10))
+    fastinit.constant_(np.empty((3, 3), np.float32), 0.5)
+    fastinit.normal_(np.empty((0, 4)))
+    fastinit.uniform(0)
+    assert np.array_equal(fastinit.normal(20), expected)
+
+
+def test_empty_tensor_still_checks_the_seed_arguments():
+    with pytest.raises(TypeError, match="rng must be None, an int"):
+        fastinit.normal_(np.empty(0), rng="x")
+    g = np.random.default_rng(1)
+    state = g.bit_generator.state
+    fastinit.normal_(np.empty(0), rng=g)
+    assert g.bit_generator.state == state
+
+
+def test_empty_orthogonal_does_not_advance_the_default_stream():
+    fastinit.manual_seed(6)
+    expected = fastinit.normal(20)
+    fastinit.manual_seed(6)
+    fastinit.orthogonal_(np.empty((0, 4)))
+    fastinit.delta_orthogonal_(np.empty((4, 2, 0)))
+    assert np.array_equal(fastinit.normal(20), expected)
