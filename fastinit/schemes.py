@@ -9,7 +9,7 @@ import math
 import warnings
 
 from ._fans import calculate_fan_in_and_fan_out, calculate_gain, fan_for
-from ._tensor import as_array, functional
+from ._tensor import as_array, check_float, functional
 from .fills import normal_, uniform_
 from .truncated import trunc_normal_
 
@@ -93,7 +93,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
     fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
     if _empty(tensor):
         return tensor
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    std = check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))
     a = math.sqrt(3.0) * std
     return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
 
@@ -134,7 +134,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
     if _empty(tensor):
         return tensor
-    std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
+    std = check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
                    offset=offset)
 
@@ -146,6 +146,8 @@ def _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, f
         return None
     fan = fan_for(tensor, mode, TORCH_MODES, in_axis=in_axis, out_axis=out_axis,
                   batch_axis=batch_axis, full_shape=full_shape)
+    if a is not None:
+        check_float(a, "a")
     gain = calculate_gain(nonlinearity, a)
     return gain / math.sqrt(fan)
 
@@ -287,7 +289,7 @@ def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
     if _empty(tensor):
         return tensor
-    a = gain * math.sqrt(3.0 / fan_in)
+    a = check_float(gain, "gain") * math.sqrt(3.0 / fan_in)
     return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
 
 
@@ -332,7 +334,7 @@ def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=Non
     fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
     if _empty(tensor):
         return tensor
-    std = gain / math.sqrt(fan_in)
+    std = check_float(gain, "gain") / math.sqrt(fan_in)
     return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
                    offset=offset)
 

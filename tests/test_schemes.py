@@ -179,3 +179,16 @@ def test_signatures_share_keywords():
         for k in ("rng", "num_threads", "offset", "in_axis", "out_axis", "batch_axis",
                   "full_shape"):
             assert p[k].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+@pytest.mark.parametrize("call,match", [
+    (lambda w: fastinit.kaiming_normal_(w, a=float("nan")), "a must be finite"),
+    (lambda w: fastinit.kaiming_uniform_(w, a=float("inf")), "a must be finite"),
+    (lambda w: fastinit.xavier_uniform_(w, gain=float("nan")), "gain must be finite"),
+    (lambda w: fastinit.xavier_normal_(w, gain=float("inf")), "gain must be finite"),
+    (lambda w: fastinit.lecun_uniform_(w, gain=float("nan")), "gain must be finite"),
+    (lambda w: fastinit.lecun_normal_(w, gain=float("-inf")), "gain must be finite"),
+])
+def test_non_finite_scalars_are_named(call, match):
+    with pytest.raises(ValueError, match=match):
+        call(np.empty((8, 4), np.float32))
