@@ -7,13 +7,17 @@ piece (or a broken import) never breaks discovery of the rest.
 """
 import math
 import os
+import sys
 
 import numpy as np
 
 try:
     import fastinit
-except Exception:  # a broken build must not hide the other benchmarks
+except Exception as exc:  # a broken build must not hide the other benchmarks
     fastinit = None
+    # ...but say so: every fastinit benchmark would otherwise just read "n/a"
+    sys.stderr.write(f"benchmarks: fastinit does not import ({exc!r}); its benchmarks are "
+                     f"skipped. Install it first: python -m pip install -e .\n")
 
 # Optional libraries are imported once here, so that asv's forkserver (see
 # asv.conf.json) pays for importing torch once, not once per benchmark.
