@@ -62,6 +62,19 @@ fi_mulhilo8(__m256i c, __m256i m, __m256i *hi, __m256i *lo)
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
 }
 
+/* low and high 32-bit counter words of base + lane for the 8 lanes at base */
+static inline void
+fi_counter8(uint64_t base, __m256i *lo, __m256i *hi)
+{
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
+    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
+    *lo = _mm256_add_epi32(b, lane);
+    /* the high word gets a carry where the low word wrapped (unsigned lo < base) */
+    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
+    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
+}
+
 #define FI_ROUND8(c0, c1, c2, c3, k0v, k1v)                                     \
     do {                                                                        \
         __m256i hi0_, lo0_, hi1_, lo1_;                                         \
@@ -94,13 +107,11 @@ fi_mulhilo16(__m512i c, __m512i m, __m512i *hi, __m512i *lo)
     *hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
 }
 
+/* the rounds on 16 lanes whose counter words lo, hi are c0, c1 */
 static inline void
-fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
+fi_philox_core16(__m512i c0, __m512i c1, uint32_t c2in, uint32_t c3in,
                  uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK])
 {
-    uint32_t lo[FI_CHUNK], hi[FI_CHUNK];
-    fi_split_ctr(ctr, lo, hi);
-    __m512i c0 = _mm512_loadu_si512(lo), c1 = _mm512_loadu_si512(hi);
     __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
     const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
     uint32_t k0 = k0in, k1 = k1in;
@@ -121,24 +132,39 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
     _mm512_storeu_si512(w[3], c3);
 }
 
-#elif defined(FI_PHILOX_AVX2)
 static inline void
-fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
-                 uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK])
+fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
+                 uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
 {
     uint32_t lo[FI_CHUNK], hi[FI_CHUNK];
     fi_split_ctr(ctr, lo, hi);
-    __m256i a0 = _mm256_loadu_si256((const __m256i *)lo);
-    __m256i b0 = _mm256_loadu_si256((const __m256i *)(lo + 8));
-    __m256i a1 = _mm256_loadu_si256((const __m256i *)hi);
-    __m256i b1 = _mm256_loadu_si256((const __m256i *)(hi + 8));
+    fi_philox_core16(_mm512_loadu_si512(lo), _mm512_loadu_si512(hi), c2, c3, k0, k1, w);
+}
+
+static inline void
+fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                uint32_t w[4][FI_CHUNK])
+{
+    __m256i alo, ahi, blo, bhi;
+    fi_counter8(base, &alo, &ahi);
+    fi_counter8(base + 8, &blo, &bhi);
+    fi_philox_core16(_mm512_inserti64x4(_mm512_castsi256_si512(alo), blo, 1),
+                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w);
+}
+
+#elif defined(FI_PHILOX_AVX2)
+/* the rounds on two independent 8-lane chains (a: lanes 0-7, b: lanes 8-15) */
+static inline void
+fi_philox_core2x8(__m256i a0, __m256i a1, __m256i b0, __m256i b1, uint32_t c2in, uint32_t c3in,
+                  uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK])
+{
     __m256i a2 = _mm256_set1_epi32((int)c2in), a3 = _mm256_set1_epi32((int)c3in);
     __m256i b2 = a2, b3 = a3;
     const __m256i m0 = _mm256_set1_epi32((int)FI_PHILOX_M0), m1 = _mm256_set1_epi32((int)FI_PHILOX_M1);
     uint32_t k0 = k0in, k1 = k1in;
     for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
         __m256i k0v = _mm256_set1_epi32((int)k0), k1v = _mm256_set1_epi32((int)k1);
-        FI_ROUND8(a0, a1, a2, a3, k0v, k1v);   /* two independent chains */
+        FI_ROUND8(a0, a1, a2, a3, k0v, k1v);
         FI_ROUND8(b0, b1, b2, b3, k0v, k1v);
         k0 += FI_PHILOX_W0;
         k1 += FI_PHILOX_W1;
@@ -147,6 +173,27 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
     _mm256_storeu_si256((__m256i *)w[1], a1); _mm256_storeu_si256((__m256i *)(w[1] + 8), b1);
     _mm256_storeu_si256((__m256i *)w[2], a2); _mm256_storeu_si256((__m256i *)(w[2] + 8), b2);
     _mm256_storeu_si256((__m256i *)w[3], a3); _mm256_storeu_si256((__m256i *)(w[3] + 8), b3);
+}
+
+static inline void
+fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
+                 uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
+{
+    uint32_t lo[FI_CHUNK], hi[FI_CHUNK];
+    fi_split_ctr(ctr, lo, hi);
+    fi_philox_core2x8(_mm256_loadu_si256((const __m256i *)lo), _mm256_loadu_si256((const __m256i *)hi),
+                      _mm256_loadu_si256((const __m256i *)(lo + 8)),
+                      _mm256_loadu_si256((const __m256i *)(hi + 8)), c2, c3, k0, k1, w);
+}
+
+static inline void
+fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                uint32_t w[4][FI_CHUNK])
+{
+    __m256i alo, ahi, blo, bhi;
+    fi_counter8(base, &alo, &ahi);
+    fi_counter8(base + 8, &blo, &bhi);
+    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w);
 }
 
 #else
@@ -179,7 +226,6 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
         w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l];
     }
 }
-#endif
 
 /* The FI_CHUNK consecutive counters base, base+1, ... (the element-wise streams). */
 static inline void
@@ -191,5 +237,7 @@ fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k
         ctr[l] = base + (uint64_t)l;
     fi_philox_gather(ctr, c2, c3, k0, k1, w);
 }
+
+#endif
 
 #endif
