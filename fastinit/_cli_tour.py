@@ -20,7 +20,7 @@ import numpy as np
 
 import fastinit
 
-from ._cli_bench import _optional, nonnegative_int, thread_list
+from ._cli_bench import _optional, best_time, nonnegative_int, thread_list
 from ._cli_progress import Progress
 from ._cli_table import TRUNC2_STD, fans
 
@@ -218,15 +218,6 @@ def _make_all(layers, make, prog, what):
     return out, per_scheme
 
 
-def _best(fn, repeat=2):
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 def compare(layers, per_scheme_fi, torch, seed, threads, prog):
     """Per scheme, time fastinit, NumPy and torch on its largest tensor (fresh
     memory each time, as in a real init) and scale NumPy's and torch's times to
@@ -240,9 +231,9 @@ def compare(layers, per_scheme_fi, torch, seed, threads, prog):
         sch = SCHEMES[scheme]
         prog.step(f"compare: {scheme} {rep}")
         row = {"scheme": scheme, "shape": rep, "tensors": len(shapes), "elements": n_all,
-               "fastinit": _best(lambda: sch.fastinit(rep, seed, threads)),
-               "numpy": _best(lambda: sch.numpy(gen, rep)),
-               "torch": _best(lambda: sch.torch(rep)) if torch is not None else None}
+               "fastinit": best_time(lambda: sch.fastinit(rep, seed, threads), 2),
+               "numpy": best_time(lambda: sch.numpy(gen, rep), 2),
+               "torch": best_time(lambda: sch.torch(rep), 2) if torch is not None else None}
         row["scale"] = n_all / n_rep
         row["fastinit_all"] = per_scheme_fi[scheme]
         rows.append(row)
