@@ -45,7 +45,6 @@ class TorchDefaultLayerInit:
 
     def setup(self, size, dtype):
         t = torch()
-        t.manual_seed(SEED)
         shape = matrix_shape(size)
         self.lin = t.nn.Linear(shape[1], shape[0], dtype=getattr(t, dtype))
 

@@ -90,7 +90,6 @@ class TorchFill:
 
     def setup(self, name, size, dtype):
         t = torch()
-        t.manual_seed(SEED)
         self.fn = getattr(t.nn.init, name)
         self.args = ARGS[name]
         self.out = t.from_numpy(touched(size, dtype))

@@ -107,7 +107,6 @@ class TorchOrthogonal:
 
     def setup(self, n, dtype):
         t = torch()
-        t.manual_seed(SEED)
         self.out = t.from_numpy(touched((n, n), dtype))
         self.fn = t.nn.init.orthogonal_
 

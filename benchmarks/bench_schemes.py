@@ -91,7 +91,6 @@ class TorchScheme:
 
     def setup(self, name, size, dtype):
         t = torch()
-        t.manual_seed(SEED)
         self.fn = getattr(t.nn.init, name)
         self.args = EXTRA_ARGS.get(name, ())
         self.out = t.from_numpy(touched(shape_for(name, size), dtype))

@@ -64,9 +64,10 @@ def fi(name):
 
 
 def torch():
-    """The torch module, or skip."""
+    """The torch module with its global generator seeded (SEED), or skip."""
     if _torch is None:
         raise NotImplementedError("torch is not importable")
+    _torch.manual_seed(SEED)
     return _torch
 
 
