@@ -43,6 +43,20 @@ int fi_simd_best(void)
     return FI_SIMD_BASELINE;
 }
 
+/* The SIMD rule: no function compiled for a SIMD target runs before
+ * fi_simd_supported() says the CPU has that target. It holds because
+ *   - kern_avx2.c / kern_avx512.c compile only their kernels under the target
+ *     pragma (push/pop); fi_register_avx2/avx512, called below on every CPU,
+ *     are compiled after the pop, for the default target, and only store
+ *     function addresses;
+ *   - those units define no constructors, no other external functions and no
+ *     data with run-time initializers, and the Cython modules use no target
+ *     attributes at all;
+ *   - a kernel is reached only through fi_get_kernel(), which returns entries
+ *     of fi_tables[fi_active], and fi_active is set only to a path that
+ *     fi_simd_supported() accepted (fi_simd_best, fi_set_simd).
+ * tests/test_cpus.py proves it by running the suite's fingerprints under
+ * qemu-x86_64 -cpu Haswell (AVX2) and -cpu Nehalem (SSE4.2). */
 static void fi_init_tables(void)
 {
     if (fi_ready)

@@ -212,19 +212,3 @@ static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
 }
 
 #include "truncnorm_impl.h"
-
-void FI_SFX(fi_register)(fi_kernel t[FI_NDISTS][FI_NDTYPES])
-{
-    t[FI_CONSTANT][FI_F32] = FI_SFX(k_constant_f32);
-    t[FI_CONSTANT][FI_F64] = FI_SFX(k_constant_f64);
-    t[FI_CONSTANT][FI_F16] = FI_SFX(k_constant_f16);
-    t[FI_UNIFORM][FI_F32] = FI_SFX(k_uniform_f32);
-    t[FI_UNIFORM][FI_F64] = FI_SFX(k_uniform_f64);
-    t[FI_UNIFORM][FI_F16] = FI_SFX(k_uniform_f16);
-    t[FI_NORMAL][FI_F32] = FI_SFX(k_normal_f32);
-    t[FI_NORMAL][FI_F64] = FI_SFX(k_normal_f64);
-    t[FI_NORMAL][FI_F16] = FI_SFX(k_normal_f16);
-    t[FI_TRUNCNORM][FI_F32] = FI_SFX(k_truncnorm_f32);
-    t[FI_TRUNCNORM][FI_F64] = FI_SFX(k_truncnorm_f64);
-    t[FI_TRUNCNORM][FI_F16] = FI_SFX(k_truncnorm_f16);
-}
