@@ -34,4 +34,4 @@ cdef enum:
     FI_SMALL = 65536
 
 cdef int run_kernel(fi_kernel k, object arr, const fi_stream *st, const fi_params *prm,
-                    uint64_t offset, int nthreads) except -1
+                    uint64_t offset, int nthreads, bint check_signals) except -1

@@ -8,7 +8,7 @@ import functools
 import math
 import numbers
 
-from ._tensor import shape_of
+from ._tensor import shape_of, short_repr
 
 __all__ = ["calculate_fan_in_and_fan_out", "calculate_gain"]
 
@@ -170,6 +170,20 @@ def calculate_gain(nonlinearity, param=None):
     >>> round(fastinit.calculate_gain("gelu"), 4)
     1.5335
     """
+    return gain_for(nonlinearity, param, "param")
+
+
+def gain_for(nonlinearity, param, name):
+    """:func:`calculate_gain`, with ``param`` reported under the caller's ``name``
+    (kaiming's ``a``) when the gain overflows the float range."""
+    try:
+        return _gain(nonlinearity, param)
+    except OverflowError:
+        raise ValueError(f"{name}={short_repr(param)} is too large: the {nonlinearity} gain "
+                         f"overflows the float range") from None
+
+
+def _gain(nonlinearity, param):
     if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":

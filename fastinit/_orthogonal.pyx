@@ -40,6 +40,8 @@ from libc.stdint cimport int64_t
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm
 
+from fastinit._guard cimport fi_poll, fi_poll_init, poll, raise_if_stopped
+
 from . import _core
 
 cnp.import_array()
@@ -90,7 +92,7 @@ cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
 
 
 cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
-                           int nthreads) noexcept nogil:
+                           int nthreads, fi_poll *pl) noexcept nogil:
     """Turn the Gaussian vectors into reflector vectors, in place.
 
     g holds x_0, x_1, ..., x_{k-1} back to back (lengths m, m-1, ...); each
@@ -102,6 +104,8 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
     cdef double nrm, x0, s, scale
     cdef real *x
     for j in prange(k, schedule='static', chunksize=16, num_threads=nthreads):
+        if poll(pl):
+            continue
         L = m - j
         x = g + (j * m - (j * (j - 1)) // 2)
         nrm = sqrt(_sumsq(x, L))
@@ -182,7 +186,7 @@ cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, 
 
 cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
                  int panel, int b, const real *Vall, const int64_t *voff, const real *Uall,
-                 const real *Waall, const real *d, real *W) noexcept nogil:
+                 const real *Waall, const real *d, real *W, fi_poll *pl) noexcept nogil:
     """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
 
     Panel p owns the columns: they start as E (D on the diagonal) minus
@@ -207,6 +211,8 @@ cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w,
         _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>Vall + voff[p], <int>r, wa, b,
               <real>1, Q + j0 + q0 * ldq, <int>ldq)
     for pp in range(p - 1, -1, -1):
+        if poll(pl):
+            return
         _trailing(Q, m, ldq, trans, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
                   Uall + <int64_t>pp * panel * panel, W)
 
@@ -240,6 +246,8 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
        them, then the own panel's block and the trailing updates of the
        earlier panels, in the order of backward accumulation. Q overwrites
        out only after phase 2 has copied every vector.
+    Called from Python's main thread, the tasks poll the signal handlers
+    (fastinit/_guard.pxd): Ctrl-C stops them and leaves out partly written.
     """
     cdef int64_t npanels = (k + panel - 1) // panel
     cdef int64_t p, j0, i, nch, vtot = 0
@@ -272,19 +280,29 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
     cdef real *Wb = &Wbuf[0]
     cdef real *dp = &d[0]
     cdef int64_t *vo = &voff[0]
+    cdef fi_poll pl
+    fi_poll_init(&pl, threading.current_thread() is threading.main_thread())
     with nogil:
-        _make_reflectors(Q, dp, m, k, gain, nthreads)
+        _make_reflectors(Q, dp, m, k, gain, nthreads, &pl)
+    raise_if_stopped(&pl)
+    with nogil:
         for t in prange(<int>npanels, schedule='dynamic', num_threads=nthreads):
+            if poll(&pl):
+                continue
             _panel_prep(Q + (<int64_t>t * panel * m - (<int64_t>t * panel * (<int64_t>t * panel - 1)) // 2),
                         Vp + vo[t], Up + <int64_t>t * panel * panel,
                         Wap + <int64_t>t * panel * panel, dp + <int64_t>t * panel,
                         m - <int64_t>t * panel, _width(k, panel, t))
+    raise_if_stopped(&pl)
+    with nogil:
         for c in prange(<int>nch, schedule='dynamic', num_threads=nthreads):
+            if poll(&pl):
+                continue
             _chunk(Q, m, k if trans else m, trans, ctab[c, 0], <int>ctab[c, 1],
                    <int>ctab[c, 2], panel,
                    _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
-                   Wb + <int64_t>threadid() * panel * chunk)
-    return 0
+                   Wb + <int64_t>threadid() * panel * chunk, &pl)
+    return raise_if_stopped(&pl)
 
 
 _blas_lock = threading.Lock()

@@ -21,7 +21,16 @@ _MAX_ELEMENTS = 2**62
 
 
 def as_array(tensor, name="tensor"):
-    """A writable NumPy view sharing memory with ``tensor`` (ndarray or torch CPU tensor)."""
+    """A writable NumPy view sharing memory with ``tensor`` (ndarray or torch CPU tensor).
+
+    The one adaptation of a target: every check on the target itself is
+    here, so that a call that raises has written nothing. Refused: other
+    types, dtypes other than float16/32/64 (structured ones too), read-only
+    arrays, torch tensors that torch itself would not write in place (other
+    devices, sparse, nested, inference tensors outside inference mode), and
+    self-overlapping views (two elements on one memory location: the
+    result would depend on the thread schedule).
+    """
     if isinstance(tensor, np.ndarray):
         if tensor.dtype not in FLOAT_DTYPES:
             raise TypeError(f"{name} must have dtype {_DTYPE_NAMES} (native byte order), "
@@ -29,21 +38,90 @@ def as_array(tensor, name="tensor"):
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
-        return tensor
+        arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
+    else:
+        arr = _torch_as_array(tensor, name)
+    check_no_overlap(arr, name)
+    return arr
+
+
+def _torch_as_array(tensor, name):
+    torch = sys.modules.get("torch")
+    if torch is None or not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
+                        f"{type(tensor).__name__}")
+    if tensor.is_nested:
+        raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
+                        f"(fill each component, e.g. tensor.unbind())")
+    if tensor.device.type != "cpu":
+        raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
+                         f"tensors only (initialize on the CPU, then move it)")
+    if tensor.layout != torch.strided:
+        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
+                        f"tensors are supported")
+    if tensor.dtype not in (torch.float32, torch.float64, torch.float16):
+        raise TypeError(f"{name} must have dtype torch.float16, torch.float32 or "
+                        f"torch.float64, got {tensor.dtype}")
+    if tensor.is_neg():
+        raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
+                        f"tensor.resolve_neg() or a plain tensor")
+    if tensor.is_inference() and not torch.is_inference_mode_enabled():
+        raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
+                         f"refuses in-place updates of it there; fill it inside "
+                         f"torch.inference_mode(), or fill a clone()")
+    return tensor.detach().numpy()
+
+
+def check_no_overlap(arr, name="tensor"):
+    """Refuse a view in which two elements share memory (zero strides, torch ``expand``).
+
+    Sufficient test in O(ndim): with the axes sorted by |stride|, each
+    stride must step over everything the smaller axes span. Only views
+    built with ``as_strided`` can fail it without overlapping; those get the
+    exact test, on the byte offsets of the elements.
+    """
+    if arr.flags.c_contiguous or arr.flags.f_contiguous or arr.size <= 1:
+        return
+    axes = sorted((abs(st), n) for n, st in zip(arr.shape, arr.strides) if n > 1)
+    span = arr.itemsize  # bytes spanned by the axes already seen
+    for stride, n in axes:
+        if stride < span:
+            break
+        span = stride * (n - 1) + span
+    else:
+        return
+    if any(st == 0 for n, st in zip(arr.shape, arr.strides) if n > 1) \
+            or not _distinct_elements(arr):
+        raise ValueError(f"{name} has elements that overlap in memory (shape "
+                         f"{arr.shape}, strides {arr.strides}, e.g. a broadcast or "
+                         f"expanded view): writing it would make the result depend on the "
+                         f"thread schedule; fill a copy (numpy.ascontiguousarray / "
+                         f"tensor.clone())")
+
+
+_EXACT_OVERLAP_LIMIT = 1 << 24
+
+
+def _distinct_elements(arr):
+    """Exact test for irregular views: the elements' byte offsets, sorted, are
+    at least one item apart. Memory: 8 bytes per element, so above 2**24
+    elements such a view is refused rather than checked."""
+    if arr.size > _EXACT_OVERLAP_LIMIT:
+        return False
+    offsets = np.zeros((), np.int64)
+    for n, st in zip(arr.shape, arr.strides):
+        offsets = np.add.outer(offsets, np.arange(n, dtype=np.int64) * st)
+    offsets = np.sort(offsets, axis=None)
+    return bool((np.diff(offsets) >= arr.itemsize).all())
+
+
+def mark_written(tensor):
+    """After an in-place write: bump a torch tensor's version counter, as torch's
+    own in-place ops do, so that autograd refuses a backward that saved the
+    old values (no-op for NumPy arrays)."""
     torch = sys.modules.get("torch")
     if torch is not None and isinstance(tensor, torch.Tensor):
-        if tensor.device.type != "cpu":
-            raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
-                             f"tensors only (initialize on the CPU, then move it)")
-        if tensor.layout != torch.strided:
-            raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
-                            f"tensors are supported")
-        if tensor.dtype not in (torch.float32, torch.float64, torch.float16):
-            raise TypeError(f"{name} must have dtype torch.float16, torch.float32 or "
-                            f"torch.float64, got {tensor.dtype}")
-        return tensor.detach().numpy()
-    raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
-                    f"{type(tensor).__name__}")
+        torch.autograd.graph.increment_version(tensor)
 
 
 def shape_of(tensor_or_shape, name="tensor"):
@@ -82,13 +160,23 @@ def check_dtype(dtype):
     return dt
 
 
+def short_repr(value, limit=40):
+    """repr(value), shortened in the middle (an int with 400 digits stays readable)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:20]}...{text[-12:]} ({len(text)} chars)"
+
+
 def check_float(value, name, *, positive=False, nonnegative=False):
     """A finite real number; written as not (x >= 0) so that NaN fails too."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if hasattr(value, "item") and getattr(value, "size", 1) == 1:
             return check_float(value.item(), name, positive=positive, nonnegative=nonnegative)
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
+                         f"the float64 range") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and not value > 0:
@@ -130,7 +218,18 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     key = resolve_stream(rng, generator, draw=random and arr.size > 0)
     if arr.size:
         _core.fill(arr, dist, params, (key or (0, 0, 0)) + (0,), offset, nthreads)
+        mark_written(tensor)
     return tensor
+
+
+def check_targets(**targets):
+    """Adapt every target of a multi-tensor initializer before any is written.
+
+    ``check_targets(weight=w, bias=b)`` runs :func:`as_array` on each (None
+    is skipped), so that a bad bias is reported before the weight is
+    touched. Returns the arrays in the same order.
+    """
+    return tuple(None if t is None else as_array(t, name) for name, t in targets.items())
 
 
 def functional(inplace):

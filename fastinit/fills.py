@@ -5,6 +5,8 @@ SPEC 7), ``num_threads=`` and ``offset=`` (the flat index of the first
 element of this piece in the whole logical tensor: pieces filled with their
 offsets equal the whole filled at once, bit for bit).
 """
+import math
+
 import numpy as np
 
 from ._tensor import check_float, check_in_dtype_range, functional, sample_
@@ -124,6 +126,15 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
                    num_threads=num_threads, offset=offset)
 
 
+def normal_tail(dtype):
+    """The largest |z| the normal sampler returns for ``dtype``, with room for
+    float32 rounding: Box-Muller's radius sqrt(-2 ln u1) at the smallest u1,
+    2**-32 for 32-bit streams (float32, float16) and 2**-54 for float64
+    (fastinit/_src/transforms.h)."""
+    u_min = 2.0 ** -54 if dtype == np.float64 else 2.0 ** -32
+    return math.sqrt(-2.0 * math.log(u_min)) * (1 + 2.0 ** -20)
+
+
 def normal_params(mean, std):
     mean = check_float(mean, "mean")
     std = check_float(std, "std")
@@ -132,6 +143,11 @@ def normal_params(mean, std):
 
     def params(dtype):
         check_in_dtype_range(mean, "mean", dtype)
+        big, tail = float(np.finfo(dtype).max), normal_tail(dtype)
+        if not abs(mean) + tail * std <= big:
+            raise ValueError(f"std={std} is too large for {dtype}: values reach |mean| + "
+                             f"{tail:.3f} * std, beyond the largest {dtype} ({big:g}); "
+                             f"allowed: std <= {(big - abs(mean)) / tail:.6g}")
         return (mean, std)
     return params
 

@@ -10,7 +10,8 @@ import numpy as np
 from . import _orthogonal
 from ._config import _resolve_threads
 from ._random import resolve_stream
-from ._tensor import as_array, check_float, functional
+from ._tensor import as_array, check_float, functional, mark_written
+from .fills import zeros_
 
 __all__ = ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
 
@@ -108,6 +109,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     key = resolve_stream(rng, generator, draw=arr.size > 0)
     if arr.size:
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
+        mark_written(tensor)
     return tensor
 
 
@@ -168,7 +170,7 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
     nthreads = _resolve_threads(num_threads)
     key = resolve_stream(rng, generator, draw=arr.size > 0)
     if arr.size:
-        arr[...] = 0
+        zeros_(tensor, num_threads=nthreads)
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
     return tensor

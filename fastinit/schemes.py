@@ -8,7 +8,7 @@ fill and draws exactly its values (same seed, same stream).
 import math
 import warnings
 
-from ._fans import calculate_fan_in_and_fan_out, calculate_gain, fan_for
+from ._fans import calculate_fan_in_and_fan_out, fan_for, gain_for
 from ._tensor import as_array, check_float, functional
 from .fills import normal_, uniform_
 from .truncated import trunc_normal_
@@ -52,6 +52,7 @@ def _empty(tensor):
 
 
 def _fans(tensor, in_axis, out_axis, batch_axis, full_shape):
+    as_array(tensor)  # the target is checked first: a list is not a shape here
     return calculate_fan_in_and_fan_out(tensor if full_shape is None else full_shape,
                                         in_axis=in_axis, out_axis=out_axis,
                                         batch_axis=batch_axis)
@@ -148,7 +149,7 @@ def _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, f
                   batch_axis=batch_axis, full_shape=full_shape)
     if a is not None:
         check_float(a, "a")
-    gain = calculate_gain(nonlinearity, a)
+    gain = gain_for(nonlinearity, a, "a")
     return gain / math.sqrt(fan)
 
 
@@ -391,9 +392,10 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
     if not isinstance(distribution, str) or distribution.lower() not in DISTRIBUTIONS:
         raise ValueError(f"Distribution {distribution} not supported, please use one of "
                          f"{list(DISTRIBUTIONS)}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 \
-            or not math.isfinite(scale):
+    scale = check_float(scale, "scale")
+    if not scale > 0:
         raise ValueError(f"scale must be a positive finite number, got {scale!r}")
+    as_array(tensor)
     fan = fan_for(tensor, mode, MODES, in_axis=in_axis, out_axis=out_axis,
                   batch_axis=batch_axis, full_shape=full_shape)
     if _empty(tensor):

@@ -49,7 +49,7 @@ def eye_(tensor, *, num_threads=None):
     arr = as_array(tensor)
     if arr.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    zeros_(arr, num_threads=num_threads)
+    zeros_(tensor, num_threads=num_threads)  # the tensor: a torch version bump
     np.fill_diagonal(arr, 1)
     return tensor
 
@@ -99,7 +99,7 @@ def dirac_(tensor, groups=1, *, num_threads=None):
         raise ValueError("dim 0 must be divisible by groups")
     per_group = arr.shape[0] // groups
     min_dim = min(per_group, arr.shape[1])
-    zeros_(arr, num_threads=num_threads)
+    zeros_(tensor, num_threads=num_threads)
     d = np.arange(min_dim)
     centre = tuple(s // 2 for s in arr.shape[2:])
     for g in range(groups):
@@ -156,7 +156,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     rows, cols = arr.shape
     num_zeros = math.ceil(sparsity * rows)
     (vr, vg), (kr, kg) = split_seed(rng, generator, 2)
-    normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
+    normal_(tensor, 0, std, vg, rng=vr, num_threads=num_threads)
     if num_zeros == 0 or arr.size == 0:
         return tensor
     keys = uniform_(np.empty((rows, cols), np.float64), generator=kg, rng=kr,

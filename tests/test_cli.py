@@ -186,3 +186,15 @@ def test_asv_check_passes():
                        capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
     assert "No problems found" in p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("target", ["/missing/dir/x.png", "{tmp}/x.txt", "{tmp}/noext"])
+def test_demo_bad_plot_path_is_a_usage_error_before_any_work(tmp_path, target):
+    if not target.startswith("/missing"):
+        pytest.importorskip("matplotlib")  # the format list is matplotlib's
+    target = target.format(tmp=tmp_path)
+    p = run_cli("demo", "--layers", "2", "--width", "4", "--batch", "2", "--plot", target)
+    assert p.returncode == 2
+    assert "usage:" in p.stderr and "--plot" in p.stderr and "Traceback" not in p.stderr
+    assert p.stdout == ""  # no demo ran
+    assert not os.path.exists(target)
