@@ -159,6 +159,8 @@ def test_ctrl_c_stops_orthogonal(threads):
 
 # ---- resource limits ----------------------------------------------------------
 
+@pytest.mark.skipif("libasan" in os.environ.get("LD_PRELOAD", ""),
+                    reason="AddressSanitizer reserves terabytes of address space")
 def test_absurd_thread_counts_under_a_memory_limit():
     # One OpenMP thread per block would reserve gigabytes of stacks and kill
     # the interpreter inside libgomp; the orthogonal scratch would scale with

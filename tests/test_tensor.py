@@ -110,34 +110,34 @@ def test_signatures_match_torch_style():
     assert list(p)[:3] == ["shape", "mean", "std"] and p["dtype"].default == "float32"
 
 
-class TestTorchTensors:
-    torch = pytest.importorskip("torch")
+@pytest.fixture
+def torch():
+    """torch, or a skip of this one test (the rest of the module runs without it)."""
+    return pytest.importorskip("torch")
 
+
+class TestTorchTensors:
     @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
-    def test_filled_in_place(self, dtype):
-        torch = self.torch
+    def test_filled_in_place(self, torch, dtype):
         t = torch.zeros(300, 200, dtype=getattr(torch, dtype))
         out = fastinit.normal_(t, 0.0, 1.0, rng=3)
         assert out is t
         ref = fastinit.normal((300, 200), 0.0, 1.0, rng=3, dtype=dtype)
         assert np.array_equal(t.numpy(), ref)
 
-    def test_parameter_requiring_grad(self):
-        torch = self.torch
+    def test_parameter_requiring_grad(self, torch):
         p = torch.nn.Parameter(torch.zeros(64, 32))
         out = fastinit.uniform_(p, -1, 1, rng=0)
         assert out is p and p.requires_grad
         assert p.detach().abs().max() > 0
         assert np.array_equal(p.detach().numpy(), fastinit.uniform((64, 32), -1, 1, rng=0))
 
-    def test_non_contiguous_tensor(self):
-        torch = self.torch
+    def test_non_contiguous_tensor(self, torch):
         t = torch.zeros(200, 300).t()
         fastinit.normal_(t, rng=1)
         assert np.array_equal(t.numpy(), fastinit.normal((300, 200), rng=1))
 
-    def test_bad_torch_dtypes(self):
-        torch = self.torch
+    def test_bad_torch_dtypes(self, torch):
         with pytest.raises(TypeError, match="torch.float16, torch.float32 or torch.float64"):
             fastinit.normal_(torch.zeros(3, dtype=torch.int64))
         with pytest.raises(TypeError, match="torch.float16, torch.float32 or torch.float64"):
@@ -257,7 +257,6 @@ def test_normal_largest_allowed_std_never_overflows(dtype):
 
 class TestTorchWrites:
     """In-place fills obey torch's rules for in-place ops (DESIGN.md section 6)."""
-    torch = pytest.importorskip("torch")
 
     def _all_inplace(self):
         """(name, call) for every public in-place initializer, on a fresh target."""
@@ -289,8 +288,7 @@ class TestTorchWrites:
         assert public <= set(calls), f"add to this test: {sorted(public - set(calls))}"
         return calls
 
-    def test_every_inplace_write_bumps_the_version_counter(self):
-        torch = self.torch
+    def test_every_inplace_write_bumps_the_version_counter(self, torch):
         for name, call in self._all_inplace().items():
             w = torch.nn.Parameter(torch.ones(4, 4, 3, 3))
             x = torch.ones(4, 4, 3, 3, requires_grad=True)
@@ -301,15 +299,13 @@ class TestTorchWrites:
             with pytest.raises(RuntimeError, match="modified by an inplace operation"):
                 y.backward()
 
-    def test_view_write_bumps_the_base(self):
-        torch = self.torch
+    def test_view_write_bumps_the_base(self, torch):
         base = torch.zeros(8, 8)
         before = base._version
         fastinit.normal_(base[2:6, ::2], rng=0)
         assert base._version > before
 
-    def test_issue_reproducer_raises_like_torch(self):
-        torch = self.torch
+    def test_issue_reproducer_raises_like_torch(self, torch):
         w = torch.nn.Parameter(torch.ones(3, 3))
         x = torch.ones(3, 3, requires_grad=True)
         y = (w * x).sum()
@@ -318,8 +314,7 @@ class TestTorchWrites:
             y.backward()
         assert x.grad is None
 
-    def test_inference_tensors(self):
-        torch = self.torch
+    def test_inference_tensors(self, torch):
         with torch.inference_mode():
             t = torch.zeros(300, 200)
             fastinit.normal_(t, rng=1)  # inside inference mode: allowed, as in torch
@@ -330,8 +325,7 @@ class TestTorchWrites:
         with pytest.raises(RuntimeError, match="inference"):
             t.uniform_()  # torch refuses the same
 
-    def test_expanded_tensor_refused(self):
-        torch = self.torch
+    def test_expanded_tensor_refused(self, torch):
         t = torch.zeros(1)
         with pytest.raises(ValueError, match="overlap in memory"):
             fastinit.normal_(t.expand(1 << 20), rng=0)
@@ -339,8 +333,7 @@ class TestTorchWrites:
             torch.nn.init.normal_(t.expand(1 << 20))  # torch refuses the same
         assert t.item() == 0
 
-    def test_nested_and_negative_view_tensors_refused(self):
-        torch = self.torch
+    def test_nested_and_negative_view_tensors_refused(self, torch):
         import warnings
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "nested tensors are a prototype"
