@@ -29,8 +29,8 @@ def _check_thread_arg(n, name):
     if n == 0:
         raise ValueError(f"{name}=0 is not allowed: use a positive count, or a negative "
                          f"one to count back from the number of CPUs (-1 = all)")
-    cpus = _usable_cpus()
-    if n < -cpus:
+    cpus = _usable_cpus() if n < 0 else None
+    if n < 0 and n < -cpus:
         raise ValueError(f"{name}={n} counts back past the {cpus} usable CPUs; use a "
                          f"positive count or one of -1..-{cpus} (-1 = all)")
     return n
@@ -69,15 +69,14 @@ def _resolve_threads(num_threads):
     """
     if num_threads is None:
         num_threads = _num_threads
-    cpus = _usable_cpus()
     if num_threads is None:
         n = _core.omp_max_threads()
     else:
         n = _check_thread_arg(num_threads, "num_threads")
-        n = n if n > 0 else cpus + 1 + n
-    if not _core.openmp_enabled() or _core.forked():
+    if n == 1 or not _core.openmp_enabled() or _core.forked():
         return 1
-    return max(1, min(n, cpus))
+    cpus = _usable_cpus()
+    return max(1, min(n, cpus) if n > 0 else cpus + 1 + n)
 
 
 def get_simd_path():

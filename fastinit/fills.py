@@ -5,6 +5,7 @@ SPEC 7), ``num_threads=`` and ``offset=`` (the flat index of the first
 element of this piece in the whole logical tensor: pieces filled with their
 offsets equal the whole filled at once, bit for bit).
 """
+import functools
 import math
 
 import numpy as np
@@ -126,6 +127,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
                    num_threads=num_threads, offset=offset)
 
 
+@functools.lru_cache(maxsize=None)
 def normal_tail(dtype):
     """The largest |z| the normal sampler returns for ``dtype``, with room for
     float32 rounding: Box-Muller's radius sqrt(-2 ln u1) at the smallest u1,
