@@ -33,10 +33,15 @@ typedef struct {
     int64_t next_ns;  /* thread 0 only: when the next check is due */
 } fi_poll;
 
+/* The coarse clock (Linux: the last tick, a few ms resolution) is enough for
+ * a 20 ms interval and reads in a few ns, against about 70 ns for the fine
+ * one here: thread 0 reads it once per block. */
 static inline int64_t fi_now_ns(void)
 {
     struct timespec ts;
-#if defined(CLOCK_MONOTONIC)
+#if defined(CLOCK_MONOTONIC_COARSE)
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+#elif defined(CLOCK_MONOTONIC)
     clock_gettime(CLOCK_MONOTONIC, &ts);
 #else
     timespec_get(&ts, TIME_UTC);
