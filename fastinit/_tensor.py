@@ -90,8 +90,16 @@ def check_no_overlap(arr, name="tensor"):
         span = stride * (n - 1) + span
     else:
         return
-    if any(st == 0 for n, st in zip(arr.shape, arr.strides) if n > 1) \
-            or not _distinct_elements(arr):
+    if any(st == 0 for n, st in zip(arr.shape, arr.strides) if n > 1):
+        distinct = False
+    elif arr.size > _EXACT_OVERLAP_LIMIT:
+        raise ValueError(f"{name} has irregular strides {arr.strides} (shape {arr.shape}) "
+                         f"and more than 2**24 elements, too many to prove that none "
+                         f"overlap in memory; fill a copy (numpy.ascontiguousarray / "
+                         f"tensor.clone())")
+    else:
+        distinct = _distinct_elements(arr)
+    if not distinct:
         raise ValueError(f"{name} has elements that overlap in memory (shape "
                          f"{arr.shape}, strides {arr.strides}, e.g. a broadcast or "
                          f"expanded view): writing it would make the result depend on the "
@@ -99,15 +107,13 @@ def check_no_overlap(arr, name="tensor"):
                          f"tensor.clone())")
 
 
+# Irregular views up to this size get the exact overlap test (8 bytes per element).
 _EXACT_OVERLAP_LIMIT = 1 << 24
 
 
 def _distinct_elements(arr):
     """Exact test for irregular views: the elements' byte offsets, sorted, are
-    at least one item apart. Memory: 8 bytes per element, so above 2**24
-    elements such a view is refused rather than checked."""
-    if arr.size > _EXACT_OVERLAP_LIMIT:
-        return False
+    at least one item apart."""
     offsets = np.zeros((), np.int64)
     for n, st in zip(arr.shape, arr.strides):
         offsets = np.add.outer(offsets, np.arange(n, dtype=np.int64) * st)

@@ -177,6 +177,15 @@ def test_irregular_views_get_the_exact_answer(shape, strides, overlaps):
         assert np.isnan(buf).sum() == buf.size - view.size
 
 
+def test_huge_irregular_view_is_refused_as_unprovable():
+    n = (1 << 23) + 1  # 2**24 + 2 elements, interleaved: distinct, but too many to check
+    base = np.zeros(2 * n + 4, np.float32)
+    view = np.lib.stride_tricks.as_strided(base, (n, 2), (8, 12))
+    with pytest.raises(ValueError, match="too many to prove that none overlap"):
+        fastinit.uniform_(view, rng=0)
+    assert not base.any()
+
+
 @pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
 def test_ndarray_subclasses_are_filled_through_a_base_view():
     m = np.matrix(np.zeros((3, 5)))
