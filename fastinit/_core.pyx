@@ -13,9 +13,27 @@ fi_get_simd()  # build the dispatch tables once, at import, under the GIL
 
 BLOCK = FI_BLOCK
 SMALL = FI_SMALL
-SIMD_PATHS = ("baseline", "avx2", "avx512")
-DTYPE_CODES = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.float16): 2}
-DISTS = {"constant": 0, "uniform": 1, "normal": 2, "truncnorm": 3}
+# Codes and names, all from the C declarations (kernels.h via _core.pxd).
+SIMD_PATHS = tuple(n for _, n in sorted({FI_SIMD_BASELINE: "baseline", FI_SIMD_AVX2: "avx2",
+                                          FI_SIMD_AVX512: "avx512"}.items()))
+DISTS = {"constant": FI_CONSTANT, "uniform": FI_UNIFORM, "normal": FI_NORMAL,
+         "truncnorm": FI_TRUNCNORM}
+TN_METHODS = {"normal": FI_TN_NORMAL, "uniform": FI_TN_UNIFORM, "exp": FI_TN_EXP}
+
+
+def _dtype_table():
+    cdef const char *name
+    cdef int itemsize, bits, code
+    rows = []
+    for code in range(FI_NDTYPES):
+        if fi_dtype_info(code, &name, &itemsize, &bits) == 0:
+            rows.append((code, name.decode("ascii"), itemsize, bits))
+    return tuple(rows)
+
+
+# (code, name, itemsize, compute bits) of every dtype the kernels store:
+# FI_DTYPE_TABLE of kernels.h, read at import.
+DTYPE_TABLE = _dtype_table()
 
 
 def openmp_enabled():
@@ -106,19 +124,46 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return 0
 
 
-def fill(cnp.ndarray arr, str dist, tuple params, tuple key, uint64_t offset, int nthreads):
-    """Fill arr (float16/32/64, writable, any strides) with distribution dist.
+cdef int set_params(fi_params *prm, int dist, dict params) except -1:
+    """Named parameters (a dict per distribution, as in kernels.h) into the union."""
+    if dist == FI_CONSTANT:
+        prm.constant = params
+    elif dist == FI_UNIFORM:
+        prm.uniform = params
+    elif dist == FI_NORMAL:
+        prm.normal = params
+    elif dist == FI_TRUNCNORM:
+        method = params["method"]
+        if method == FI_TN_NORMAL:
+            prm.truncnorm.normal = params
+        elif method == FI_TN_UNIFORM:
+            prm.truncnorm.uniform = params
+        elif method == FI_TN_EXP:
+            prm.truncnorm.exp = params
+        else:
+            raise ValueError(f"unknown truncated-normal method {method!r}")
+    else:
+        raise ValueError(f"unknown distribution code {dist!r}")
+    return 0
 
-    key = (k0, k1, stream, sub): the Philox key and fixed counter words.
-    params: up to 8 floats, as documented per distribution in kernels.h.
+
+def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t offset,
+         int nthreads):
+    """Fill arr (writable, any strides, items of dtype code ``dtype``) from ``dist``.
+
+    key = (k0, k1, stream): the Philox key and the stream word; the counter's
+    sub-space word is 0 (rejection samplers use 1, 2, ... for their retries).
+    params: the named parameters of the distribution (kernels.h), e.g.
+    {"mean": 0.0, "std": 1.0} for DISTS["normal"].
     """
-    cdef fi_kernel k = fi_get_kernel(DISTS[dist], DTYPE_CODES[arr.dtype])
+    cdef fi_kernel k = fi_get_kernel(dist, dtype)
+    if k == NULL:
+        raise ValueError(f"no kernel for distribution {dist}, dtype {dtype}")
     cdef fi_stream st
     cdef fi_params prm
-    cdef int i
-    st.k0, st.k1, st.stream, st.sub = key
-    for i in range(8):
-        prm.p[i] = params[i] if i < len(params) else 0.0
+    st.k0, st.k1, st.stream = key
+    st.sub = 0
+    set_params(&prm, dist, params)
     run_kernel(k, arr, &st, &prm, offset, nthreads)
     return arr
 
@@ -137,13 +182,15 @@ cdef extern from "_src/transforms.h" nogil:
     double fi_uniform64(uint32_t hi, uint32_t lo, double low, double scale, double top)
 
 
-def _uniform32(uint32_t w, tuple params):
-    """The float32 uniform transform of one word with kernel params (low, scale, top)."""
-    return fi_uniform32(w, params[0], params[1], params[2])
+def _uniform32(uint32_t w, dict params):
+    """The float32 uniform transform of one word with the uniform kernel's params."""
+    cdef fi_uniform_params u = params
+    return fi_uniform32(w, <float>u.low, <float>u.width, <float>u.top)
 
 
-def _uniform64(uint32_t hi, uint32_t lo, tuple params):
-    return fi_uniform64(hi, lo, params[0], params[1], params[2])
+def _uniform64(uint32_t hi, uint32_t lo, dict params):
+    cdef fi_uniform_params u = params
+    return fi_uniform64(hi, lo, u.low, u.width, u.top)
 
 
 def _logf(float[::1] x):

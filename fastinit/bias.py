@@ -10,35 +10,15 @@
   ``reset_parameters`` for a (weight, bias) pair, seeded and parallel.
 """
 import math
-import numbers
-
-import numpy as np
 
 from ._fans import calculate_fan_in_and_fan_out
+from ._random import spawn_sources
 from ._tensor import functional
 from .fills import constant_, uniform_, zeros_
 from .schemes import kaiming_uniform_
 
 __all__ = ["bias_zeros_", "bias_constant_", "bias_uniform_", "torch_default_init_",
            "bias_zeros", "bias_constant", "bias_uniform"]
-
-
-def split_seed(rng, generator, n):
-    """n independent seed sources for the n fills of one call.
-
-    An int or SeedSequence is spawned into children (so one seed gives
-    independent streams); a Generator, a torch.Generator or None is shared,
-    and the fills draw from it one after another.
-    """
-    if rng is not None and generator is not None:
-        raise ValueError("pass either rng= or generator=, not both")
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng must be a non-negative int seed, got {rng}")
-        rng = np.random.SeedSequence(int(rng))
-    if isinstance(rng, np.random.SeedSequence):
-        return [(child, None) for child in rng.spawn(n)]
-    return [(rng, generator)] * n
 
 
 def bias_zeros_(bias, *, num_threads=None):
@@ -144,7 +124,8 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     :func:`bias_uniform_` on ``bias`` (when given) with fan_in from the
     weight: the same distributions as torch's ``reset_parameters``, but
     reproducible from a seed and filled in parallel. Weight and bias get
-    independent streams (an int seed is spawned into two).
+    independent streams (an int seed is spawned into two, a
+    :class:`fastinit.Key` split into two).
 
     Notes
     -----
@@ -170,7 +151,7 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     >>> bool(np.abs(w).max() <= 0.25 and np.abs(b).max() <= 0.25)
     True
     """
-    (wr, wg), (br, bg) = split_seed(rng, generator, 2)
+    (wr, wg), (br, bg) = spawn_sources(rng, generator, 2)
     kaiming_uniform_(weight, a=math.sqrt(5), generator=wg, rng=wr, num_threads=num_threads)
     if bias is None:
         return weight, None

@@ -35,7 +35,7 @@ def constant_(tensor, val, *, num_threads=None):
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
-        return (float(dtype.type(val)),)
+        return {"value": float(dtype.type(val))}
     return sample_(tensor, "constant", params, num_threads=num_threads)
 
 
@@ -64,8 +64,8 @@ def ones_(tensor, *, num_threads=None):
 
 
 def uniform_params(a, b):
-    """Kernel parameters (low, width, top) for U[a, b): top is the largest value
-    of the dtype below b, so that no rounding can ever return b."""
+    """Kernel parameters for U[a, b): low, width and top, the largest value of
+    the dtype below b, so that no rounding can ever return b."""
     a = check_float(a, "a")
     b = check_float(b, "b")
     if not a <= b:
@@ -80,7 +80,7 @@ def uniform_params(a, b):
                              f"({np.finfo(dtype).max}), but found to={b} and from={a}")
         lo = dtype.type(a)
         top = np.nextafter(dtype.type(b), dtype.type(-np.inf))
-        return (a, b - a, float(max(top, lo)))
+        return {"low": a, "width": b - a, "top": float(max(top, lo))}
     return params
 
 
@@ -132,7 +132,7 @@ def normal_params(mean, std):
 
     def params(dtype):
         check_in_dtype_range(mean, "mean", dtype)
-        return (mean, std)
+        return {"mean": mean, "std": std}
     return params
 
 

@@ -9,7 +9,7 @@ import numbers
 import numpy as np
 
 from ._tensor import as_array, check_float, functional
-from .bias import split_seed
+from ._random import spawn_sources
 from .fills import normal_, uniform_, zeros_
 
 __all__ = ["eye_", "dirac_", "sparse_", "eye", "dirac", "sparse"]
@@ -124,8 +124,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     std : float
         Standard deviation of the non-zero values.
     generator, rng, num_threads
-        As in :func:`fastinit.normal_`; an int seed is spawned into one stream
-        for the values and one for the zero positions.
+        As in :func:`fastinit.normal_`; an int seed (or a Key) is spawned
+        (split) into one stream for the values and one for the zero positions.
 
     Notes
     -----
@@ -155,7 +155,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
         raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
     rows, cols = arr.shape
     num_zeros = math.ceil(sparsity * rows)
-    (vr, vg), (kr, kg) = split_seed(rng, generator, 2)
+    (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
     normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
     if num_zeros == 0 or arr.size == 0:
         return tensor

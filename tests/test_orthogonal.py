@@ -167,7 +167,7 @@ def test_seeding():
 def test_panel_internals_match_unblocked():
     """The blocked product equals the same reflectors applied one by one
     (panel width 1), and does not depend on the task split beyond rounding."""
-    key = (11, 12, 13, 0)
+    key = (11, 12, 13)
     for m, k in [(300, 300), (400, 130), (700, 530)]:
         a = np.empty(m * k)
         _orthogonal.stewart(a, m, k, 1.0, key, 2)

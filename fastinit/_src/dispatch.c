@@ -94,6 +94,22 @@ fi_kernel fi_get_kernel(int dist, int dtype)
     return fi_tables[fi_active][dist][dtype];
 }
 
+int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)
+{
+#define FI_DTYPE_INFO_(CODE, SFX, NAME, STORE_T, WORK_T, BITS, ...)             \
+    case CODE:                                                                  \
+        *name = NAME;                                                           \
+        *itemsize = (int)sizeof(STORE_T);                                       \
+        *work_bits = (int)(8 * sizeof(WORK_T));                                 \
+        return 0;
+    switch (code) {
+    FI_DTYPE_TABLE(FI_DTYPE_INFO_)
+    default:
+        return -1;
+    }
+#undef FI_DTYPE_INFO_
+}
+
 void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], uint32_t *out)
 {
     for (int64_t i = 0; i < n; i++)
