@@ -11,7 +11,7 @@ from . import _core
 from ._config import (get_num_threads, get_simd_path, set_num_threads, set_simd_path,
                       show_config)
 from ._config import _simd_from_env
-from ._random import manual_seed
+from ._random import Key, manual_seed
 from .fills import (constant, constant_, normal, normal_, ones, ones_, uniform, uniform_,
                     zeros, zeros_)
 from .philox import philox4x32
@@ -21,7 +21,7 @@ del _simd_from_env
 
 __all__ = [
     "__version__", "show_config", "get_num_threads", "set_num_threads", "get_simd_path",
-    "set_simd_path", "manual_seed", "philox4x32",
+    "set_simd_path", "manual_seed", "Key", "philox4x32",
     "zeros_", "ones_", "constant_", "uniform_", "normal_",
     "zeros", "ones", "constant", "uniform", "normal",
 ]

@@ -191,8 +191,12 @@ def calculate_gain(nonlinearity, param=None):
                      f"{', '.join(NONLINEARITIES)}")
 
 
-def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
-    """The fan a scheme divides by: mode is checked against ``modes`` first."""
+def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+            both=False):
+    """The fan a scheme divides by: mode is checked against ``modes`` first.
+
+    With ``both``, (fan_in, fan_out, fan) instead of fan alone.
+    """
     if not isinstance(mode, str) or mode.lower() not in modes:
         raise ValueError(f"Mode {mode} not supported, please use one of {list(modes)}")
     mode = mode.lower()
@@ -200,9 +204,11 @@ def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_s
         tensor if full_shape is None else full_shape,
         in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
     if mode == "fan_in":
-        return fan_in
-    if mode == "fan_out":
-        return fan_out
-    if mode == "fan_avg":
-        return (fan_in + fan_out) / 2
-    return math.sqrt(fan_in * fan_out)  # fan_geo_avg
+        fan = fan_in
+    elif mode == "fan_out":
+        fan = fan_out
+    elif mode == "fan_avg":
+        fan = (fan_in + fan_out) / 2
+    else:
+        fan = math.sqrt(fan_in * fan_out)  # fan_geo_avg
+    return (fan_in, fan_out, fan) if both else fan
