@@ -5,7 +5,6 @@ fastinit function only skips the benchmarks that need it: asv treats
 ``NotImplementedError`` raised in ``setup`` as "skipped", so one missing
 piece (or a broken import) never breaks discovery of the rest.
 """
-import math
 import os
 import sys
 
@@ -13,8 +12,9 @@ import numpy as np
 
 try:
     import fastinit
+    from fastinit.cli import references as _references
 except Exception as exc:  # a broken build must not hide the other benchmarks
-    fastinit = None
+    fastinit = _references = None
     # ...but say so: every fastinit benchmark would otherwise just read "n/a"
     sys.stderr.write(f"benchmarks: fastinit does not import ({exc!r}); its benchmarks are "
                      f"skipped. Install it first: python -m pip install -e .\n")
@@ -96,6 +96,8 @@ def gen():
     return np.random.default_rng(SEED)
 
 
-def fans(shape):
-    rf = math.prod(shape[2:])
-    return shape[1] * rf, shape[0] * rf
+def reference(name):
+    """A baseline of fastinit.cli.references (fans, np_orthogonal, ...), or skip."""
+    if _references is None:
+        raise NotImplementedError("fastinit does not import")
+    return getattr(_references, name)

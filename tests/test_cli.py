@@ -104,7 +104,7 @@ def test_tour_tiny_checks_pass_and_compares():
 def test_tour_check_catches_wrong_statistics():
     import numpy as np
     sys.path.insert(0, ROOT)
-    from fastinit import _cli_tour
+    from fastinit.cli import tour as _cli_tour
     s = _cli_tour.SCHEMES["kaiming_normal(relu)"]
     w = s.fastinit((512, 256), 0, 1)
     assert _cli_tour.check("w", s, w)[0]
@@ -122,7 +122,7 @@ def test_demo_json_verdicts_come_from_measurements():
     res = {(r["init"], r["activation"]): r for r in doc["results"]}
     assert len(res) == 7 * 6
     sys.path.insert(0, ROOT)
-    from fastinit._cli_demo import verdict
+    from fastinit.cli.demo import verdict
     for r in res.values():
         assert len(r["act_std"]) == 6 and len(r["grad_norm"]) == 7
         assert verdict(r)["verdict"] == r["verdict"]
