@@ -36,21 +36,10 @@ SCHEME_SIZES = [10_000, 1_000_000, 16_000_000]  # schemes: same kernels, smaller
 DTYPES = ["float32", "float64"]
 THREADS = list(range(1, (os.cpu_count() or 1) + 1))
 
-# Every public in-place initializer and the benchmark module covering it;
-# tests/test_cli.py checks this list against fastinit.__all__.
-COVERED = {
-    "zeros_": "bench_fills", "ones_": "bench_fills", "constant_": "bench_fills",
-    "uniform_": "bench_fills", "normal_": "bench_fills",
-    "trunc_normal_": "bench_truncated",
-    "xavier_uniform_": "bench_schemes", "xavier_normal_": "bench_schemes",
-    "kaiming_uniform_": "bench_schemes", "kaiming_normal_": "bench_schemes",
-    "lecun_uniform_": "bench_schemes", "lecun_normal_": "bench_schemes",
-    "variance_scaling_": "bench_schemes", "sparse_": "bench_schemes",
-    "eye_": "bench_schemes", "dirac_": "bench_schemes",
-    "orthogonal_": "bench_orthogonal", "delta_orthogonal_": "bench_orthogonal",
-    "bias_zeros_": "bench_bias", "bias_constant_": "bench_bias",
-    "bias_uniform_": "bench_bias", "torch_default_init_": "bench_bias",
-}
+# Every public in-place initializer and the benchmark module covering it,
+# from the @public registrations (fastinit._public); tests/test_cli.py checks
+# it against fastinit.__all__ and the modules.
+COVERED = fastinit._public.covered() if fastinit is not None else {}
 
 
 def fi(name):

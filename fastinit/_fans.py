@@ -8,9 +8,9 @@ import functools
 import math
 import numbers
 
+from ._public import public
 from ._tensor import shape_of
 
-__all__ = ["calculate_fan_in_and_fan_out", "calculate_gain"]
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d")
@@ -27,6 +27,7 @@ def _axis(ax, ndim, name):
     return int(ax) % ndim
 
 
+@public(probe=None)
 def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()):
     r"""Return ``(fan_in, fan_out)`` of a weight tensor or shape.
 
@@ -120,6 +121,7 @@ def _computed_gain(nonlinearity, param):
     return variance_preserving_gain(phis[nonlinearity])
 
 
+@public(probe=None)
 def calculate_gain(nonlinearity, param=None):
     r"""Return the recommended gain for a nonlinearity.
 

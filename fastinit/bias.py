@@ -12,15 +12,14 @@
 import math
 
 from ._fans import calculate_fan_in_and_fan_out
+from ._public import public
 from ._random import spawn_sources
-from ._tensor import functional
 from .fills import constant_, uniform_, zeros_
 from .schemes import kaiming_uniform_
 
-__all__ = ["bias_zeros_", "bias_constant_", "bias_uniform_", "torch_default_init_",
-           "bias_zeros", "bias_constant", "bias_uniform"]
 
 
+@public(bench="bench_bias")
 def bias_zeros_(bias, *, num_threads=None):
     r"""Fill a bias with zeros, the usual choice.
 
@@ -46,6 +45,7 @@ def bias_zeros_(bias, *, num_threads=None):
     return zeros_(bias, num_threads=num_threads)
 
 
+@public(bench="bench_bias")
 def bias_constant_(bias, val=0.01, *, num_threads=None):
     r"""Fill a bias with a small positive constant, so that ReLU units start active.
 
@@ -78,6 +78,7 @@ def bias_constant_(bias, val=0.01, *, num_threads=None):
     return constant_(bias, val, num_threads=num_threads)
 
 
+@public(bench="bench_bias")
 def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, offset=0,
                   in_axis=1, out_axis=0, batch_axis=()):
     r"""Fill a bias with torch's default layer bias, :math:`\mathcal{U}(-b, b)`, b = 1/sqrt(fan_in).
@@ -117,6 +118,7 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
                     offset=offset)
 
 
+@public(probe=None, bench="bench_bias", twin=False)
 def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_threads=None):
     r"""Initialize a layer's (weight, bias) as torch's ``nn.Linear`` / ``nn.ConvNd`` do.
 
@@ -156,8 +158,3 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     if bias is None:
         return weight, None
     return weight, bias_uniform_(bias, weight, bg, rng=br, num_threads=num_threads)
-
-
-bias_zeros = functional(bias_zeros_)
-bias_constant = functional(bias_constant_)
-bias_uniform = functional(bias_uniform_)

@@ -7,12 +7,12 @@ offsets equal the whole filled at once, bit for bit).
 """
 import numpy as np
 
-from ._tensor import check_float, check_in_dtype_range, functional, sample_
-
-__all__ = ["zeros_", "ones_", "constant_", "uniform_", "normal_",
-           "zeros", "ones", "constant", "uniform", "normal"]
+from ._public import public
+from ._tensor import check_float, check_in_dtype_range, sample_
 
 
+
+@public(bench="bench_fills", cited=False)
 def constant_(tensor, val, *, num_threads=None):
     """Fill the input tensor with the value ``val``.
 
@@ -39,6 +39,7 @@ def constant_(tensor, val, *, num_threads=None):
     return sample_(tensor, "constant", params, num_threads=num_threads)
 
 
+@public(lookup=("zero",), bench="bench_fills", cited=False)
 def zeros_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 0.
 
@@ -51,6 +52,7 @@ def zeros_(tensor, *, num_threads=None):
     return constant_(tensor, 0.0, num_threads=num_threads)
 
 
+@public(lookup=("one",), bench="bench_fills", cited=False)
 def ones_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 1.
 
@@ -84,6 +86,7 @@ def uniform_params(a, b):
     return params
 
 
+@public(lookup=("random_uniform",), bench="bench_fills", cited=False)
 def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None, offset=0):
     r"""Fill the input tensor with values drawn from the uniform distribution
     :math:`\mathcal{U}(a, b)`.
@@ -136,6 +139,7 @@ def normal_params(mean, std):
     return params
 
 
+@public(lookup=("random_normal",), bench="bench_fills", cited=False)
 def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=None,
             offset=0):
     r"""Fill the input tensor with values drawn from the normal distribution
@@ -168,10 +172,3 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
     """
     return sample_(tensor, "normal", normal_params(mean, std), rng=rng, generator=generator,
                    num_threads=num_threads, offset=offset)
-
-
-zeros = functional(zeros_)
-ones = functional(ones_)
-constant = functional(constant_)
-uniform = functional(uniform_)
-normal = functional(normal_)

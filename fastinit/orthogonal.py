@@ -9,10 +9,10 @@ import numpy as np
 
 from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
+from ._public import public
 from ._random import resolve_key
-from ._tensor import as_array, check_float, functional
+from ._tensor import as_array, check_float
 
-__all__ = ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
 
 
 def _haar_into(arr, rows, cols, gain, key, nthreads):
@@ -36,6 +36,7 @@ def _check_gain(gain):
     return check_float(gain, "gain")
 
 
+@public(bench="bench_orthogonal")
 def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     r"""Fill the input tensor with a (semi-)orthogonal matrix, Haar-distributed.
 
@@ -111,6 +112,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     return tensor
 
 
+@public(probe=(4, 4, 3, 3), bench="bench_orthogonal")
 def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None):
     r"""Fill a convolution weight with an orthogonal matrix at its spatial centre.
 
@@ -172,7 +174,3 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
     return tensor
-
-
-orthogonal = functional(orthogonal_)
-delta_orthogonal = functional(delta_orthogonal_)

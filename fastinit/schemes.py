@@ -11,16 +11,11 @@ import math
 import warnings
 
 from ._fans import calculate_gain, fan_for
-from ._tensor import as_array, check_float, functional, sample_
+from ._public import public
+from ._tensor import as_array, check_float, sample_
 from .fills import normal_params, uniform_params
 from .truncated import trunc_normal_params
 
-__all__ = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
-           "lecun_uniform_", "lecun_normal_", "variance_scaling_",
-           "glorot_uniform_", "glorot_normal_", "he_uniform_", "he_normal_",
-           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
-           "lecun_uniform", "lecun_normal", "variance_scaling",
-           "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
 
 TORCH_MODES = ("fan_in", "fan_out")
 MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
@@ -97,6 +92,7 @@ def _doc(fn):
     return fn
 
 
+@public(aliases=("glorot_uniform",), bench="bench_schemes")
 @_doc
 def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                     in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -137,6 +133,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
                     full_shape=full_shape)
 
 
+@public(aliases=("glorot_normal",), bench="bench_schemes")
 @_doc
 def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -177,6 +174,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
                     full_shape=full_shape)
 
 
+@public(aliases=("he_uniform",), bench="bench_schemes")
 @_doc
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                      rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
@@ -229,6 +227,7 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
                     full_shape=full_shape)
 
 
+@public(aliases=("he_normal",), bench="bench_schemes")
 @_doc
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                     rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
@@ -277,6 +276,7 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
                     full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -317,6 +317,7 @@ def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
                     full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -361,6 +362,7 @@ def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=Non
                     full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
                       generator=None, *, rng=None, num_threads=None, offset=0, in_axis=1,
@@ -420,21 +422,3 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
                     generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
                     full_shape=full_shape)
-
-
-glorot_uniform_ = xavier_uniform_
-glorot_normal_ = xavier_normal_
-he_uniform_ = kaiming_uniform_
-he_normal_ = kaiming_normal_
-
-xavier_uniform = functional(xavier_uniform_)
-xavier_normal = functional(xavier_normal_)
-kaiming_uniform = functional(kaiming_uniform_)
-kaiming_normal = functional(kaiming_normal_)
-lecun_uniform = functional(lecun_uniform_)
-lecun_normal = functional(lecun_normal_)
-variance_scaling = functional(variance_scaling_)
-glorot_uniform = xavier_uniform
-glorot_normal = xavier_normal
-he_uniform = kaiming_uniform
-he_normal = kaiming_normal

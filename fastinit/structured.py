@@ -8,13 +8,14 @@ import numbers
 
 import numpy as np
 
-from ._tensor import as_array, check_float, functional
+from ._public import public
 from ._random import spawn_sources
+from ._tensor import as_array, check_float
 from .fills import normal_, uniform_, zeros_
 
-__all__ = ["eye_", "dirac_", "sparse_", "eye", "dirac", "sparse"]
 
 
+@public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
 def eye_(tensor, *, num_threads=None):
     r"""Fill the 2-dimensional input tensor with the identity matrix.
 
@@ -54,6 +55,7 @@ def eye_(tensor, *, num_threads=None):
     return tensor
 
 
+@public(bench="bench_schemes")
 def dirac_(tensor, groups=1, *, num_threads=None):
     r"""Fill the {3, 4, 5}-dimensional input tensor with the Dirac delta function.
 
@@ -107,6 +109,7 @@ def dirac_(tensor, groups=1, *, num_threads=None):
     return tensor
 
 
+@public(probe=(4, 3), bench="bench_schemes")
 def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads=None):
     r"""Fill the 2D input tensor as a sparse matrix, non-zeros from :math:`\mathcal{N}(0, \text{std}^2)`.
 
@@ -167,8 +170,3 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
         zero_rows = np.argpartition(keys, num_zeros - 1, axis=0)[:num_zeros]
     arr[zero_rows, np.arange(cols)[None, :]] = 0
     return tensor
-
-
-eye = functional(eye_)
-dirac = functional(dirac_)
-sparse = functional(sparse_)

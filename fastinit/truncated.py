@@ -22,9 +22,9 @@ import math
 import numpy as np
 
 from . import _core, _dtypes
-from ._tensor import check_float, functional, sample_
+from ._public import public
+from ._tensor import check_float, sample_
 
-__all__ = ["trunc_normal_", "trunc_normal"]
 
 # the kernel's method codes (kernels.h), and FOLDED: NORMAL with proposals
 # +-|z| (one-sided intervals), a choice of this module only
@@ -144,6 +144,7 @@ def _bound(x, name):
     return check_float(x, name)
 
 
+@public(lookup=("truncated_normal",), bench="bench_truncated")
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, rng=None,
                   num_threads=None, offset=0):
     r"""Fill the input tensor with values drawn from a truncated normal distribution.
@@ -205,6 +206,3 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, r
     dist, params = trunc_normal_params(mean, std, a, b)
     return sample_(tensor, dist, params, rng=rng, generator=generator,
                    num_threads=num_threads, offset=offset)
-
-
-trunc_normal = functional(trunc_normal_)
