@@ -140,21 +140,27 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return 0
 
 
+cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
+
+
 cdef int set_params(fi_params *prm, int dist, dict params) except -1:
     """Named parameters (a dict, the fields of kernels.h) into the union, by name."""
     method = params.get("method", -1)
-    names = param_names(dist, method)
-    if not names:
+    fields = _FIELDS.get((dist, method))
+    if fields is None:
+        fields = _FIELDS[dist, method] = tuple((n, n.encode("ascii"))
+                                               for n in param_names(dist, method))
+    if not fields:
         raise ValueError(f"no parameters known for distribution {dist}, method {method}")
-    unknown = set(params) - set(names) - {"method"}
-    missing = [n for n in names if n not in params]
-    if unknown or missing:
+    if len(params) != len(fields) + (method != -1) or any(n not in params for n, _ in fields):
+        names = [n for n, _ in fields]
         raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
-                         f"{missing}, unknown {sorted(unknown)}")
-    if method >= 0:
+                         f"{[n for n in names if n not in params]}, unknown "
+                         f"{sorted(set(params) - set(names) - {'method'})}")
+    if method != -1:
         fi_set_method(prm, method)
-    for name in names:
-        fi_set_param(prm, dist, method, name.encode("ascii"), params[name])
+    for name, raw in fields:
+        fi_set_param(prm, dist, method, raw, params[name])
     return 0
 
 
