@@ -102,6 +102,11 @@ static inline void fi_sincos_turn53(uint64_t w, double *sn, double *cs)
     *cs = ((k + 1u) & 2u) ? -c1 : c1;
 }
 
+/* Store conversions of FI_DTYPE_TABLE (kernels.h): compute type -> stored
+ * item. float32 and float64 store their values as computed. */
+static inline float fi_store_f32(float x) { return x; }
+static inline double fi_store_f64(double x) { return x; }
+
 /* float -> IEEE binary16 bits, round to nearest even, overflow to inf. */
 static inline uint16_t fi_f32_to_f16(float f)
 {
