@@ -95,6 +95,9 @@ def test_multiprocessing_fork_pool_after_a_parallel_fill():
 INTERRUPT = """
     import os, signal, threading, time, json
     import numpy as np, fastinit as fi
+    # Python's own SIGINT handler, even where the parent ignores SIGINT (a
+    # background job of a non-interactive shell does; Python keeps SIG_IGN)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     THREADS = {threads}
     a = np.full({n}, np.nan, np.float32)
     first = a[{first}:{first_end}]

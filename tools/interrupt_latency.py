@@ -20,6 +20,7 @@ CHILD = "--child"
 def child(what, threads):
     import numpy as np
     import fastinit
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # even if the shell ignores it
     a = (np.ones(500_000_000, np.float32) if what == "fill"
          else np.ones((4000, 4000), np.float32))
     sent = []
