@@ -5,6 +5,8 @@ as a rows x cols matrix (rows = shape[0], cols = prod(shape[1:])) and filled
 with orthonormal rows (rows <= cols) or orthonormal columns (rows > cols),
 drawn from the Haar measure. The compiled work is in ``fastinit._orthogonal``.
 """
+import math
+
 import numpy as np
 
 from . import _dtypes, _orthogonal
@@ -37,11 +39,44 @@ def _check_gain(gain):
 
 
 def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
-    """Fill ``arr``, the block at ``starts`` of a (rows, *rest) = ``gshape`` orthogonal_ fill."""
-    whole = np.empty(gshape, dtype=_dtypes.for_numpy(arr.dtype).work)
-    _haar_into(whole, gshape[0], whole.size // gshape[0], gain, key, nthreads)
-    np.copyto(arr, whole[tuple(slice(s, s + n) for s, n in zip(starts, arr.shape))],
-              casting="unsafe")
+    """Fill ``arr``, the block at ``starts`` of an orthogonal_ fill of ``gshape``, exactly.
+
+    The tensor is the matrix M (rows = gshape[0], cols = the rest
+    flattened): M = Q^T when rows <= cols, M = Q otherwise (see
+    _haar_into). Only the columns of Q the block needs are computed, by
+    _orthogonal.stewart_columns, in groups on the chunk grid; each group
+    holds at most max(block, m * panel) items. A block of Q's columns
+    (M's rows when rows <= cols, M's columns otherwise) costs its share of
+    the whole plus the regeneration of the reflectors; a block of Q's rows
+    needs every column of Q and costs about the whole's time, in bounded
+    memory. The values are the whole's, bit for bit.
+    """
+    rows, cols = gshape[0], math.prod(gshape[1:])
+    m, k, trans = max(rows, cols), min(rows, cols), rows > cols
+    work = _dtypes.for_numpy(arr.dtype).work
+    r0, r1 = starts[0], starts[0] + arr.shape[0]
+    fidx = np.arange(cols).reshape(gshape[1:])[
+        tuple(slice(s, s + n) for s, n in zip(starts[1:], arr.shape[1:]))].ravel()
+    need = (fidx.min(), fidx.max() + 1) if trans else (r0, r1)   # Q's columns
+    grid = _orthogonal.chunk_grid(k)
+    cells = [(a, b) for a, b in zip(grid[:-1], grid[1:]) if a < need[1] and b > need[0]]
+    budget = max(arr.size, m * _orthogonal.PANEL)
+    out = np.empty((arr.shape[0], fidx.size), dtype=work)
+    while cells:
+        ga, gb = cells[0][0], cells[0][1]
+        while len(cells) > 1 and (cells[1][1] - ga) * m <= budget:
+            cells.pop(0)
+            gb = cells[0][1]
+        cells.pop(0)
+        buf = np.empty((gb - ga) * m, dtype=work)
+        _orthogonal.stewart_columns(buf, m, k, ga, gb, gain, key.words, nthreads, trans=trans)
+        if trans:          # buf: M[:, ga:gb]
+            sel = np.nonzero((fidx >= ga) & (fidx < gb))[0]
+            out[:, sel] = buf.reshape(m, gb - ga)[r0:r1][:, fidx[sel] - ga]
+        else:              # buf: M[ga:gb, :]
+            lo, hi = max(r0, ga), min(r1, gb)
+            out[lo - r0:hi - r0] = buf.reshape(gb - ga, m)[lo - ga:hi - ga][:, fidx]
+    np.copyto(arr, out.reshape(arr.shape), casting="unsafe")
 
 
 @public(bench="bench_orthogonal")

@@ -243,3 +243,40 @@ def test_bad_blocks_eye_dirac(kw, match):
     with pytest.raises(ValueError, match=match):
         fastinit.eye_(out, **kw)
     assert (out == 7.0).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(600, 700), (700, 600), (300, 40, 25), (1000, 130)])
+def test_orthogonal_blocks_are_bit_identical_without_the_whole(shape, dtype):
+    # shapes past a panel (256 reflectors) and a chunk (128 columns), wide and tall:
+    # row blocks, column blocks and boxes, on and off the chunk grid
+    whole = fastinit.orthogonal_(np.empty(shape, dtype), 0.7, rng=13, num_threads=1)
+    rng = np.random.default_rng(6)
+    blocks = [tuple(slice(0, n) if d else slice(128, min(384, n)) for d, n in enumerate(shape)),
+              (slice(None),) + tuple(slice(n // 3, n) for n in shape[1:])]
+    for _ in range(4):
+        blocks.append(tuple(slice(int(a), int(b)) for a, b in
+                            (sorted(rng.choice(n + 1, 2, replace=False)) for n in shape)))
+    for t, index in enumerate(blocks):
+        block = np.empty(whole[index].shape, dtype)
+        fastinit.orthogonal_(block, 0.7, rng=13, num_threads=1 + t % 2, global_shape=shape,
+                             index=index)
+        assert np.array_equal(block, whole[index]), index
+
+
+def test_orthogonal_row_block_memory_is_bounded():
+    # an eighth of a wide 2048 x 4096 matrix's rows (Q's columns): the block, the
+    # group buffer and one panel's Gaussians and reflectors (m x 256 each), never
+    # the whole: 1 + 1 + 2 eighths of it
+    import tracemalloc
+    shape, index = (2048, 4096), (slice(256, 512), slice(None))
+    block = np.empty((256, 4096), np.float32)
+    tracemalloc.start()
+    try:
+        fastinit.orthogonal_(block, rng=2, global_shape=shape, index=index)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    whole_bytes = 4 * math.prod(shape)
+    assert peak < 0.6 * whole_bytes, (peak, whole_bytes)
+    assert np.array_equal(block, fastinit.orthogonal(shape, rng=2)[index])
