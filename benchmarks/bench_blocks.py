@@ -46,3 +46,61 @@ class BlockFill:
         return (best["block"] / self.block.size) / (best["whole"] / self.whole.size)
 
     track_cost_ratio.unit = "block/whole per-element time"
+
+
+ORTHO_SHAPE = (4096, 4096)
+ORTHO_BLOCKS = {   # tensor rows = Q's columns (their share), columns = Q's rows (whole's time)
+    "rows_first_quarter": (slice(0, 1024), slice(None)),
+    "rows_last_quarter": (slice(3072, 4096), slice(None)),
+    "cols_quarter": (slice(None), slice(1024, 2048)),
+}
+
+
+def chain_share(m, k, qa, qb, panel=256, chunk=128):
+    """The fraction of the whole's level-3 flops that Q's columns [qa, qb) take.
+
+    A chunk of w columns in panel p costs 2 (m - j_p) b w for its own panel and
+    4 (m - j_q) panel w for each earlier panel q (fastinit._orthogonal._chunk);
+    the per-panel factors are not counted.
+    """
+    def cost(c0, c1):
+        total = 0
+        for q0 in range(c0, c1, chunk):
+            w, p = min(chunk, c1 - q0), q0 // panel
+            total += 2 * (m - p * panel) * min(panel, k - p * panel) * w
+            total += sum(4 * (m - q * panel) * panel * w for q in range(p))
+        return total
+    return cost(qa, qb) / cost(0, k)
+
+
+class OrthogonalBlock:
+    """orthogonal_ on a quarter of a 4096 x 4096 float32 weight against the whole."""
+    params = [list(ORTHO_BLOCKS), THREADS]
+    param_names = ["block", "threads"]
+    timeout = 300
+
+    def setup(self, block, threads):
+        self.fn = fi("orthogonal_")
+        self.whole = touched(ORTHO_SHAPE, "float32")
+        self.index = ORTHO_BLOCKS[block]
+        self.block = touched(self.whole[self.index].shape, "float32")
+
+    def time_whole(self, block, threads):
+        self.fn(self.whole, rng=SEED, num_threads=threads)
+
+    def time_block(self, block, threads):
+        self.fn(self.block, rng=SEED, num_threads=threads, global_shape=ORTHO_SHAPE,
+                index=self.index)
+
+    def track_time_ratio(self, block, threads):
+        """block time / whole time, best of 3 each, taking turns."""
+        clock = time.thread_time if threads == 1 else time.perf_counter
+        best = {"whole": math.inf, "block": math.inf}
+        for _ in range(3):
+            for k, call in (("whole", self.time_whole), ("block", self.time_block)):
+                t0 = clock()
+                call(block, threads)
+                best[k] = min(best[k], clock() - t0)
+        return best["block"] / best["whole"]
+
+    track_time_ratio.unit = "block/whole time"
