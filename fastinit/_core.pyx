@@ -155,9 +155,11 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
         nthreads = 1
     if nthreads > nunits:
         nthreads = <int>nunits
-    cdef cnp.ndarray scratch = np.empty(nthreads * FI_BLOCK * arr.itemsize, dtype=np.uint8)
+    # a scratch block per thread only for strided runs (contiguous runs are
+    # written in place)
+    cdef int64_t sbytes = FI_BLOCK * arr.itemsize if mstep[len(mstep) - 1] != arr.itemsize else 0
+    cdef cnp.ndarray scratch = np.empty(max(nthreads * sbytes, 1), dtype=np.uint8)
     cdef char *scr = <char *>cnp.PyArray_DATA(scratch)
-    cdef int64_t sbytes = FI_BLOCK * arr.itemsize
     with nogil, parallel(num_threads=nthreads):
         for u in prange(nunits, schedule='static'):
             fi_block_unit(k, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)

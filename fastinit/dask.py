@@ -16,6 +16,9 @@ from once, when the array is built, into a Key; the result is then the
 NumPy result for ``rng=`` that Key (for single-stream initializers, the
 same as passing the Generator itself to the NumPy function).
 
+Each chunk runs on one thread unless ``num_threads=`` says otherwise: the
+parallelism is dask's (workers, threads), and the values do not depend on it.
+
 Needs the optional extra ``dask`` (``pip install fastinit-nn[dask]``).
 """
 import copy
@@ -70,6 +73,7 @@ def _lazy(inplace):
     sig = inspect.signature(inplace)
     random = "rng" in sig.parameters
     indexed = "index" in sig.parameters
+    threaded = "num_threads" in sig.parameters
     name = inplace.__name__.rstrip("_")
 
     @functools.wraps(inplace)
@@ -82,6 +86,8 @@ def _lazy(inplace):
                                  f"blocks; pass rng=)")
         if random:
             kwargs["rng"] = _seed(kwargs.get("rng"))
+        if threaded:
+            kwargs.setdefault("num_threads", 1)   # dask runs the chunks in parallel
         chunks = da.core.normalize_chunks(chunks, shape, dtype=dtype)
         token = tokenize(name, shape, chunks, str(dtype), args,
                          {k: (v.words if isinstance(v, Key) else v) for k, v in kwargs.items()})
