@@ -152,14 +152,19 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
     """
     cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
     ext, pstep, mstep, first = runs
-    cdef cnp.ndarray e = np.asarray(ext, dtype=np.int64)
-    cdef cnp.ndarray ps = np.asarray(pstep, dtype=np.int64)
-    cdef cnp.ndarray ms = np.asarray(mstep, dtype=np.int64)
+    cdef int64_t e[64]
+    cdef int64_t ps[64]
+    cdef int64_t ms[64]
+    cdef int i, nd = len(ext)
+    for i in range(nd):
+        e[i] = ext[i]
+        ps[i] = pstep[i]
+        ms[i] = mstep[i]
     cdef fi_block b
-    b.ndim = len(ext)
-    b.shape = <const int64_t *>cnp.PyArray_DATA(e)
-    b.pos_step = <const int64_t *>cnp.PyArray_DATA(ps)
-    b.mem_step = <const int64_t *>cnp.PyArray_DATA(ms)
+    b.ndim = nd
+    b.shape = e
+    b.pos_step = ps
+    b.mem_step = ms
     b.first = first
     b.base = <char *>cnp.PyArray_DATA(arr)
     b.itemsize = arr.itemsize
@@ -173,9 +178,18 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
         nthreads = <int>nunits
     # a scratch block per thread only for strided runs (contiguous runs are
     # written in place)
-    cdef int64_t sbytes = FI_BLOCK * arr.itemsize if mstep[len(mstep) - 1] != arr.itemsize else 0
-    cdef cnp.ndarray scratch = np.empty(max(nthreads * sbytes, 1), dtype=np.uint8)
-    cdef char *scr = <char *>cnp.PyArray_DATA(scratch)
+    cdef int64_t sbytes = 0
+    cdef char *scr = NULL
+    cdef cnp.ndarray scratch
+    if ms[nd - 1] != b.itemsize:
+        sbytes = FI_BLOCK * b.itemsize
+        scratch = np.empty(nthreads * sbytes, dtype=np.uint8)
+        scr = <char *>cnp.PyArray_DATA(scratch)
+    if nthreads == 1:
+        with nogil:
+            for u in range(nunits):
+                fi_block_unit(k, &b, u, st, prm, scr)
+        return 0
     with nogil, parallel(num_threads=nthreads):
         for u in prange(nunits, schedule='static'):
             fi_block_unit(k, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)

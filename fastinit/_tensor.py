@@ -125,21 +125,25 @@ def check_block(global_shape, index, shape, offset=0):
                          f"global_shape={gshape} exceed 2**62")
     if index is None:
         index = (slice(None),) * len(gshape)
-    if isinstance(index, slice):
+    elif isinstance(index, slice):
         index = (index,)
     if not isinstance(index, tuple) or len(index) != len(gshape):
         raise ValueError(f"index must be a tuple of {len(gshape)} slices (one per dimension "
                          f"of global_shape={gshape}), got {index!r}")
-    starts, block = [], []
-    for d, (sl, n) in enumerate(zip(index, gshape)):
-        if not isinstance(sl, slice):
+    starts = []
+    block = []
+    for d, sl in enumerate(index):
+        if type(sl) is not slice:
             raise ValueError(f"index[{d}] must be a slice with step 1, got {sl!r}")
-        if sl.step is not None and not (isinstance(sl.step, numbers.Integral)
-                                        and sl.step == 1):
-            raise ValueError(f"index[{d}] = {sl!r} has step {sl.step!r}; only step 1 is "
+        n = gshape[d]
+        step = sl.step
+        if step is not None and (type(step) is not int or step != 1) and (
+                isinstance(step, bool) or not isinstance(step, numbers.Integral) or step != 1):
+            raise ValueError(f"index[{d}] = {sl!r} has step {step!r}; only step 1 is "
                              f"allowed (a block is a contiguous box of the whole)")
-        lo, hi = (_bound_of(sl.start, 0, n, d, "start"), _bound_of(sl.stop, n, n, d, "stop"))
-        if not lo <= hi:
+        lo = 0 if sl.start is None else _bound_of(sl.start, n, d, "start")
+        hi = n if sl.stop is None else _bound_of(sl.stop, n, d, "stop")
+        if lo > hi:
             raise ValueError(f"index[{d}] = {sl!r} is empty backwards (start {lo} > stop "
                              f"{hi}) in a dimension of size {n}")
         starts.append(lo)
@@ -161,31 +165,30 @@ def block_runs(shape, strides, global_shape, starts, offset):
     contiguous tensors are a single run.
     """
     nd = len(shape)
-    pos = [1] * nd
+    if nd == 0:
+        return [1], [1], [0], offset
+    first = offset + starts[-1]
+    ext, pos, mem = [shape[-1]], [1], [strides[-1]]
+    p = 1
     for d in range(nd - 2, -1, -1):
-        pos[d] = pos[d + 1] * global_shape[d + 1]
-    first = offset + sum(s * p for s, p in zip(starts, pos))
-    dims = [[shape[d], pos[d], strides[d]] for d in range(nd)
-            if shape[d] != 1 or d == nd - 1] or [[1, 1, 0]]
-    merged = [dims[-1]]
-    for ext, p, m in reversed(dims[:-1]):
-        inner = merged[0]
-        if p == inner[0] * inner[1] and m == inner[0] * inner[2]:
-            inner[0] *= ext
+        p *= global_shape[d + 1]            # the position step of dimension d
+        first += starts[d] * p
+        if shape[d] == 1:
+            continue
+        if p == ext[0] * pos[0] and strides[d] == ext[0] * mem[0]:
+            ext[0] *= shape[d]             # whole inner extent, contiguous: one run
         else:
-            merged.insert(0, [ext, p, m])
-    return ([e for e, _, _ in merged], [p for _, p, _ in merged],
-            [m for _, _, m in merged], first)
+            ext.insert(0, shape[d])
+            pos.insert(0, p)
+            mem.insert(0, strides[d])
+    return ext, pos, mem, first
 
 
-def _bound_of(v, default, n, d, what):
-    """A slice bound in [0, n]: None is ``default``, negatives count from the end."""
-    if v is None:
-        return default
-    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+def _bound_of(v, n, d, what):
+    """A slice bound in [0, n]; negatives count from the end."""
+    if type(v) is not int and (isinstance(v, bool) or not isinstance(v, numbers.Integral)):
         raise ValueError(f"index[{d}] {what} must be an int or None, got {v!r}")
-    v = int(v)
-    w = v + n if v < 0 else v
+    w = int(v) + n if v < 0 else int(v)
     if not 0 <= w <= n:
         raise ValueError(f"index[{d}] {what}={v} does not fit global dimension {d} of "
                          f"size {n}")
