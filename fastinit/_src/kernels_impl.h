@@ -6,12 +6,11 @@
  * A "group" is FI_LANES consecutive Philox counters 8g..8g+7, word k of lane l
  * written w[k][l].
  *   32-bit streams (float32 and float16 values): group g gives flat indices
- *     32g .. 32g+31; index 32g + 8k + l comes from w[k][l] (normal: pair
- *     (w[0], w[1]) gives indices k=0 (r cos) and k=1 (r sin), pair
- *     (w[2], w[3]) gives k=2 and k=3).
+ *     32g .. 32g+31; index 32g + 8k + l comes from w[k][l] (normal: the
+ *     ziggurat's first attempt, see normal_impl.h).
  *   64-bit streams (float64 values): group g gives 16g .. 16g+15; index
  *     16g + 8j + l comes from the 53-bit word (w[2j] : w[2j+1]) >> 11 of lane
- *     l (normal: u1 from j=0, the angle from j=1, r cos at j=0, r sin at j=1).
+ *     l (normal: the ziggurat's first attempt from the same 64 bits).
  */
 #include <string.h>
 #include <math.h>
@@ -19,6 +18,7 @@
 #include "philox.h"
 #include "fimath.h"
 #include "transforms.h"
+#include "ziggurat.h"
 
 /* A chunk is FI_CHUNK / FI_LANES = 2 consecutive groups (2g', 2g'+1): the
  * unit the kernels compute at once. Its values are contiguous in the stream. */
@@ -46,24 +46,6 @@ static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
     }
 }
 
-static inline void FI_SFX(normal32_group)(uint64_t g, const fi_stream *st,
-                                          float mean, float sd, float *o)
-{
-    uint32_t w[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
-    for (int h = 0; h < FI_GPC; h++) {
-        for (int p = 0; p < 2; p++) {
-            for (int l = 0; l < FI_LANES; l++) {
-                int L = FI_LANES * h + l;
-                float s, c;
-                fi_normal_pair32(w[2 * p][L], w[2 * p + 1][L], &c, &s);
-                o[4 * FI_LANES * h + FI_LANES * (2 * p) + l] = mean + sd * c;
-                o[4 * FI_LANES * h + FI_LANES * (2 * p + 1) + l] = mean + sd * s;
-            }
-        }
-    }
-}
-
 static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
                                            double low, double scale, double top, double *o)
 {
@@ -76,22 +58,6 @@ static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
                 o[2 * FI_LANES * h + FI_LANES * j + l] =
                     fi_uniform64(w[2 * j][L], w[2 * j + 1][L], low, scale, top);
             }
-        }
-    }
-}
-
-static inline void FI_SFX(normal64_group)(uint64_t g, const fi_stream *st,
-                                          double mean, double sd, double *o)
-{
-    uint32_t w[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
-    for (int h = 0; h < FI_GPC; h++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            int L = FI_LANES * h + l;
-            double s, c;
-            fi_normal_pair64(w[0][L], w[1][L], w[2][L], w[3][L], &c, &s);
-            o[2 * FI_LANES * h + l] = mean + sd * c;
-            o[2 * FI_LANES * h + FI_LANES + l] = mean + sd * s;
         }
     }
 }
@@ -159,33 +125,6 @@ static void FI_SFX(k_uniform_f64)(void *out, uint64_t start, int64_t n,
 #undef EMIT
 }
 
-static void FI_SFX(k_normal_f32)(void *out, uint64_t start, int64_t n,
-                                 const fi_stream *st, const fi_params *prm)
-{
-    float mean = (float)prm->p[0], sd = (float)prm->p[1];
-#define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_C32, float, float, EMIT, FI_COPY, 1);
-#undef EMIT
-}
-
-static void FI_SFX(k_normal_f16)(void *out, uint64_t start, int64_t n,
-                                 const fi_stream *st, const fi_params *prm)
-{
-    float mean = (float)prm->p[0], sd = (float)prm->p[1];
-#define EMIT(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_C32, float, uint16_t, EMIT, FI_PUT16, 0);
-#undef EMIT
-}
-
-static void FI_SFX(k_normal_f64)(void *out, uint64_t start, int64_t n,
-                                 const fi_stream *st, const fi_params *prm)
-{
-    double mean = prm->p[0], sd = prm->p[1];
-#define EMIT(g, d) FI_SFX(normal64_group)((g), st, mean, sd, (d))
-    FI_PIECES(FI_C64, double, double, EMIT, FI_COPY, 1);
-#undef EMIT
-}
-
 /* Constant fills ignore the stream. */
 static void FI_SFX(k_constant_f32)(void *out, uint64_t start, int64_t n,
                                    const fi_stream *st, const fi_params *prm)
@@ -211,4 +150,10 @@ static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
     for (int64_t i = 0; i < n; i++) o[i] = v;
 }
 
+/* normal_impl.h: the normal kernels, which the truncated normal's normal
+ * rejection calls (and which use its rejection bookkeeping) */
+static void FI_SFX(k_normal_f32)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+static void FI_SFX(k_normal_f16)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+static void FI_SFX(k_normal_f64)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
 #include "truncnorm_impl.h"
+#include "normal_impl.h"
