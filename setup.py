@@ -4,7 +4,8 @@ OpenMP is probed by compiling, linking and running a small program with the
 candidate flags. If that fails the build warns loudly and compiles without
 OpenMP: everything still works, serially, with identical results.
 Portable flags only (no -march=native); SIMD speed comes from the runtime
-dispatch in fastinit/_src/dispatch.c. No -ffast-math: -ffp-contract=off
+dispatch in fastinit/_src/dispatch.c (FASTINIT_NO_X86_SIMD=1 leaves the x86
+paths out, as on ARM). No -ffast-math: -ffp-contract=off
 keeps every SIMD path bit-identical.
 """
 import glob
@@ -63,6 +64,10 @@ def extensions():
               "-std=c11"]
     lflags = []
     macros = [("NPY_NO_DEPRECATED_API", "NPY_2_0_API_VERSION")]
+    if os.environ.get("FASTINIT_NO_X86_SIMD"):
+        # The build a non-x86 machine gets: no x86 target units at all, only
+        # the portable kernels (same bits, see fastinit/_src/simd_targets.h).
+        macros.append(("FI_X86_TARGETS", "0"))
     if openmp is None:
         msg = ("\n" + "!" * 72 + "\nfastinit: OpenMP NOT FOUND (the probe program did not "
                "compile and run).\nBuilding SERIALLY: results are identical, but fills use "

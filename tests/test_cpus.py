@@ -1,0 +1,183 @@
+"""Every SIMD path on a CPU that has it, and no path on a CPU that lacks it.
+
+Forcing a path (FASTINIT_SIMD=avx2) on a big CPU proves that the paths agree,
+never that the package runs on a smaller CPU. Here tools/fingerprint.py runs
+under qemu-x86_64 as an AVX2-only CPU (Haswell: no AVX-512) and an SSE4.2
+CPU (Nehalem: no AVX); fastinit must pick that CPU's best path and give the
+native run's bits. Needs Debian's qemu-user (`apt-get install qemu-user`);
+under CI=true a missing qemu fails instead of skipping.
+"""
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from test_build import FINGERPRINT, ROOT, fingerprint
+
+# (qemu CPU model, the path fastinit must choose there)
+MODELS = [("Haswell", "avx2"), ("Nehalem", "baseline")]
+
+
+def _qemu():
+    exe = shutil.which("qemu-x86_64")
+    if exe is None:
+        msg = ("qemu-x86_64 not found: install Debian's qemu-user "
+               "(apt-get install qemu-user) to run the emulated-CPU tests")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return exe
+
+
+@pytest.fixture(scope="module")
+def native(tmp_path_factory):
+    out = tmp_path_factory.mktemp("native") / "native.npz"
+    result = _run([sys.executable, FINGERPRINT, "--out", str(out)], os.environ)
+    return result, np.load(out)
+
+
+def _run(cmd, env):
+    run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=600)
+    assert run.returncode == 0, (cmd, run.returncode, run.stderr[-3000:])
+    return json.loads(run.stdout)
+
+
+def _qemu_env():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QEMU_")}
+    # OpenBLAS must detect the emulated CPU itself: a core type forced for the
+    # host (this workplace sets one on some CPUs) may need instructions the
+    # emulated CPU lacks.
+    env.pop("OPENBLAS_CORETYPE", None)
+    env.pop("OPENBLAS_L2_SIZE", None)
+    # NumPy's own AVX2 (x86-64-v3) argpartition returns a wrong partition
+    # under qemu 7.2's AVX2 emulation (the same NumPy is right on a real AVX2
+    # CPU); sparse_ uses it, so NumPy's kernels take their baseline path. This
+    # leaves fastinit's dispatch alone: it asks the (emulated) CPU itself.
+    env["NPY_DISABLE_CPU_FEATURES"] = "X86_V3"
+    return env
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return None
+
+
+def test_native_best_path_matches_cpu_flags(native):
+    flags = _cpu_flags()
+    if flags is None or platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("needs Linux on x86-64 (/proc/cpuinfo)")
+    if {"avx512f", "avx512dq", "avx512vl", "avx512bw"} <= flags:
+        expected = "avx512"
+    elif "avx2" in flags:
+        expected = "avx2"
+    else:
+        expected = "baseline"
+    result, _ = native
+    assert result["best_path"] == expected
+    assert result["simd_path"] == expected or os.environ.get("FASTINIT_SIMD")
+
+
+def orthogonal_tolerance(ref):
+    """How far an orthogonal matrix may move when BLAS changes its kernels.
+
+    OpenBLAS picks its gemm/trsm kernels by CPU, so the order of the
+    floating-point sums (and FMA use) changes across CPUs. Each entry of Q is
+    an accumulation of about n = max(shape) products, each rounded once:
+    allow 2 ulps of 1 per accumulated term (entries of Q are at most 1).
+    float16 is computed in float32 and rounded once at the end, so a float32
+    difference can move a float16 result by one of its own ulps."""
+    if ref.dtype == np.float16:
+        return np.spacing(np.abs(ref).astype(np.float16)).astype(np.float64)
+    return 2 * max(ref.shape) * np.finfo(ref.dtype).eps
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="emulates x86-64 CPUs on an x86-64 host")
+@pytest.mark.parametrize("model,path", MODELS)
+def test_emulated_cpu_gives_native_bits(model, path, native, tmp_path):
+    qemu = _qemu()
+    out = tmp_path / f"{model}.npz"
+    result = _run([qemu, "-cpu", model, sys.executable, FINGERPRINT, "--out", str(out),
+                   "--expect-path", path], _qemu_env())
+    assert result["best_path"] == result["simd_path"] == path
+    ref_result, ref = native
+    got = np.load(out)
+    assert sorted(result["sha256"]) == sorted(ref_result["sha256"])
+    for name, kind in ref_result["kinds"].items():
+        if kind == "exact":
+            assert result["sha256"][name] == ref_result["sha256"][name], name
+        else:  # orthogonal: BLAS-kernel dependent, within the stated tolerance
+            a, b = ref[name], got[name]
+            assert a.dtype == b.dtype and a.shape == b.shape
+            diff = np.abs(a.astype(np.float64) - b.astype(np.float64))
+            assert np.all(diff <= orthogonal_tolerance(a)), (name, diff.max())
+            q = b.astype(np.float64)
+            small = q if q.shape[0] <= q.shape[1] else q.T
+            gram = small @ small.T
+            assert np.abs(gram - np.eye(len(gram))).max() < 50 * np.finfo(b.dtype).eps
+
+
+def test_fingerprint_covers_every_family(native):
+    result, _ = native
+    families = {name.split("/")[0].split("(")[0] for name in result["sha256"]}
+    for family in ("uniform", "normal", "trunc_normal", "kaiming_uniform", "kaiming_normal",
+                   "xavier_uniform", "xavier_normal", "lecun_uniform", "lecun_normal",
+                   "variance_scaling", "sparse", "strided", "offset",
+                   "orthogonal64x64", "orthogonal200x120"):
+        assert family in families
+    assert {name.split("/")[1] for name in result["sha256"]} == {
+        "float16", "float32", "float64"}
+    # the far-tail truncated normal really is in (8, 9)
+    tail = native[1]["trunc_normal(8,9)/float64"]
+    assert tail.min() >= 8 and tail.max() <= 9
+
+
+def _vex_functions(path):
+    """Functions of a shared object that use VEX/EVEX-encoded instructions
+    (every AVX, AVX2 and AVX-512 mnemonic starts with 'v'), from objdump."""
+    dump = subprocess.run(["objdump", "-d", "--no-show-raw-insn", path], capture_output=True,
+                          text=True, check=True).stdout
+    found, fn = set(), None
+    for line in dump.splitlines():
+        if line.endswith(">:") and "<" in line:
+            fn = line[line.index("<") + 1:-2]
+        elif fn and "\t" in line:
+            mnemonic = line.split("\t")[1].split(" ")[0]
+            if mnemonic.startswith("v"):
+                found.add(fn)
+    return found
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"), reason="x86-64 only")
+def test_only_target_kernels_use_avx():
+    """The static half of the rule in dispatch.c: an AVX instruction appears
+    only in a kernel of the avx2/avx512 paths, never in code every CPU runs
+    (the table registration included). Catches on any CPU what SIGILL shows
+    only on a smaller one."""
+    if shutil.which("objdump") is None:
+        pytest.skip("needs objdump (binutils)")
+    import glob
+    import fastinit
+    libs = glob.glob(os.path.join(os.path.dirname(fastinit.__file__), "_*.so"))
+    assert libs
+    kernels = 0
+    for lib in libs:
+        for fn in _vex_functions(lib):
+            base = fn.split("@")[0]
+            assert ("_avx2" in base or "_avx512" in base) and \
+                not base.startswith("fi_register"), (os.path.basename(lib), fn)
+            kernels += 1
+    if fastinit._core.simd_supported("avx2"):
+        assert kernels > 0  # the x86 paths were built, and their kernels do use AVX
