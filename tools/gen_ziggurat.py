@@ -13,6 +13,7 @@ double precision: the top layer's area then differs from v by < 1e-15).
 Tables per precision (P = 23 value bits for float32, 53 for float64):
   X[k] = x[k] * 2^-P (rounded once to the dtype): the value is u * X[k] for
          the integer u of P random bits;
+  (X and K have 512 entries j = sign * 256 + k, X[j] carrying the sign)
   K[k] = the fast-path threshold: u < K[k] gives a point of layer k inside
          the curve without a test (u * X[k] <= x[k+1], checked here in the
          dtype's own arithmetic); layer 0: u < K[0] is the base rectangle,
@@ -112,19 +113,22 @@ def render():
     ]
 
     def arr(ctype, name, vals, fmt):
-        lines.append(f"static const {ctype} {name}[{N}] = {{")
-        for i in range(0, N, 4):
+        lines.append(f"static const {ctype} {name}[{len(vals)}] = {{")
+        for i in range(0, len(vals), 4):
             lines.append("    " + ", ".join(fmt(v) for v in vals[i:i + 4]) + ",")
         lines.append("};")
 
+    # Tables indexed by j = sign * 256 + k (the 9 low bits of the word) carry
+    # the sign in X, so that u * X[j] is the signed value: -(u X) is exact.
     # float32: X and K packed in one 64-bit entry (X's bits low, K high), so
-    # that one 64-bit gather fetches both
-    xk32 = [int(np.float32(xv).view(np.uint32)) | (kv << 32) for xv, kv in zip(X32, K32)]
+    # that one 64-bit gather fetches both.
+    sx32 = X32 + [-v for v in X32]
+    xk32 = [int(np.float32(xv).view(np.uint32)) | (kv << 32) for xv, kv in zip(sx32, K32 + K32)]
     arr("uint64_t", "fi_zig_xk32", xk32, lambda v: f"0x{v:016x}ull")
     arr("float", "fi_zig_f32", F32, lambda v: c_float(v, "f"))
     arr("float", "fi_zig_d32", D32, lambda v: c_float(v, "f"))
-    arr("double", "fi_zig_x64", X64, lambda v: c_float(v, ""))
-    arr("int64_t", "fi_zig_k64", K64, lambda v: f"{v}ll")
+    arr("double", "fi_zig_x64", X64 + [-v for v in X64], lambda v: c_float(v, ""))
+    arr("int64_t", "fi_zig_k64", K64 + K64, lambda v: f"{v}ll")
     arr("double", "fi_zig_f64", F64, lambda v: c_float(v, ""))
     arr("double", "fi_zig_d64", D64, lambda v: c_float(v, ""))
     lines.append("#endif")

@@ -46,7 +46,7 @@ static inline double fi_log(double x)
                + z * (1.0 / 13 + z * (1.0 / 15 + z * (1.0 / 17 + z * (1.0 / 19
                + z * (1.0 / 21 + z * (1.0 / 23)))))))))));
     double lm = f - s * (f - 2.0 * r);
-    double ed = (double)e;
+    double ed = (double)(int32_t)e;   /* |e| < 1100: exact; int32 so that loops vectorize */
     return ed * 6.93147180369123816490e-01 + (lm + ed * 1.90821492927058770002e-10);
 }
 

@@ -150,10 +150,10 @@ static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
     for (int64_t i = 0; i < n; i++) o[i] = v;
 }
 
-/* normal_impl.h: the normal kernels, which the truncated normal's normal
- * rejection calls (and which use its rejection bookkeeping) */
-static void FI_SFX(k_normal_f32)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
-static void FI_SFX(k_normal_f16)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
-static void FI_SFX(k_normal_f64)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+/* normal_impl.h: the ziggurat kernels of normal_ and of the truncated
+ * normal's normal rejection, which truncnorm_impl.h calls */
+static void FI_SFX(k_tnzig_f32)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+static void FI_SFX(k_tnzig_f16)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+static void FI_SFX(k_tnzig_f64)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
 #include "truncnorm_impl.h"
 #include "normal_impl.h"
