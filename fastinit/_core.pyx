@@ -205,3 +205,24 @@ def _f32_to_f16(float[::1] x):
     for i in range(x.shape[0]):
         o[i] = fi_f32_to_f16(x[i])
     return out.view(np.float16)
+
+
+cdef extern from "_src/census.h" nogil:
+    int fi_zig_census32(const double *t, int nt, double *p)
+    int fi_zig_census64(const double *t, int nt, double *p)
+
+
+def _zig_census(double[::1] t, int bits):
+    """P(|z| > t) implied by the ziggurat normal sampler (census.c), float32
+    (bits=32, exact over the whole word space) or float64 (bits=64)."""
+    if not 0 < t.shape[0] <= 64:
+        raise ValueError(f"1 to 64 thresholds, got {t.shape[0]}")
+    out = np.empty(t.shape[0], np.float64)
+    cdef double[::1] o = out
+    cdef int rc
+    cdef int nt = <int>t.shape[0]
+    with nogil:
+        rc = fi_zig_census32(&t[0], nt, &o[0]) if bits == 32 else fi_zig_census64(&t[0], nt, &o[0])
+    if rc != 0:
+        raise RuntimeError("census: fi_logf is not monotone on the wedge range")
+    return out
