@@ -23,13 +23,15 @@
  * a time (fi_philox_gather).
  */
 
+#define FI_ZIG_BIG 16384   /* values per sub-piece written straight to the output */
+
 typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
 
 /* Append k0 + (the set bits of m) to idx (2 entries of slack): the first
  * two positions are written without a branch (a chunk has fewer than 3
  * unfinished elements 93% of the time), the rest in a loop. */
-static inline int fi_zig_collect(uint64_t m, int k0, int32_t *idx, int nidx)
+static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx, int nidx)
 {
     int c = __builtin_popcountll(m);
     uint64_t m2 = m & (m - 1);
@@ -96,7 +98,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
 }
 
 /* float64: 4 lanes of 64 bits at a time; fi_u53_to_pd is fi_u53_to_d. */
-static inline __m256d fi_u53_to_pd(__m256i u)
+static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
 {
     __m256d hi = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(u, 32),
                                                      _mm256_set1_epi64x(0x4530000000000000ll)));
@@ -277,15 +279,17 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
 #define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, PUT, DIRECT, CHECK)               \
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
-        int32_t idx[FI_TN_SUB + FI_LANES];                                        \
+        int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
         OUT_T *o = (OUT_T *)out;                                                  \
         uint64_t pos = start, end = start + (uint64_t)n;                          \
         while (pos < end) {                                                       \
             uint64_t b0 = pos / (GS) * (GS);                                      \
             uint64_t b1 = (end + (GS) - 1) / (GS) * (GS);                         \
-            if (b1 > b0 + FI_TN_SUB)                                              \
-                b1 = b0 + FI_TN_SUB;                                              \
+            /* straight into the output: up to FI_ZIG_BIG values (fewer, fuller \
+             * retry batches); through buf: up to FI_TN_SUB */                    \
             int direct = DIRECT && pos == b0 && b1 <= end;                        \
+            if (b1 > b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB))                      \
+                b1 = b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB);                      \
             CT *dst = direct ? (CT *)o : buf;                                     \
             int nidx = 0;                                                         \
             uint64_t g = b0 / (GS);                                               \
