@@ -13,20 +13,16 @@
  * float64, the 64 bits b = hi:lo of two words (the 53-bit uniform's words):
  *   u = b >> 11 (53 value bits), k = lo & 255, s = bit 8 of lo.
  *
- * The slow path (1.5% of elements) continues the element's attempt with the
- * words of its own retry blocks: block t = 1, 2, ... of flat index i is
- * Philox counter (i, stream, FI_ZIG_SUB + t), a sub-space no other sampler
- * uses. With the failed proposal (k, s, u):
+ * The slow path (1.5% of elements) continues with the element's own retry
+ * blocks: block t = 1, 2, ... of flat index i is Philox counter
+ * (i, stream, FI_ZIG_SUB + t), a sub-space no other sampler uses. The state
+ * between blocks is the failed proposal, or 0 for none (see fi_zig32_step):
  *   k >= 1, the wedge: accept x if F[k] + v D[k] < exp(-x^2/2) (tested as
- *     log(F[k] + v D[k]) < -x^2/2), v a uniform from the block; otherwise a
- *     new proposal from the block, which may be accepted by the fast path or
- *     go on to the next block.
+ *     log(F[k] + v D[k]) < -x^2/2), v a uniform from the block; a failure
+ *     starts a new attempt (state 0) in the next block.
  *   k == 0, the tail beyond R (Marsaglia 1964): x = sqrt(R^2 - 2 log u1),
  *     accepted if u2 x < R; trials repeat (never a new layer) until one is
  *     accepted: the tail's mass is its proposal mass.
- * float32 block: wedge v from r0, new proposal r1; tail trials (r0, r1) and
- * (r2, r3). float64 block: wedge v from (r0, r1), new proposal (r2, r3);
- * tail trial u1 from (r0, r1), u2 from (r2, r3).
  */
 #ifndef FASTINIT_ZIGGURAT_H
 #define FASTINIT_ZIGGURAT_H
