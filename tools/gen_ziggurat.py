@@ -13,7 +13,8 @@ double precision: the top layer's area then differs from v by < 1e-15).
 Tables per precision (P = 23 value bits for float32, 53 for float64):
   X[k] = x[k] * 2^-P (rounded once to the dtype): the value is u * X[k] for
          the integer u of P random bits;
-  (X and K have 512 entries j = sign * 256 + k, X[j] carrying the sign)
+  (X has 512 entries j = sign * 256 + k, X[j] carrying the sign; so has the
+  float32 pair table, which packs X and K in one 64-bit entry)
   K[k] = the fast-path threshold: u < K[k] gives a point of layer k inside
          the curve without a test (u * X[k] <= x[k+1], checked here in the
          dtype's own arithmetic); layer 0: u < K[0] is the base rectangle,
@@ -128,7 +129,7 @@ def render():
     arr("float", "fi_zig_f32", F32, lambda v: c_float(v, "f"))
     arr("float", "fi_zig_d32", D32, lambda v: c_float(v, "f"))
     arr("double", "fi_zig_x64", X64 + [-v for v in X64], lambda v: c_float(v, ""))
-    arr("int64_t", "fi_zig_k64", K64 + K64, lambda v: f"{v}ll")
+    arr("int64_t", "fi_zig_k64", K64, lambda v: f"{v}ll")
     arr("double", "fi_zig_f64", F64, lambda v: c_float(v, ""))
     arr("double", "fi_zig_d64", D64, lambda v: c_float(v, ""))
     lines.append("#endif")

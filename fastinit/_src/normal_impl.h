@@ -112,7 +112,8 @@ static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b,
     __m256i j = _mm256_and_si256(b, _mm256_set1_epi64x(511));
     __m256i u = _mm256_srli_epi64(b, 11);
     __m256d xt = _mm256_i64gather_pd(fi_zig_x64, j, 8);
-    __m256i kt = _mm256_i64gather_epi64((const long long *)fi_zig_k64, j, 8);
+    __m256i kt = _mm256_i64gather_epi64((const long long *)fi_zig_k64,
+                                        _mm256_and_si256(b, _mm256_set1_epi64x(255)), 8);
     __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), xt);
     __m256i ok = _mm256_cmpgt_epi64(kt, u);
     __m256d park = _mm256_castsi256_pd(b);

@@ -142,7 +142,7 @@ static inline double fi_zig64_value(uint64_t b)
 
 static inline int32_t fi_zig64_fast(uint64_t b)
 {
-    return (int64_t)(b >> 11) < fi_zig_k64[b & 511u];
+    return (int64_t)(b >> 11) < fi_zig_k64[b & 255u];
 }
 
 static inline double fi_zig64_signed(uint64_t b, double x)
