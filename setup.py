@@ -81,7 +81,7 @@ def extensions():
     common = dict(include_dirs=[np.get_include(), "fastinit"], extra_compile_args=cflags,
                   extra_link_args=lflags, define_macros=macros, depends=headers)
     # _core carries every C kernel; other Cython modules (fastinit/_*.pyx)
-    # reach the kernels through _core.pxd's cimportable functions.
+    # reach them through _core's Python functions.
     exts = [Extension("fastinit._core",
                       ["fastinit/_core.pyx"] + sorted(glob.glob("fastinit/_src/*.c")), **common)]
     for pyx in sorted(glob.glob("fastinit/_*.pyx")):

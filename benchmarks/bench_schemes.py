@@ -6,7 +6,8 @@ Weights are 2-D (out, in) arrays of about ``size`` elements, 1024 wide
 """
 import math
 
-from .common import DTYPES, SCHEME_SIZES, SEED, fans, fi, gen, jax, matrix_shape, torch, touched
+from .common import (DTYPES, SCHEME_SIZES, SEED, fi, gen, jax, matrix_shape, reference, torch,
+                     touched)
 
 RANDOM_SCHEMES = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
                   "kaiming_normal_", "lecun_uniform_", "lecun_normal_",
@@ -66,7 +67,7 @@ class NumpyScheme:
     def setup(self, dist, size, dtype):
         self.g = gen()
         self.shape = matrix_shape(size)
-        fan_in, fan_out = fans(self.shape)
+        fan_in, fan_out = reference("fans")(self.shape)
         self.scale = math.sqrt(2.0 / (fan_in + fan_out))
 
     def time_scheme(self, dist, size, dtype):

@@ -5,7 +5,6 @@ fastinit function only skips the benchmarks that need it: asv treats
 ``NotImplementedError`` raised in ``setup`` as "skipped", so one missing
 piece (or a broken import) never breaks discovery of the rest.
 """
-import math
 import os
 import sys
 
@@ -13,8 +12,9 @@ import numpy as np
 
 try:
     import fastinit
+    from fastinit.cli import references as _references
 except Exception as exc:  # a broken build must not hide the other benchmarks
-    fastinit = None
+    fastinit = _references = None
     # ...but say so: every fastinit benchmark would otherwise just read "n/a"
     sys.stderr.write(f"benchmarks: fastinit does not import ({exc!r}); its benchmarks are "
                      f"skipped. Install it first: python -m pip install -e .\n")
@@ -36,21 +36,10 @@ SCHEME_SIZES = [10_000, 1_000_000, 16_000_000]  # schemes: same kernels, smaller
 DTYPES = ["float32", "float64"]
 THREADS = list(range(1, (os.cpu_count() or 1) + 1))
 
-# Every public in-place initializer and the benchmark module covering it;
-# tests/test_cli.py checks this list against fastinit.__all__.
-COVERED = {
-    "zeros_": "bench_fills", "ones_": "bench_fills", "constant_": "bench_fills",
-    "uniform_": "bench_fills", "normal_": "bench_fills",
-    "trunc_normal_": "bench_truncated",
-    "xavier_uniform_": "bench_schemes", "xavier_normal_": "bench_schemes",
-    "kaiming_uniform_": "bench_schemes", "kaiming_normal_": "bench_schemes",
-    "lecun_uniform_": "bench_schemes", "lecun_normal_": "bench_schemes",
-    "variance_scaling_": "bench_schemes", "sparse_": "bench_schemes",
-    "eye_": "bench_schemes", "dirac_": "bench_schemes",
-    "orthogonal_": "bench_orthogonal", "delta_orthogonal_": "bench_orthogonal",
-    "bias_zeros_": "bench_bias", "bias_constant_": "bench_bias",
-    "bias_uniform_": "bench_bias", "torch_default_init_": "bench_bias",
-}
+# Every public in-place initializer and the benchmark module covering it,
+# from the @public registrations (fastinit._public); tests/test_cli.py checks
+# it against fastinit.__all__ and the modules.
+COVERED = fastinit._public.covered() if fastinit is not None else {}
 
 
 def fi(name):
@@ -96,6 +85,8 @@ def gen():
     return np.random.default_rng(SEED)
 
 
-def fans(shape):
-    rf = math.prod(shape[2:])
-    return shape[1] * rf, shape[0] * rf
+def reference(name):
+    """A baseline of fastinit.cli.references (fans, np_orthogonal, ...), or skip."""
+    if _references is None:
+        raise NotImplementedError("fastinit does not import")
+    return getattr(_references, name)

@@ -1,7 +1,7 @@
 """``python -m fastinit``: the tour; ``bench`` and ``demo`` subcommands."""
 import sys
 
-from ._cli import main
+from .cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,4 +1,5 @@
-# Declarations of the C core (fastinit/_src), shared by the Cython modules.
+# Declarations of the C core (fastinit/_src/kernels.h): every code, name and
+# parameter field the Cython layer uses is read from there at run time.
 from libc.stdint cimport uint32_t, uint64_t, int64_t
 
 cdef extern from "_src/kernels.h" nogil:
@@ -7,17 +8,33 @@ cdef extern from "_src/kernels.h" nogil:
         uint32_t k1
         uint32_t stream
         uint32_t sub
-    ctypedef struct fi_params:
-        double p[8]
+
+    enum fi_simd:
+        FI_SIMD_BASELINE
+        FI_SIMD_AVX2
+        FI_SIMD_AVX512
+    enum:
+        FI_NDISTS
+        FI_TN_NMETHODS
+        FI_NDTYPES
+
+    # The parameters, opaque here: set by name (fi_param_name, fi_set_param).
+    ctypedef union fi_params:
+        pass
+
     ctypedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                                const fi_stream *st, const fi_params *prm) noexcept nogil
-    int FI_NDISTS
-    int FI_NSIMD
     int fi_simd_supported(int path)
     int fi_simd_best()
     int fi_set_simd(int path)
     int fi_get_simd()
     fi_kernel fi_get_kernel(int dist, int dtype)
+    int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)
+    const char *fi_dist_name(int dist)
+    const char *fi_tn_method_name(int method)
+    const char *fi_param_name(int dist, int method, int k)
+    int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value)
+    void fi_set_method(fi_params *prm, int method)
     void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t *key, uint32_t *out)
     void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                     int64_t first, int64_t n, const char *src, int itemsize)
@@ -32,6 +49,3 @@ cdef extern from "_src/fi_openmp.h" nogil:
 cdef enum:
     FI_BLOCK = 16384
     FI_SMALL = 65536
-
-cdef int run_kernel(fi_kernel k, object arr, const fi_stream *st, const fi_params *prm,
-                    uint64_t offset, int nthreads) except -1

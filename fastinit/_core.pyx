@@ -13,9 +13,43 @@ fi_get_simd()  # build the dispatch tables once, at import, under the GIL
 
 BLOCK = FI_BLOCK
 SMALL = FI_SMALL
-SIMD_PATHS = ("baseline", "avx2", "avx512")
-DTYPE_CODES = {np.dtype(np.float32): 0, np.dtype(np.float64): 1, np.dtype(np.float16): 2}
-DISTS = {"constant": 0, "uniform": 1, "normal": 2, "truncnorm": 3}
+# Codes and names, all from the C declarations (kernels.h via _core.pxd).
+SIMD_PATHS = tuple(n for _, n in sorted({FI_SIMD_BASELINE: "baseline", FI_SIMD_AVX2: "avx2",
+                                          FI_SIMD_AVX512: "avx512"}.items()))
+
+
+cdef dict _names(const char *(*name_of)(int) noexcept nogil, int n):
+    return {name_of(c).decode("ascii"): c for c in range(n) if name_of(c) != NULL}
+
+
+# {name: code} of the distributions and of the truncated-normal samplers
+DISTS = _names(fi_dist_name, FI_NDISTS)
+TN_METHODS = _names(fi_tn_method_name, FI_TN_NMETHODS)
+
+
+def param_names(int dist, int method=-1):
+    """The named parameters (kernels.h) of distribution ``dist`` (truncnorm: of ``method``)."""
+    out = []
+    cdef const char *name = fi_param_name(dist, method, 0)
+    while name != NULL:
+        out.append(name.decode("ascii"))
+        name = fi_param_name(dist, method, len(out))
+    return tuple(out)
+
+
+def _dtype_table():
+    cdef const char *name
+    cdef int itemsize, bits, code
+    rows = []
+    for code in range(FI_NDTYPES):
+        if fi_dtype_info(code, &name, &itemsize, &bits) == 0:
+            rows.append((code, name.decode("ascii"), itemsize, bits))
+    return tuple(rows)
+
+
+# (code, name, itemsize, compute bits) of every dtype the kernels store:
+# FI_DTYPE_TABLE of kernels.h, read at import.
+DTYPE_TABLE = _dtype_table()
 
 
 def openmp_enabled():
@@ -106,19 +140,47 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return 0
 
 
-def fill(cnp.ndarray arr, str dist, tuple params, tuple key, uint64_t offset, int nthreads):
-    """Fill arr (float16/32/64, writable, any strides) with distribution dist.
+cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
 
-    key = (k0, k1, stream, sub): the Philox key and fixed counter words.
-    params: up to 8 floats, as documented per distribution in kernels.h.
+
+cdef int set_params(fi_params *prm, int dist, dict params) except -1:
+    """Named parameters (a dict, the fields of kernels.h) into the union, by name."""
+    method = params.get("method", -1)
+    fields = _FIELDS.get((dist, method))
+    if fields is None:
+        fields = _FIELDS[dist, method] = tuple((n, n.encode("ascii"))
+                                               for n in param_names(dist, method))
+    if not fields:
+        raise ValueError(f"no parameters known for distribution {dist}, method {method}")
+    if len(params) != len(fields) + (method != -1) or any(n not in params for n, _ in fields):
+        names = [n for n, _ in fields]
+        raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
+                         f"{[n for n in names if n not in params]}, unknown "
+                         f"{sorted(set(params) - set(names) - {'method'})}")
+    if method != -1:
+        fi_set_method(prm, method)
+    for name, raw in fields:
+        fi_set_param(prm, dist, method, raw, params[name])
+    return 0
+
+
+def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t offset,
+         int nthreads):
+    """Fill arr (writable, any strides, items of dtype code ``dtype``) from ``dist``.
+
+    key = (k0, k1, stream): the Philox key and the stream word; the counter's
+    sub-space word is 0 (rejection samplers use 1, 2, ... for their retries).
+    params: the named parameters of the distribution (kernels.h), e.g.
+    {"mean": 0.0, "std": 1.0} for DISTS["normal"].
     """
-    cdef fi_kernel k = fi_get_kernel(DISTS[dist], DTYPE_CODES[arr.dtype])
+    cdef fi_kernel k = fi_get_kernel(dist, dtype)
+    if k == NULL:
+        raise ValueError(f"no kernel for distribution {dist}, dtype {dtype}")
     cdef fi_stream st
     cdef fi_params prm
-    cdef int i
-    st.k0, st.k1, st.stream, st.sub = key
-    for i in range(8):
-        prm.p[i] = params[i] if i < len(params) else 0.0
+    st.k0, st.k1, st.stream = key
+    st.sub = 0
+    set_params(&prm, dist, params)
     run_kernel(k, arr, &st, &prm, offset, nthreads)
     return arr
 
@@ -132,13 +194,13 @@ cdef extern from "_src/transforms.h" nogil:
     double fi_uniform64(uint32_t hi, uint32_t lo, double low, double scale, double top)
 
 
-def _uniform32(uint32_t w, tuple params):
-    """The float32 uniform transform of one word with kernel params (low, scale, top)."""
-    return fi_uniform32(w, params[0], params[1], params[2])
+def _uniform32(uint32_t w, dict params):
+    """The float32 uniform transform of one word with the uniform kernel's params."""
+    return fi_uniform32(w, <float>params["low"], <float>params["width"], <float>params["top"])
 
 
-def _uniform64(uint32_t hi, uint32_t lo, tuple params):
-    return fi_uniform64(hi, lo, params[0], params[1], params[2])
+def _uniform64(uint32_t hi, uint32_t lo, dict params):
+    return fi_uniform64(hi, lo, params["low"], params["width"], params["top"])
 
 
 def _logf(float[::1] x):

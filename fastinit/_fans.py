@@ -8,9 +8,9 @@ import functools
 import math
 import numbers
 
+from ._public import public
 from ._tensor import shape_of
 
-__all__ = ["calculate_fan_in_and_fan_out", "calculate_gain"]
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d")
@@ -27,6 +27,7 @@ def _axis(ax, ndim, name):
     return int(ax) % ndim
 
 
+@public(probe=None)
 def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()):
     r"""Return ``(fan_in, fan_out)`` of a weight tensor or shape.
 
@@ -120,6 +121,7 @@ def _computed_gain(nonlinearity, param):
     return variance_preserving_gain(phis[nonlinearity])
 
 
+@public(probe=None)
 def calculate_gain(nonlinearity, param=None):
     r"""Return the recommended gain for a nonlinearity.
 
@@ -191,8 +193,12 @@ def calculate_gain(nonlinearity, param=None):
                      f"{', '.join(NONLINEARITIES)}")
 
 
-def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
-    """The fan a scheme divides by: mode is checked against ``modes`` first."""
+def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+            both=False):
+    """The fan a scheme divides by: mode is checked against ``modes`` first.
+
+    With ``both``, (fan_in, fan_out, fan) instead of fan alone.
+    """
     if not isinstance(mode, str) or mode.lower() not in modes:
         raise ValueError(f"Mode {mode} not supported, please use one of {list(modes)}")
     mode = mode.lower()
@@ -200,9 +206,11 @@ def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_s
         tensor if full_shape is None else full_shape,
         in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
     if mode == "fan_in":
-        return fan_in
-    if mode == "fan_out":
-        return fan_out
-    if mode == "fan_avg":
-        return (fan_in + fan_out) / 2
-    return math.sqrt(fan_in * fan_out)  # fan_geo_avg
+        fan = fan_in
+    elif mode == "fan_out":
+        fan = fan_out
+    elif mode == "fan_avg":
+        fan = (fan_in + fan_out) / 2
+    else:
+        fan = math.sqrt(fan_in * fan_out)  # fan_geo_avg
+    return (fan_in, fan_out, fan) if both else fan

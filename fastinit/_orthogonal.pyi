@@ -4,5 +4,5 @@ PANEL: int
 CHUNK: int
 SMALL: int
 
-def stewart(out: np.ndarray, m: int, k: int, gain: float, key: tuple[int, int, int, int],
+def stewart(out: np.ndarray, m: int, k: int, gain: float, key: tuple[int, int, int],
             nthreads: int, panel: int = ..., chunk: int = ...) -> np.ndarray: ...

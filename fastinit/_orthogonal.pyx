@@ -40,7 +40,7 @@ from libc.stdint cimport int64_t
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm
 
-from . import _core
+from . import _core, _dtypes
 
 cnp.import_array()
 
@@ -359,7 +359,7 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
     stored column-major: as a C-order (k, m) array, out holds Q^T; with
     ``trans``, out holds Q as a C-order (m, k) array (same reflectors, same
     law; the GEMMs run transposed, so the last bits differ). ``key``
-    is the 4-word stream key of fastinit._core.fill. The Gaussians are drawn
+    is the (k0, k1, stream) key of fastinit._core.fill. The Gaussians are drawn
     into out itself; extra memory is the dense panels V (about m*k - k*k/2
     items) plus O((k + nthreads * chunk) * panel).
     """
@@ -377,7 +377,9 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
         nthreads = 1
     flat = out.reshape(-1)
     d = np.empty(k, dtype=out.dtype)
-    _core.fill(flat[:m * k - (k * (k - 1)) // 2], "normal", (0.0, 1.0), key, 0, nthreads)
+    _core.fill(flat[:m * k - (k * (k - 1)) // 2], _core.DISTS["normal"],
+               _dtypes.for_numpy(out.dtype).code, {"mean": 0.0, "std": 1.0}, key, 0,
+               nthreads)
     with _blas_single_thread():
         if out.dtype == np.float32:
             _stewart[float](flat, d, m, k, trans, gain, nthreads, panel, chunk)

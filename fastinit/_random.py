@@ -1,20 +1,32 @@
-"""Seeding: turn ``rng=`` / ``generator=`` into a Philox key and stream.
+"""Seeding: ``fastinit.Key`` and the resolution of ``rng=`` / ``generator=``.
 
-Every call draws a fresh 64-bit key and a 32-bit stream word from its seed
-source (SPEC 7: None, int, SeedSequence or Generator; torch's ``generator=``
-also takes a ``torch.Generator``). ``rng=None`` draws from a module default
-generator that ``manual_seed`` resets, under a lock, so successive calls
-differ and a seeded program is reproducible.
+Every random fill is a pure function of a :class:`Key`: a 64-bit Philox key
+and a 32-bit stream word (docs/randomness.md). A call's ``rng=`` (SPEC 7:
+None, int, SeedSequence, Generator, or a Key; torch's ``generator=`` also
+takes a ``torch.Generator``) becomes one Key per fill. ``rng=None`` draws
+from a module default generator that ``manual_seed`` resets, under a lock,
+so successive calls differ and a seeded program is reproducible.
 """
 import numbers
 import threading
 
 import numpy as np
 
-__all__ = ["manual_seed", "resolve_stream"]
+from . import _core
+
+__all__ = ["Key", "manual_seed", "resolve_key", "spawn_sources"]
 
 _lock = threading.Lock()
 _default = np.random.Generator(np.random.PCG64())
+
+_MASK32 = 0xFFFFFFFF
+# Counter word c3 of the derivations (docs/randomness.md). Fills use c3 = 0
+# and rejection retries c3 = 1..100000, so derivations never reuse a counter
+# of the stream they derive from.
+TAG_SPLIT = 0x53504C54    # "SPLT"
+TAG_FOLD = 0x464F4C44     # "FOLD": fold_in(int)
+TAG_NAME = 0x4E414D45     # "NAME": fold_in(str)
+TAG_HASH = 0x48415348     # "HASH": the string digest
 
 
 def manual_seed(seed):
@@ -28,6 +40,13 @@ def manual_seed(seed):
         _default = np.random.Generator(np.random.PCG64(int(seed)))
 
 
+def _philox(counters, key):
+    """Philox4x32-10 of an (n, 4) list of counters under the 2-word key."""
+    c = np.ascontiguousarray(np.asarray(counters, dtype=np.uint32).reshape(-1, 4))
+    k = np.ascontiguousarray(np.asarray(key, dtype=np.uint32))
+    return _core.philox4x32(c, k)
+
+
 def _words_from_generator(gen):
     return tuple(int(x) for x in gen.integers(0, 2**32, size=3, dtype=np.uint64))
 
@@ -39,7 +58,10 @@ def _torch_words(gen):
 
 
 def _source(rng, generator):
-    """Validate the seed arguments; return a function that draws (k0, k1, stream)."""
+    """Validate the seed arguments; return a function that draws (k0, k1, stream).
+
+    The one place that checks ``rng=`` and ``generator=``.
+    """
     if generator is not None:
         if rng is not None:
             raise ValueError("pass either rng= or generator=, not both")
@@ -51,6 +73,8 @@ def _source(rng, generator):
             with _lock:
                 return _words_from_generator(_default)
         return draw_default
+    if isinstance(rng, Key):
+        return lambda: rng.words
     if isinstance(rng, np.random.Generator):
         # Generator methods are not thread-safe; callers share it at their risk,
         # as with NumPy itself.
@@ -62,16 +86,174 @@ def _source(rng, generator):
             raise ValueError(f"rng must be a non-negative int seed, got {rng}")
         seed = int(rng)
         return lambda: tuple(int(x) for x in np.random.SeedSequence(seed).generate_state(3))
-    raise TypeError("rng must be None, an int, a numpy.random.SeedSequence or a "
-                    f"numpy.random.Generator, got {type(rng).__name__}: {rng!r}")
+    raise TypeError("rng must be None, an int, a numpy.random.SeedSequence, a "
+                    f"numpy.random.Generator or a fastinit.Key, got {type(rng).__name__}: "
+                    f"{rng!r}")
 
 
-def resolve_stream(rng=None, generator=None, *, draw=True):
-    """Return (k0, k1, stream) for one call.
+def _string_digest(data):
+    """Two words of a fixed, platform-independent digest of the UTF-8 bytes of ``data``.
+
+    Davies-Meyer over Philox4x32-10: the bytes are zero-padded to 8-byte
+    blocks m_j = (m0, m1) (little-endian words); h starts at (0, 0) and
+    h <- philox((h0, h1, j, TAG_HASH), key=(m0, m1))[:2] xor h per block;
+    the digest is philox((h0, h1, len_lo, len_hi), key=(TAG_HASH, TAG_HASH))[:2]
+    with len the byte count (so zero padding cannot collide).
+    """
+    raw = data.encode("utf-8")
+    padded = raw + b"\0" * (-len(raw) % 8)
+    blocks = np.frombuffer(padded, dtype="<u4").reshape(-1, 2)
+    h0 = h1 = 0
+    for j, (m0, m1) in enumerate(blocks.tolist()):
+        y = _philox([h0, h1, j & _MASK32, TAG_HASH], [m0, m1])[0]
+        h0, h1 = int(y[0]) ^ h0, int(y[1]) ^ h1
+    n = len(raw)
+    y = _philox([h0, h1, n & _MASK32, n >> 32], [TAG_HASH, TAG_HASH])[0]
+    return int(y[0]), int(y[1])
+
+
+class Key:
+    """A random key: the value every fastinit random fill is a function of.
+
+    A Key holds a 64-bit Philox4x32-10 key ``(k0, k1)`` and a 32-bit stream
+    word; a fill's value at flat index ``i`` depends only on (key, ``i``,
+    distribution, parameters, dtype). Keys are immutable values: passing the
+    same Key as ``rng=`` twice gives the same values twice (unlike a
+    Generator, which advances). Derive independent keys with :meth:`split`
+    and :meth:`fold_in`.
+
+    Parameters
+    ----------
+    seed : None, int, numpy.random.SeedSequence, numpy.random.Generator,
+        torch.Generator or Key
+        Any ``rng=`` source. ``Key(s)`` gives the values ``rng=s`` gives for
+        an int or SeedSequence; a Generator (or None, the default generator)
+        is advanced by one draw.
+
+    Notes
+    -----
+    Derivations (fixed; see docs/randomness.md). With ``P(c0, c1, c2, c3)``
+    Philox4x32-10 under this key's ``(k0, k1)`` and ``s`` its stream word:
+
+    - ``split(n)[i] = P(i_lo, i_hi, s, 0x53504C54)[:3]``;
+    - ``fold_in(d)`` for an int ``0 <= d < 2**64``: ``P(d_lo, d_hi, s, 0x464F4C44)[:3]``;
+    - ``fold_in(name)`` for a str: ``P(h0, h1, s, 0x4E414D45)[:3]``, ``(h0, h1)``
+      a Philox-based digest of the name's UTF-8 bytes.
+
+    Fills use counter word ``c3 = 0``, rejection retries ``c3 = 1..100000``
+    and the normal sampler's retries ``c3 = 0x80000001..0x800186A0``, so no
+    derivation reuses a counter of its parent's stream.
+
+    Examples
+    --------
+    >>> import numpy as np, fastinit
+    >>> key = fastinit.Key(0)
+    >>> np.array_equal(fastinit.normal(4, rng=key), fastinit.normal(4, rng=0))
+    True
+    >>> w_key, b_key = key.split(2)
+    >>> key.fold_in("encoder.layer0.weight") == key.fold_in("encoder.layer0.weight")
+    True
+    """
+
+    __slots__ = ("_words",)
+
+    def __init__(self, seed=None):
+        torch_gen = type(seed).__module__.startswith("torch")
+        self._words = tuple((_source(None, seed) if torch_gen else _source(seed, None))())
+
+    @classmethod
+    def from_words(cls, k0, k1, stream):
+        """The Key with Philox key (k0, k1) and stream word ``stream`` (each < 2**32)."""
+        words = []
+        for name, w in (("k0", k0), ("k1", k1), ("stream", stream)):
+            if isinstance(w, bool) or not isinstance(w, numbers.Integral) \
+                    or not 0 <= w <= _MASK32:
+                raise ValueError(f"{name} must be an int in [0, 2**32 - 1], got {w!r}")
+            words.append(int(w))
+        key = cls.__new__(cls)
+        key._words = tuple(words)
+        return key
+
+    @classmethod
+    def _of(cls, words):
+        """The Key of words already known to be three uint32 ints (no checks)."""
+        key = cls.__new__(cls)
+        key._words = words
+        return key
+
+    @property
+    def words(self):
+        """(k0, k1, stream): the Philox key words and the stream word."""
+        return self._words
+
+    def _derive(self, counters):
+        k0, k1, _ = self._words
+        out = _philox(counters, [k0, k1])
+        return [Key._of((a, b, c)) for a, b, c, _ in out.tolist()]
+
+    def split(self, n):
+        """``n`` new, independent keys (a list), a pure function of this key and ``n``'s index."""
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 0 <= n < 2**32:
+            raise ValueError(f"split(n) needs an int n in [0, 2**32), got {n!r}")
+        s = self._words[2]
+        return self._derive([[i, 0, s, TAG_SPLIT] for i in range(int(n))]) if n else []
+
+    def fold_in(self, data):
+        """A new key derived from this one and ``data`` (an int in [0, 2**64) or a str).
+
+        Equal data give equal keys; ints and strs are derived in separate
+        sub-spaces (``fold_in(1) != fold_in("1")``). Strings are encoded as
+        UTF-8, so a name gives the same key on every platform and version.
+        """
+        s = self._words[2]
+        if isinstance(data, str):
+            h0, h1 = _string_digest(data)
+            return self._derive([[h0, h1, s, TAG_NAME]])[0]
+        if isinstance(data, bool) or not isinstance(data, numbers.Integral):
+            raise TypeError(f"fold_in takes an int or a str, got {type(data).__name__}: "
+                            f"{data!r}")
+        if not 0 <= data < 2**64:
+            raise ValueError(f"fold_in(int) needs 0 <= data < 2**64, got {data}")
+        d = int(data)
+        return self._derive([[d & _MASK32, d >> 32, s, TAG_FOLD]])[0]
+
+    def __eq__(self, other):
+        return isinstance(other, Key) and self._words == other._words
+
+    def __hash__(self):
+        return hash(("fastinit.Key",) + self._words)
+
+    def __repr__(self):
+        return "fastinit.Key.from_words({}, {}, {})".format(*self._words)
+
+    def __reduce__(self):
+        return (Key.from_words, self._words)
+
+
+def resolve_key(rng=None, generator=None, *, draw=True):
+    """The Key of one fill, from ``rng=`` / ``generator=``.
 
     With ``draw=False`` the arguments are only checked and nothing is drawn
     (None is returned): zero-element fills are no-ops and leave generators
     where they were.
     """
     source = _source(rng, generator)
-    return source() if draw else None
+    return Key._of(tuple(source())) if draw else None
+
+
+def spawn_sources(rng, generator, n):
+    """``n`` seed sources, as (rng, generator) pairs, for the ``n`` fills of one call.
+
+    An int or SeedSequence is spawned into SeedSequence children and a Key
+    is split (so one seed gives independent streams); a Generator, a
+    torch.Generator or None is shared, and the fills draw from it one after
+    another.
+    """
+    _source(rng, generator)   # the checks, nothing drawn
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        rng = np.random.SeedSequence(int(rng))
+    if isinstance(rng, np.random.SeedSequence):
+        return [(child, None) for child in rng.spawn(n)]
+    if isinstance(rng, Key):
+        return [(child, None) for child in rng.split(n)]
+    return [(rng, generator)] * n

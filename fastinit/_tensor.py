@@ -11,20 +11,18 @@ import sys
 
 import numpy as np
 
-from . import _core
+from . import _core, _dtypes
 from ._config import _resolve_threads
-from ._random import resolve_stream
+from ._random import resolve_key
 
-FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16))
-_DTYPE_NAMES = "float16, float32 or float64"
 _MAX_ELEMENTS = 2**62
 
 
 def as_array(tensor, name="tensor"):
     """A writable NumPy view sharing memory with ``tensor`` (ndarray or torch CPU tensor)."""
     if isinstance(tensor, np.ndarray):
-        if tensor.dtype not in FLOAT_DTYPES:
-            raise TypeError(f"{name} must have dtype {_DTYPE_NAMES} (native byte order), "
+        if _dtypes.for_numpy(tensor.dtype) is None:
+            raise TypeError(f"{name} must have dtype {_dtypes.names()} (native byte order), "
                             f"got {tensor.dtype}")
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
@@ -38,9 +36,9 @@ def as_array(tensor, name="tensor"):
         if tensor.layout != torch.strided:
             raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
                             f"tensors are supported")
-        if tensor.dtype not in (torch.float32, torch.float64, torch.float16):
-            raise TypeError(f"{name} must have dtype torch.float16, torch.float32 or "
-                            f"torch.float64, got {tensor.dtype}")
+        if _dtypes.for_torch(tensor.dtype) is None:
+            raise TypeError(f"{name} must have dtype {_dtypes.names('torch.')}, got "
+                            f"{tensor.dtype}")
         return tensor.detach().numpy()
     raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
                     f"{type(tensor).__name__}")
@@ -69,17 +67,16 @@ def check_shape(shape, name="shape"):
 
 
 def check_dtype(dtype):
-    """float16/32/64 as a numpy dtype; None means the default, float32."""
+    """A fillable dtype (see fastinit._dtypes) as a numpy dtype; None means float32."""
     if dtype is None:
-        return FLOAT_DTYPES[0]
+        return _dtypes.DEFAULT.numpy
     try:
-        dt = np.dtype(dtype)
+        desc = _dtypes.for_numpy(np.dtype(dtype))
     except TypeError:
-        dt = None
-    # (dt is None) first: numpy compares np.dtype('float64') == None as True
-    if dt is None or not any(dt == f for f in FLOAT_DTYPES):
-        raise TypeError(f"dtype must be {_DTYPE_NAMES}, got {dtype!r}")
-    return dt
+        desc = None
+    if desc is None:
+        raise TypeError(f"dtype must be {_dtypes.names()}, got {dtype!r}")
+    return desc.numpy
 
 
 def check_float(value, name, *, positive=False, nonnegative=False):
@@ -114,22 +111,25 @@ def check_in_dtype_range(value, name, dtype):
 
 
 def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,
-            offset=0):
+            offset=0, array=None):
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
-    ``params_for(dtype)`` returns the kernel parameters for the array's dtype.
-    Returns ``tensor`` itself (torch tensors stay torch tensors). Random
-    streams are drawn only for random fills of non-empty tensors: constant
-    fills and zero-element tensors leave the seed source untouched.
+    ``dist`` is a name of ``_core.DISTS``; ``params_for(dtype)`` returns its
+    named kernel parameters (a dict, kernels.h) for the array's dtype.
+    ``array``: ``as_array(tensor)`` when the caller has it already. Returns
+    ``tensor`` itself (torch tensors stay torch tensors). Random streams are
+    drawn only for random fills of non-empty tensors: constant fills and
+    zero-element tensors leave the seed source untouched.
     """
-    arr = as_array(tensor)
+    arr = as_array(tensor) if array is None else array
     offset = check_offset(offset, arr.size)
     nthreads = _resolve_threads(num_threads)
-    params = tuple(params_for(arr.dtype))
+    params = params_for(arr.dtype)
     random = dist != "constant"
-    key = resolve_stream(rng, generator, draw=random and arr.size > 0)
+    key = resolve_key(rng, generator, draw=random and arr.size > 0)
     if arr.size:
-        _core.fill(arr, dist, params, (key or (0, 0, 0)) + (0,), offset, nthreads)
+        _core.fill(arr, _core.DISTS[dist], _dtypes.for_numpy(arr.dtype).code, params,
+                   key.words if key is not None else (0, 0, 0), offset, nthreads)
     return tensor
 
 
@@ -153,7 +153,7 @@ def functional(inplace):
     twin.__name__ = twin.__qualname__ = inplace.__name__.rstrip("_")
     twin.__signature__ = sig.replace(parameters=[shape_p] + params[1:] + [dtype_p])
     twin.__doc__ = (f"Return a new array of ``shape`` filled like :func:`{inplace.__name__}`.\n\n"
-                    f"``dtype`` is float32 (default), float64 or float16; other arguments are "
+                    f"``dtype`` is {_dtypes.names()} (default float32); other arguments are "
                     f"those of :func:`{inplace.__name__}`.")
     del twin.__wrapped__
     return twin

@@ -10,37 +10,16 @@
   ``reset_parameters`` for a (weight, bias) pair, seeded and parallel.
 """
 import math
-import numbers
-
-import numpy as np
 
 from ._fans import calculate_fan_in_and_fan_out
-from ._tensor import functional
+from ._public import public
+from ._random import spawn_sources
 from .fills import constant_, uniform_, zeros_
 from .schemes import kaiming_uniform_
 
-__all__ = ["bias_zeros_", "bias_constant_", "bias_uniform_", "torch_default_init_",
-           "bias_zeros", "bias_constant", "bias_uniform"]
 
 
-def split_seed(rng, generator, n):
-    """n independent seed sources for the n fills of one call.
-
-    An int or SeedSequence is spawned into children (so one seed gives
-    independent streams); a Generator, a torch.Generator or None is shared,
-    and the fills draw from it one after another.
-    """
-    if rng is not None and generator is not None:
-        raise ValueError("pass either rng= or generator=, not both")
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        if rng < 0:
-            raise ValueError(f"rng must be a non-negative int seed, got {rng}")
-        rng = np.random.SeedSequence(int(rng))
-    if isinstance(rng, np.random.SeedSequence):
-        return [(child, None) for child in rng.spawn(n)]
-    return [(rng, generator)] * n
-
-
+@public(bench="bench_bias")
 def bias_zeros_(bias, *, num_threads=None):
     r"""Fill a bias with zeros, the usual choice.
 
@@ -66,6 +45,7 @@ def bias_zeros_(bias, *, num_threads=None):
     return zeros_(bias, num_threads=num_threads)
 
 
+@public(bench="bench_bias")
 def bias_constant_(bias, val=0.01, *, num_threads=None):
     r"""Fill a bias with a small positive constant, so that ReLU units start active.
 
@@ -98,6 +78,7 @@ def bias_constant_(bias, val=0.01, *, num_threads=None):
     return constant_(bias, val, num_threads=num_threads)
 
 
+@public(bench="bench_bias")
 def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, offset=0,
                   in_axis=1, out_axis=0, batch_axis=()):
     r"""Fill a bias with torch's default layer bias, :math:`\mathcal{U}(-b, b)`, b = 1/sqrt(fan_in).
@@ -137,6 +118,7 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
                     offset=offset)
 
 
+@public(probe=None, bench="bench_bias", twin=False)
 def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_threads=None):
     r"""Initialize a layer's (weight, bias) as torch's ``nn.Linear`` / ``nn.ConvNd`` do.
 
@@ -144,7 +126,8 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     :func:`bias_uniform_` on ``bias`` (when given) with fan_in from the
     weight: the same distributions as torch's ``reset_parameters``, but
     reproducible from a seed and filled in parallel. Weight and bias get
-    independent streams (an int seed is spawned into two).
+    independent streams (an int seed is spawned into two, a
+    :class:`fastinit.Key` split into two).
 
     Notes
     -----
@@ -170,13 +153,8 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     >>> bool(np.abs(w).max() <= 0.25 and np.abs(b).max() <= 0.25)
     True
     """
-    (wr, wg), (br, bg) = split_seed(rng, generator, 2)
+    (wr, wg), (br, bg) = spawn_sources(rng, generator, 2)
     kaiming_uniform_(weight, a=math.sqrt(5), generator=wg, rng=wr, num_threads=num_threads)
     if bias is None:
         return weight, None
     return weight, bias_uniform_(bias, weight, bg, rng=br, num_threads=num_threads)
-
-
-bias_zeros = functional(bias_zeros_)
-bias_constant = functional(bias_constant_)
-bias_uniform = functional(bias_uniform_)

@@ -7,12 +7,12 @@ offsets equal the whole filled at once, bit for bit).
 """
 import numpy as np
 
-from ._tensor import check_float, check_in_dtype_range, functional, sample_
-
-__all__ = ["zeros_", "ones_", "constant_", "uniform_", "normal_",
-           "zeros", "ones", "constant", "uniform", "normal"]
+from ._public import public
+from ._tensor import check_float, check_in_dtype_range, sample_
 
 
+
+@public(bench="bench_fills", cited=False)
 def constant_(tensor, val, *, num_threads=None):
     """Fill the input tensor with the value ``val``.
 
@@ -35,10 +35,11 @@ def constant_(tensor, val, *, num_threads=None):
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
-        return (float(dtype.type(val)),)
+        return {"value": float(dtype.type(val))}
     return sample_(tensor, "constant", params, num_threads=num_threads)
 
 
+@public(lookup=("zero",), bench="bench_fills", cited=False)
 def zeros_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 0.
 
@@ -51,6 +52,7 @@ def zeros_(tensor, *, num_threads=None):
     return constant_(tensor, 0.0, num_threads=num_threads)
 
 
+@public(lookup=("one",), bench="bench_fills", cited=False)
 def ones_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 1.
 
@@ -64,8 +66,8 @@ def ones_(tensor, *, num_threads=None):
 
 
 def uniform_params(a, b):
-    """Kernel parameters (low, width, top) for U[a, b): top is the largest value
-    of the dtype below b, so that no rounding can ever return b."""
+    """Kernel parameters for U[a, b): low, width and top, the largest value of
+    the dtype below b, so that no rounding can ever return b."""
     a = check_float(a, "a")
     b = check_float(b, "b")
     if not a <= b:
@@ -80,10 +82,11 @@ def uniform_params(a, b):
                              f"({np.finfo(dtype).max}), but found to={b} and from={a}")
         lo = dtype.type(a)
         top = np.nextafter(dtype.type(b), dtype.type(-np.inf))
-        return (a, b - a, float(max(top, lo)))
+        return {"low": a, "width": b - a, "top": float(max(top, lo))}
     return params
 
 
+@public(lookup=("random_uniform",), bench="bench_fills", cited=False)
 def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None, offset=0):
     r"""Fill the input tensor with values drawn from the uniform distribution
     :math:`\mathcal{U}(a, b)`.
@@ -132,10 +135,11 @@ def normal_params(mean, std):
 
     def params(dtype):
         check_in_dtype_range(mean, "mean", dtype)
-        return (mean, std)
+        return {"mean": mean, "std": std}
     return params
 
 
+@public(lookup=("random_normal",), bench="bench_fills", cited=False)
 def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=None,
             offset=0):
     r"""Fill the input tensor with values drawn from the normal distribution
@@ -172,10 +176,3 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
     """
     return sample_(tensor, "normal", normal_params(mean, std), rng=rng, generator=generator,
                    num_threads=num_threads, offset=offset)
-
-
-zeros = functional(zeros_)
-ones = functional(ones_)
-constant = functional(constant_)
-uniform = functional(uniform_)
-normal = functional(normal_)

@@ -7,12 +7,12 @@ drawn from the Haar measure. The compiled work is in ``fastinit._orthogonal``.
 """
 import numpy as np
 
-from . import _orthogonal
+from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
-from ._random import resolve_stream
-from ._tensor import as_array, check_float, functional
+from ._public import public
+from ._random import resolve_key
+from ._tensor import as_array, check_float
 
-__all__ = ["orthogonal_", "orthogonal", "delta_orthogonal_", "delta_orthogonal"]
 
 
 def _haar_into(arr, rows, cols, gain, key, nthreads):
@@ -24,10 +24,10 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
     are filled directly; others go through a contiguous buffer.
     """
     m, k = max(rows, cols), min(rows, cols)
-    cdt = np.float64 if arr.dtype == np.float64 else np.float32
+    cdt = _dtypes.for_numpy(arr.dtype).work
     direct = arr.dtype == cdt and arr.flags.c_contiguous
     buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=cdt)
-    _orthogonal.stewart(buf, m, k, gain, key + (0,), nthreads, trans=rows > cols)
+    _orthogonal.stewart(buf, m, k, gain, key.words, nthreads, trans=rows > cols)
     if not direct:  # strided, Fortran-order or float16 target: one copy (rounds float16)
         np.copyto(arr, buf.reshape(arr.shape), casting="unsafe")
 
@@ -36,6 +36,7 @@ def _check_gain(gain):
     return check_float(gain, "gain")
 
 
+@public(bench="bench_orthogonal")
 def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     r"""Fill the input tensor with a (semi-)orthogonal matrix, Haar-distributed.
 
@@ -105,12 +106,13 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_stream(rng, generator, draw=arr.size > 0)
+    key = resolve_key(rng, generator, draw=arr.size > 0)
     if arr.size:
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
     return tensor
 
 
+@public(probe=(4, 4, 3, 3), bench="bench_orthogonal")
 def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None):
     r"""Fill a convolution weight with an orthogonal matrix at its spatial centre.
 
@@ -166,13 +168,9 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
                          f"out={out_c}, in={in_c}")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_stream(rng, generator, draw=arr.size > 0)
+    key = resolve_key(rng, generator, draw=arr.size > 0)
     if arr.size:
         arr[...] = 0
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
     return tensor
-
-
-orthogonal = functional(orthogonal_)
-delta_orthogonal = functional(delta_orthogonal_)

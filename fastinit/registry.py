@@ -5,8 +5,9 @@ calling it fills a tensor, :meth:`Initializer.sample` makes a new array, and
 :meth:`Initializer.get_config` / :meth:`Initializer.from_config` round-trip
 it through JSON so that training configs can name initializers.
 
-The table maps each canonical name to (module, function, aliases[, probe
-shape]); adding an initializer is one line (see "orthogonal" below).
+The table maps each canonical name to (module, function, other names[,
+probe shape]); it is built from the ``@public`` registrations of
+``fastinit._public``, so an initializer is registered where it is defined.
 The probe shape (default (4, 4, 3, 3, 3); (4, 3) for 2-D-only functions) is
 filled once when an initializer is built, so that bad argument values fail
 at ``get()`` rather than at first use.
@@ -17,34 +18,14 @@ import json
 
 import numpy as np
 
+from . import _public
 from ._tensor import check_dtype, check_shape
 
 __all__ = ["get", "Initializer", "available"]
 
-_TABLE = {
-    # name: (module, in-place function, aliases)
-    "zeros": ("fastinit.fills", "zeros_", ("zero",)),
-    "ones": ("fastinit.fills", "ones_", ("one",)),
-    "constant": ("fastinit.fills", "constant_", ()),
-    "uniform": ("fastinit.fills", "uniform_", ("random_uniform",)),
-    "normal": ("fastinit.fills", "normal_", ("random_normal",)),
-    "trunc_normal": ("fastinit.truncated", "trunc_normal_", ("truncated_normal",)),
-    "xavier_uniform": ("fastinit.schemes", "xavier_uniform_", ("glorot_uniform",)),
-    "xavier_normal": ("fastinit.schemes", "xavier_normal_", ("glorot_normal",)),
-    "kaiming_uniform": ("fastinit.schemes", "kaiming_uniform_", ("he_uniform",)),
-    "kaiming_normal": ("fastinit.schemes", "kaiming_normal_", ("he_normal",)),
-    "lecun_uniform": ("fastinit.schemes", "lecun_uniform_", ()),
-    "lecun_normal": ("fastinit.schemes", "lecun_normal_", ()),
-    "variance_scaling": ("fastinit.schemes", "variance_scaling_", ()),
-    "eye": ("fastinit.structured", "eye_", ("identity",), (4, 3)),
-    "dirac": ("fastinit.structured", "dirac_", ()),
-    "sparse": ("fastinit.structured", "sparse_", (), (4, 3)),
-    "bias_zeros": ("fastinit.bias", "bias_zeros_", ()),
-    "bias_constant": ("fastinit.bias", "bias_constant_", ()),
-    "bias_uniform": ("fastinit.bias", "bias_uniform_", ()),
-    "orthogonal": ("fastinit.orthogonal", "orthogonal_", ()),
-    "delta_orthogonal": ("fastinit.orthogonal", "delta_orthogonal_", (), (4, 4, 3, 3)),
-}
+# name: (module, in-place function, other names, probe shape), derived from
+# the @public registrations (fastinit._public)
+_TABLE = _public.table()
 # Call-time arguments: given to __call__, never stored in a config.
 _CALL_ONLY = ("tensor", "generator", "num_threads", "offset")
 
@@ -116,7 +97,7 @@ class Initializer:
         # (seeded, so that the default generator is not advanced)
         probe_kw = {"rng": 0} if "rng" in sig.parameters else {}
         entry = _TABLE[self.name]
-        shape = entry[3] if len(entry) > 3 else (4, 4, 3, 3, 3)
+        shape = entry[3] if len(entry) > 3 else _public.DEFAULT_PROBE
         try:
             self.sample(kwargs.get("full_shape") or shape, **probe_kw)
         except ValueError as e:

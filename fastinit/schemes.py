@@ -1,30 +1,75 @@
 """Variance-scaling schemes: Xavier/Glorot, Kaiming/He, LeCun, variance_scaling.
 
-Each is a few lines in torch's style: compute one scalar (a bound or a std)
-from the fans and the gain, then hand off to the plain fill (``uniform_``,
-``normal_`` or ``trunc_normal_``), so a scheme runs exactly as fast as that
-fill and draws exactly its values (same seed, same stream).
+JAX's way: every scheme is one call of :func:`_scaled_`, the single path
+fans -> spread (a std or a bound) -> distribution, which owns the argument
+checks and the zero-element policy. A public scheme only says how its
+spread follows from the fans (torch's formula, operation for operation), so
+it runs exactly as fast as the plain fill and draws exactly its values
+(same seed, same stream).
 """
 import math
 import warnings
 
-from ._fans import calculate_fan_in_and_fan_out, calculate_gain, fan_for
-from ._tensor import as_array, check_float, functional
-from .fills import normal_, uniform_
-from .truncated import trunc_normal_
+from ._fans import calculate_gain, fan_for
+from ._public import public
+from ._tensor import as_array, check_float, sample_
+from .fills import normal_params, uniform_params
+from .truncated import trunc_normal_params
 
-__all__ = ["xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
-           "lecun_uniform_", "lecun_normal_", "variance_scaling_",
-           "glorot_uniform_", "glorot_normal_", "he_uniform_", "he_normal_",
-           "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
-           "lecun_uniform", "lecun_normal", "variance_scaling",
-           "glorot_uniform", "glorot_normal", "he_uniform", "he_normal"]
 
 TORCH_MODES = ("fan_in", "fan_out")
 MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
 DISTRIBUTIONS = ("truncated_normal", "normal", "untruncated_normal", "uniform")
 # JAX/Keras: the std of N(0, 1) truncated to [-2, 2]
 TRUNC_STD = 0.87962566103423978
+
+
+def _law(distribution):
+    """'uniform', 'normal' or 'truncated_normal' from a distribution name (Keras spellings)."""
+    if not isinstance(distribution, str) or distribution.lower() not in DISTRIBUTIONS:
+        raise ValueError(f"Distribution {distribution} not supported, please use one of "
+                         f"{list(DISTRIBUTIONS)}")
+    law = distribution.lower()
+    return "normal" if law == "untruncated_normal" else law
+
+
+def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=False,
+             generator=None, rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
+             batch_axis=(), full_shape=None):
+    """Fill ``tensor`` with a zero-mean law whose spread follows from the fans.
+
+    ``law`` (see :func:`_law`): 'uniform' fills U(-s, s), 'normal' N(0, s^2),
+    'truncated_normal' N(0, s^2) truncated to [-2 s, 2 s], with
+    ``s = spread(fan_in, fan_out, fan)`` and ``fan`` the fan of ``mode``
+    (checked against ``modes``). A zero-element tensor is a no-op that
+    returns the input: with torch's warning (and before any other check)
+    when ``torch_warning``, as torch's kaiming_*; silently after the layout
+    checks otherwise, as torch's xavier_*. The tensor is converted once.
+    """
+    arr = as_array(tensor)
+    if torch_warning and 0 in arr.shape:
+        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
+        return tensor
+    fans = fan_for(arr, mode, modes, in_axis=in_axis, out_axis=out_axis,
+                   batch_axis=batch_axis, full_shape=full_shape, both=True)
+    if arr.size == 0:
+        return tensor
+    s = spread(*fans)
+    kw = dict(rng=rng, generator=generator, num_threads=num_threads, offset=offset,
+              array=arr)
+    if law == "uniform":
+        return sample_(tensor, "uniform", uniform_params(-s, s), **kw)
+    if law == "normal":
+        return sample_(tensor, "normal", normal_params(0.0, s), **kw)
+    return sample_(tensor, *trunc_normal_params(0.0, s, -2.0 * s, 2.0 * s), **kw)
+
+
+def _kaiming_std(a, nonlinearity, fan):
+    """torch's std = gain / sqrt(fan)."""
+    if a is not None:
+        check_float(a, "a")
+    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+
 
 _COMMON = """generator : torch.Generator or seed, optional
         torch's spelling of ``rng``.
@@ -47,16 +92,7 @@ def _doc(fn):
     return fn
 
 
-def _empty(tensor):
-    return as_array(tensor).size == 0
-
-
-def _fans(tensor, in_axis, out_axis, batch_axis, full_shape):
-    return calculate_fan_in_and_fan_out(tensor if full_shape is None else full_shape,
-                                        in_axis=in_axis, out_axis=out_axis,
-                                        batch_axis=batch_axis)
-
-
+@public(aliases=("glorot_uniform",), bench="bench_schemes")
 @_doc
 def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                     in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -90,14 +126,14 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
     >>> bool(np.abs(w).max() < np.sqrt(6 / 8))
     True
     """
-    fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
-    if _empty(tensor):
-        return tensor
-    std = check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))
-    a = math.sqrt(3.0) * std
-    return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
+    return _scaled_(tensor, "uniform", lambda fan_in, fan_out, _: math.sqrt(3.0) * (
+                    check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))),
+                    generator=generator, rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
+@public(aliases=("glorot_normal",), bench="bench_schemes")
 @_doc
 def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -131,27 +167,14 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     >>> bool(abs(w.std() - np.sqrt(2 / 1024)) < 1e-3)
     True
     """
-    fan_in, fan_out = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
-    if _empty(tensor):
-        return tensor
-    std = check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))
-    return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
-                   offset=offset)
+    return _scaled_(tensor, "normal", lambda fan_in, fan_out, _: check_float(gain, "gain")
+                    * math.sqrt(2.0 / float(fan_in + fan_out)), generator=generator,
+                    rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
-def _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape):
-    """torch's std = gain / sqrt(fan); None (after torch's warning) for an empty tensor."""
-    if 0 in as_array(tensor).shape:
-        warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
-        return None
-    fan = fan_for(tensor, mode, TORCH_MODES, in_axis=in_axis, out_axis=out_axis,
-                  batch_axis=batch_axis, full_shape=full_shape)
-    if a is not None:
-        check_float(a, "a")
-    gain = calculate_gain(nonlinearity, a)
-    return gain / math.sqrt(fan)
-
-
+@public(aliases=("he_uniform",), bench="bench_schemes")
 @_doc
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                      rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
@@ -197,14 +220,14 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
     >>> bool(np.abs(w).max() <= np.sqrt(6 / 64))
     True
     """
-    std = _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape)
-    if std is None:
-        return tensor
-    bound = math.sqrt(3.0) * std
-    return uniform_(tensor, -bound, bound, generator, rng=rng, num_threads=num_threads,
-                    offset=offset)
+    return _scaled_(tensor, "uniform", lambda *f: math.sqrt(3.0) * _kaiming_std(
+                    a, nonlinearity, f[2]), mode=mode, modes=TORCH_MODES, torch_warning=True,
+                    generator=generator, rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
+@public(aliases=("he_normal",), bench="bench_schemes")
 @_doc
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                     rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
@@ -246,12 +269,14 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
     >>> bool(abs(w.std() - np.sqrt(2 / 1024)) < 1e-3)
     True
     """
-    std = _kaiming_std(tensor, a, mode, nonlinearity, in_axis, out_axis, batch_axis, full_shape)
-    if std is None:
-        return tensor
-    return normal_(tensor, 0, std, generator, rng=rng, num_threads=num_threads, offset=offset)
+    return _scaled_(tensor, "normal", lambda *f: _kaiming_std(a, nonlinearity, f[2]),
+                    mode=mode, modes=TORCH_MODES, torch_warning=True, generator=generator,
+                    rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -286,13 +311,13 @@ def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     >>> bool(np.abs(w).max() < 0.1)
     True
     """
-    fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
-    if _empty(tensor):
-        return tensor
-    a = check_float(gain, "gain") * math.sqrt(3.0 / fan_in)
-    return uniform_(tensor, -a, a, generator, rng=rng, num_threads=num_threads, offset=offset)
+    return _scaled_(tensor, "uniform", lambda fan_in, *_: check_float(gain, "gain")
+                    * math.sqrt(3.0 / fan_in), generator=generator, rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
@@ -331,14 +356,13 @@ def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=Non
     >>> bool(abs(w.std() - 0.05) < 1e-3)
     True
     """
-    fan_in, _ = _fans(tensor, in_axis, out_axis, batch_axis, full_shape)
-    if _empty(tensor):
-        return tensor
-    std = check_float(gain, "gain") / math.sqrt(fan_in)
-    return normal_(tensor, 0.0, std, generator, rng=rng, num_threads=num_threads,
-                   offset=offset)
+    return _scaled_(tensor, "normal", lambda fan_in, *_: check_float(gain, "gain")
+                    / math.sqrt(fan_in), generator=generator, rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)
 
 
+@public(bench="bench_schemes")
 @_doc
 def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
                       generator=None, *, rng=None, num_threads=None, offset=0, in_axis=1,
@@ -388,41 +412,13 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
     >>> bool(abs(w.std() - np.sqrt(2 / 512)) < 1e-3)
     True
     """
-    if not isinstance(distribution, str) or distribution.lower() not in DISTRIBUTIONS:
-        raise ValueError(f"Distribution {distribution} not supported, please use one of "
-                         f"{list(DISTRIBUTIONS)}")
+    law = _law(distribution)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 \
             or not math.isfinite(scale):
         raise ValueError(f"scale must be a positive finite number, got {scale!r}")
-    fan = fan_for(tensor, mode, MODES, in_axis=in_axis, out_axis=out_axis,
-                  batch_axis=batch_axis, full_shape=full_shape)
-    if _empty(tensor):
-        return tensor
-    variance = scale / max(1.0, fan)
-    kw = dict(rng=rng, num_threads=num_threads, offset=offset)
-    distribution = distribution.lower()
-    if distribution == "truncated_normal":
-        std = math.sqrt(variance) / TRUNC_STD
-        return trunc_normal_(tensor, 0.0, std, -2.0 * std, 2.0 * std, generator, **kw)
-    if distribution == "uniform":
-        limit = math.sqrt(3.0 * variance)
-        return uniform_(tensor, -limit, limit, generator, **kw)
-    return normal_(tensor, 0.0, math.sqrt(variance), generator, **kw)
-
-
-glorot_uniform_ = xavier_uniform_
-glorot_normal_ = xavier_normal_
-he_uniform_ = kaiming_uniform_
-he_normal_ = kaiming_normal_
-
-xavier_uniform = functional(xavier_uniform_)
-xavier_normal = functional(xavier_normal_)
-kaiming_uniform = functional(kaiming_uniform_)
-kaiming_normal = functional(kaiming_normal_)
-lecun_uniform = functional(lecun_uniform_)
-lecun_normal = functional(lecun_normal_)
-variance_scaling = functional(variance_scaling_)
-glorot_uniform = xavier_uniform
-glorot_normal = xavier_normal
-he_uniform = kaiming_uniform
-he_normal = kaiming_normal
+    spread = {"truncated_normal": lambda v: math.sqrt(v) / TRUNC_STD,
+              "uniform": lambda v: math.sqrt(3.0 * v), "normal": math.sqrt}[law]
+    return _scaled_(tensor, law, lambda *f: spread(scale / max(1.0, f[2])), mode=mode,
+                    generator=generator, rng=rng, num_threads=num_threads, offset=offset,
+                    in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
+                    full_shape=full_shape)

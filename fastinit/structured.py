@@ -8,13 +8,14 @@ import numbers
 
 import numpy as np
 
-from ._tensor import as_array, check_float, functional
-from .bias import split_seed
+from ._public import public
+from ._random import spawn_sources
+from ._tensor import as_array, check_float
 from .fills import normal_, uniform_, zeros_
 
-__all__ = ["eye_", "dirac_", "sparse_", "eye", "dirac", "sparse"]
 
 
+@public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
 def eye_(tensor, *, num_threads=None):
     r"""Fill the 2-dimensional input tensor with the identity matrix.
 
@@ -54,6 +55,7 @@ def eye_(tensor, *, num_threads=None):
     return tensor
 
 
+@public(bench="bench_schemes")
 def dirac_(tensor, groups=1, *, num_threads=None):
     r"""Fill the {3, 4, 5}-dimensional input tensor with the Dirac delta function.
 
@@ -107,6 +109,7 @@ def dirac_(tensor, groups=1, *, num_threads=None):
     return tensor
 
 
+@public(probe=(4, 3), bench="bench_schemes")
 def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads=None):
     r"""Fill the 2D input tensor as a sparse matrix, non-zeros from :math:`\mathcal{N}(0, \text{std}^2)`.
 
@@ -124,8 +127,8 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     std : float
         Standard deviation of the non-zero values.
     generator, rng, num_threads
-        As in :func:`fastinit.normal_`; an int seed is spawned into one stream
-        for the values and one for the zero positions.
+        As in :func:`fastinit.normal_`; an int seed (or a Key) is spawned
+        (split) into one stream for the values and one for the zero positions.
 
     Notes
     -----
@@ -155,7 +158,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
         raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
     rows, cols = arr.shape
     num_zeros = math.ceil(sparsity * rows)
-    (vr, vg), (kr, kg) = split_seed(rng, generator, 2)
+    (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
     normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
     if num_zeros == 0 or arr.size == 0:
         return tensor
@@ -167,8 +170,3 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
         zero_rows = np.argpartition(keys, num_zeros - 1, axis=0)[:num_zeros]
     arr[zero_rows, np.arange(cols)[None, :]] = 0
     return tensor
-
-
-eye = functional(eye_)
-dirac = functional(dirac_)
-sparse = functional(sparse_)

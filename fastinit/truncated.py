@@ -21,12 +21,15 @@ import math
 
 import numpy as np
 
-from ._tensor import check_float, functional, sample_
+from . import _core, _dtypes
+from ._public import public
+from ._tensor import check_float, sample_
 
-__all__ = ["trunc_normal_", "trunc_normal"]
 
-NORMAL, UNIFORM, EXP = 0, 1, 2   # the kernel's method codes
-FOLDED = 3                        # NORMAL with proposals +-|z| (one-sided intervals)
+# the kernel's method codes (kernels.h), and FOLDED: NORMAL with proposals
+# +-|z| (one-sided intervals), a choice of this module only
+NORMAL, UNIFORM, EXP = (_core.TN_METHODS[m] for m in ("normal", "uniform", "exp"))
+FOLDED = max(NORMAL, UNIFORM, EXP) + 1
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -103,7 +106,7 @@ def trunc_normal_params(mean, std, a, b):
             if not lo <= hi:
                 raise ValueError(f"trunc_normal_: no {dtype} value lies in [a, b] = "
                                  f"[{a!r}, {b!r}]")
-            return (min(max(float(dtype.type(point)), lo), hi),)
+            return {"value": min(max(float(dtype.type(point)), lo), hi)}
         return "constant", const
     alpha, beta = (a - mean) / std, (b - mean) / std
     w = (b - a) / std
@@ -113,20 +116,21 @@ def trunc_normal_params(mean, std, a, b):
         lo, hi = _inside(a, b, dtype)
         if not lo <= hi:
             raise ValueError(f"trunc_normal_: no {dtype} value lies in [a, b] = [{a!r}, {b!r}]")
-        work = np.float64 if dtype == np.float64 else np.float32
+        work = _dtypes.for_numpy(dtype).work
         if abs(mean) > np.finfo(work).max or std > np.finfo(work).max:
             raise ValueError(f"trunc_normal_: mean={mean} or std={std} is out of range for "
                              f"the {np.dtype(work)} computation of {dtype} values")
-        if method == NORMAL:
-            return (NORMAL, mean, std, alpha, beta, lo, hi, 0.0)
-        if method == FOLDED:
-            return (NORMAL, mean, std, alpha, beta, lo, hi, -1.0 if flip else 1.0)
+        if method in (NORMAL, FOLDED):
+            fold = 0.0 if method == NORMAL else -1.0 if flip else 1.0
+            return dict(method=NORMAL, mean=mean, std=std, lo=lo, hi=hi, fold=fold)
         base, sign = (b, -1.0) if flip else (a, 1.0)
         if method == UNIFORM:
             m = max(alpha_f, 0.0)
-            return (UNIFORM, base, sign * (b - a), alpha_f - m, alpha_f + m, w, lo, hi)
+            return dict(method=UNIFORM, base=base, width=sign * (b - a), s1=alpha_f - m,
+                        s2=alpha_f + m, w=w, lo=lo, hi=hi)
         lam = alpha_f / 2 + math.hypot(alpha_f, 2.0) / 2
-        return (EXP, base, sign * std, 1.0 / lam, w, lo, hi)
+        return dict(method=EXP, base=base, scale=sign * std, inv_lambda=1.0 / lam, w=w,
+                    lo=lo, hi=hi)
     return "truncnorm", params
 
 
@@ -140,6 +144,7 @@ def _bound(x, name):
     return check_float(x, name)
 
 
+@public(lookup=("truncated_normal",), bench="bench_truncated")
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, rng=None,
                   num_threads=None, offset=0):
     r"""Fill the input tensor with values drawn from a truncated normal distribution.
@@ -201,6 +206,3 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, r
     dist, params = trunc_normal_params(mean, std, a, b)
     return sample_(tensor, dist, params, rng=rng, generator=generator,
                    num_threads=num_threads, offset=offset)
-
-
-trunc_normal = functional(trunc_normal_)

@@ -1,3 +1,6 @@
+import json
+import os
+
 import numpy as np
 import pytest
 
@@ -5,6 +8,14 @@ from fastinit import _core
 
 DTYPES = [np.float32, np.float64, np.float16]
 SIMD_PATHS = [p for p in _core.SIMD_PATHS if _core.simd_supported(p)]
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def golden(name=None):
+    """The golden cases of tests/golden.json (written by tools/golden.py), or one of them."""
+    with open(os.path.join(ROOT, "tests", "golden.json"), encoding="utf-8") as f:
+        cases = json.load(f)["cases"]
+    return cases if name is None else cases[name]
 
 
 def ks_critical(n, alpha=1e-6):

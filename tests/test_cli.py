@@ -104,15 +104,15 @@ def test_tour_tiny_checks_pass_and_compares():
 def test_tour_check_catches_wrong_statistics():
     import numpy as np
     sys.path.insert(0, ROOT)
-    from fastinit import _cli_tour
-    s = _cli_tour.SCHEMES["kaiming_normal(relu)"]
+    from fastinit.cli import tour
+    s = tour.SCHEMES["kaiming_normal(relu)"]
     w = s.fastinit((512, 256), 0, 1)
-    assert _cli_tour.check("w", s, w)[0]
-    assert not _cli_tour.check("w", s, w * 1.03)[0]  # 3% too wide: 15 SE at n = 131072
-    assert not _cli_tour.check("w", s, w + 0.05 * w.std())[0]  # mean off by 18 SE
-    o = _cli_tour.SCHEMES["orthogonal"]
-    assert _cli_tour.check("o", o, o.fastinit((64, 64), 0, 1))[0]
-    assert not _cli_tour.check("o", o, np.random.default_rng(0).standard_normal((64, 64)))[0]
+    assert tour.check("w", s, w)[0]
+    assert not tour.check("w", s, w * 1.03)[0]  # 3% too wide: 15 SE at n = 131072
+    assert not tour.check("w", s, w + 0.05 * w.std())[0]  # mean off by 18 SE
+    o = tour.SCHEMES["orthogonal"]
+    assert tour.check("o", o, o.fastinit((64, 64), 0, 1))[0]
+    assert not tour.check("o", o, np.random.default_rng(0).standard_normal((64, 64)))[0]
 
 
 def test_demo_json_verdicts_come_from_measurements():
@@ -122,7 +122,7 @@ def test_demo_json_verdicts_come_from_measurements():
     res = {(r["init"], r["activation"]): r for r in doc["results"]}
     assert len(res) == 7 * 6
     sys.path.insert(0, ROOT)
-    from fastinit._cli_demo import verdict
+    from fastinit.cli.demo import verdict
     for r in res.values():
         assert len(r["act_std"]) == 6 and len(r["grad_norm"]) == 7
         assert verdict(r)["verdict"] == r["verdict"]

@@ -1,17 +1,14 @@
-"""Every public initializer of issue #3 documents its summary, formula, paper and an example."""
+"""Every public initializer documents its summary, formula, paper and an example."""
 import inspect
 
 import pytest
 
 import fastinit
+from fastinit import _public
 
-DOCUMENTED = [
-    "calculate_fan_in_and_fan_out", "calculate_gain", "trunc_normal_",
-    "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_",
-    "lecun_uniform_", "lecun_normal_", "variance_scaling_",
-    "eye_", "dirac_", "sparse_",
-    "bias_zeros_", "bias_constant_", "bias_uniform_", "torch_default_init_",
-]
+# Every public function registered (fastinit._public) as citing its formula,
+# a paper and an example.
+DOCUMENTED = _public.cited()
 PAPERS = {"xavier": "Glorot", "kaiming": "He", "lecun_uniform": "LeCun",
           "lecun_normal": "Klambauer", "trunc_normal": "Robert"}
 

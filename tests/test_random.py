@@ -1,4 +1,4 @@
-"""Seeding (DESIGN.md section 3): rng=, generator=, manual_seed."""
+"""Seeding (docs/randomness.md): rng=, generator=, manual_seed."""
 import numpy as np
 import pytest
 

@@ -1,4 +1,4 @@
-"""Array adaptation and bad input (DESIGN.md section 6)."""
+"""Array adaptation and bad input: TypeError/ValueError naming the argument, nothing written."""
 import math
 
 import numpy as np

@@ -58,16 +58,20 @@ def test_gain_matches_torch(name, param):
 
 
 class Capture:
-    """Record the scalar a scheme hands to its fill."""
+    """Record the scalars a scheme hands to its fill: (low, high) of the
+    uniform or (mean, std) of the normal, as the scheme core passes them to
+    the fills' parameter functions."""
 
     def __init__(self, monkeypatch):
         self.args = None
-        for fill in ("uniform_", "normal_"):
-            monkeypatch.setattr(schemes, fill, self.record)
+        for params in ("uniform_params", "normal_params"):
+            monkeypatch.setattr(schemes, params, self.recorder(getattr(schemes, params)))
 
-    def record(self, tensor, *args, **kwargs):
-        self.args = args
-        return tensor
+    def recorder(self, fn):
+        def record(*args):
+            self.args = args
+            return fn(*args)
+        return record
 
 
 @pytest.mark.parametrize("shape", SHAPES)

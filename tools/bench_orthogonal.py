@@ -11,34 +11,18 @@ the orthogonality error and the peak extra memory of fastinit (tracemalloc,
 which sees NumPy's allocations) against the output's size.
 """
 import argparse
-import time
 import tracemalloc
 
 import numpy as np
 
 import fastinit
-
-
-def interleaved(fns, repeat):
-    """Best time of each callable over ``repeat`` rounds, the callables taking
-    turns within each round, so that all see the same (noisy) machine."""
-    for fn in fns.values():
-        fn()  # warm up (thread pools, page faults of scratch)
-    best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeat):
-        for name, fn in fns.items():
-            t = time.perf_counter()
-            fn()
-            best[name] = min(best[name], time.perf_counter() - t)
-    return best
+from fastinit.cli.references import np_orthogonal
+from fastinit.cli.timing import best_times
 
 
 def qr_numpy(n, dtype):
     """Haar by QR of a Gaussian with NumPy (the textbook recipe, with the sign fix)."""
-    a = np.random.default_rng(0).standard_normal((n, n), dtype=dtype)
-    q, r = np.linalg.qr(a)
-    q *= np.sign(np.diagonal(r))
-    return q
+    return np_orthogonal(np.random.default_rng(0), np.empty((n, n), dtype))
 
 
 def orth_error(w):
@@ -79,14 +63,15 @@ def main():
             fns["torch"] = lambda: torch.nn.init.orthogonal_(tw)
         if n == 2048 or not args.quick:
             fns["numpy qr"] = lambda: qr_numpy(n, np.float32)
-        line = interleaved(fns, args.repeat if n == 2048 else max(2, args.repeat // 2))
+        line = best_times(fns, args.repeat if n == 2048 else max(2, args.repeat // 2),
+                          warmup=True)
         line.update(case=f"{n}^2 float32", err=orth_error(w))
         rows.append(line)
     n = 1024
     w = np.ones((n, n), dtype=np.float64)
-    line = interleaved({"fastinit": lambda: fastinit.orthogonal_(w, rng=1),
-                        "scipy ortho_group": lambda: ortho_group.rvs(n, random_state=0),
-                        "numpy qr": lambda: qr_numpy(n, np.float64)}, args.repeat)
+    line = best_times({"fastinit": lambda: fastinit.orthogonal_(w, rng=1),
+                       "scipy ortho_group": lambda: ortho_group.rvs(n, random_state=0),
+                       "numpy qr": lambda: qr_numpy(n, np.float64)}, args.repeat, warmup=True)
     line.update(case=f"{n}^2 float64", err=orth_error(w))
     rows.append(line)
 

@@ -11,22 +11,12 @@ available. Shared machines are noisy: read the ratios.
 """
 import argparse
 import math
-import time
 
 import numpy as np
 
 import fastinit
-
-
-def best_of(fns, repeat):
-    """Interleave the functions repeat times; best time of each."""
-    times = [math.inf] * len(fns)
-    for _ in range(repeat):
-        for k, f in enumerate(fns):
-            t0 = time.perf_counter()
-            f()
-            times[k] = min(times[k], time.perf_counter() - t0)
-    return times
+from fastinit.cli.timing import best_times
+from fastinit.schemes import TRUNC_STD
 
 
 def main():
@@ -50,7 +40,7 @@ def main():
 
     print(f"fastinit {fastinit.__version__}, simd {fastinit.get_simd_path()}, float32 "
           f"{shape} = {n:.3g} elements, best of {args.repeat}")
-    (t_fill,) = best_of([lambda: w.fill(0.5)], args.repeat)
+    (t_fill,) = best_times([lambda: w.fill(0.5)], args.repeat)
     print(f"ndarray.fill (memset roofline): {rate(t_fill):6.2f} GB/s")
 
     fan_in, fan_out = fastinit.calculate_fan_in_and_fan_out(shape)
@@ -58,7 +48,7 @@ def main():
     ks = math.sqrt(2.0) / math.sqrt(fan_in)
     xs = math.sqrt(2.0 / (fan_in + fan_out))
     ls = 1 / math.sqrt(fan_in)
-    vs = math.sqrt(2.0 / fan_in) / 0.87962566103423978
+    vs = math.sqrt(2.0 / fan_in) / TRUNC_STD
     for th in (1, 2):
         kw = dict(rng=0, num_threads=th)
         print(f"\n--- {th} thread(s) ---")
@@ -84,7 +74,7 @@ def main():
         ]
         print(f"{'scheme':48s} {'GB/s':>6s}   {'its fill':14s} {'GB/s':>6s}  scheme/fill time")
         for name, f, fname, g in pairs:
-            ts, tf = best_of([f, g], args.repeat)
+            ts, tf = best_times([f, g], args.repeat)
             print(f"{name:48s} {rate(ts):6.2f}   {fname:14s} {rate(tf):6.2f}  {ts / tf:6.3f}")
 
         cases = [("trunc_normal_ (-2, 2) central", (0.0, 1.0, -2.0, 2.0)),
@@ -93,7 +83,7 @@ def main():
                  ("trunc_normal_ (0, inf) half", (0.0, 1.0, 0.0, math.inf))]
         fns = [lambda p=p: fastinit.trunc_normal_(w, *p, **kw) for _, p in cases]
         fns.append(lambda: fastinit.normal_(w, **kw))
-        times = best_of(fns, args.repeat)
+        times = best_times(fns, args.repeat)
         t_central = times[0]
         for (name, _), t in zip(cases, times):
             print(f"{name:48s} {rate(t):6.2f} GB/s  time / central {t / t_central:5.2f}")
@@ -102,7 +92,7 @@ def main():
         if torch is not None:
             old = torch.get_num_threads()
             torch.set_num_threads(th)
-            (tt,) = best_of([lambda: torch.nn.init.trunc_normal_(tw)], min(args.repeat, 3))
+            (tt,) = best_times([lambda: torch.nn.init.trunc_normal_(tw)], min(args.repeat, 3))
             torch.set_num_threads(old)
             print(f"{'torch trunc_normal_ (-2, 2)':48s} {rate(tt):6.2f} GB/s  "
                   f"fastinit central is {tt / t_central:5.1f}x faster")
@@ -113,7 +103,7 @@ def main():
     n_calls = 2000
 
     def per_call(f):
-        (t,) = best_of([lambda: [f() for _ in range(n_calls)]], 3)
+        (t,) = best_times([lambda: [f() for _ in range(n_calls)]], 3)
         return t / n_calls
     t_plain = per_call(lambda: fastinit.normal_(small, 0.0, 0.1, rng=0))
     print()
@@ -125,7 +115,7 @@ def main():
         print(f"{name:20s} Python overhead over its fill: {extra * 1e6:6.1f} us per call "
               f"= {extra / t_fill_normal * 100:.4f}% of one {shape} normal_ fill")
     g = np.random.default_rng(0)
-    (tn,) = best_of([lambda: g.normal(0, ks, shape).astype(np.float32)], min(args.repeat, 2))
+    (tn,) = best_times([lambda: g.normal(0, ks, shape).astype(np.float32)], min(args.repeat, 2))
     print(f"\nNumPy rng.normal(0, std, size).astype(float32): {rate(tn):6.2f} GB/s")
 
 

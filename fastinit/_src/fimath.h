@@ -50,6 +50,11 @@ static inline double fi_log(double x)
     return ed * 6.93147180369123816490e-01 + (lm + ed * 1.90821492927058770002e-10);
 }
 
+/* Store conversions of FI_DTYPE_TABLE (kernels.h): compute type -> stored
+ * item. float32 and float64 store their values as computed. */
+static inline float fi_store_f32(float x) { return x; }
+static inline double fi_store_f64(double x) { return x; }
+
 /* float -> IEEE binary16 bits, round to nearest even, overflow to inf. */
 static inline uint16_t fi_f32_to_f16(float f)
 {

@@ -23,8 +23,6 @@
 /* A chunk is FI_CHUNK / FI_LANES = 2 consecutive groups (2g', 2g'+1): the
  * unit the kernels compute at once. Its values are contiguous in the stream. */
 #define FI_GPC (FI_CHUNK / FI_LANES)
-#define FI_G32 (4 * FI_LANES)   /* values of one group, 32-bit streams */
-#define FI_G64 (2 * FI_LANES)   /* values of one group, 64-bit streams */
 #define FI_C32 (4 * FI_CHUNK)   /* values of one chunk */
 #define FI_C64 (2 * FI_CHUNK)
 
@@ -62,18 +60,13 @@ static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
     }
 }
 
-static inline void FI_SFX(to_f16)(const float *src, uint16_t *dst, int64_t n)
-{
-    for (int64_t i = 0; i < n; i++)
-        dst[i] = fi_f32_to_f16(src[i]);
-}
-
 /* ---- pieces: any start, any length ------------------------------------- */
 
 /* Walk the groups overlapping [start, start+n); full groups are written
- * straight into the output, partial ones through tmp. EMIT(g, dst) fills one
- * group; PUT(dst, src, count) stores count values. */
-#define FI_PIECES(GS, TMP_T, OUT_T, EMIT, PUT, DIRECT)                          \
+ * straight into the output when DIRECT (storage type = compute type),
+ * partial ones (and every group otherwise) through tmp, converted by
+ * STORE. EMIT(g, dst) fills one group. */
+#define FI_PIECES(GS, TMP_T, OUT_T, EMIT, STORE, DIRECT)                        \
     do {                                                                        \
         OUT_T *o_ = (OUT_T *)out;                                               \
         uint64_t pos_ = start, end_ = start + (uint64_t)n;                      \
@@ -86,74 +79,53 @@ static inline void FI_SFX(to_f16)(const float *src, uint16_t *dst, int64_t n)
                 EMIT(g_, (TMP_T *)o_);                                          \
             } else {                                                            \
                 EMIT(g_, tmp_);                                                 \
-                PUT(o_, tmp_ + (pos_ - gb_), cnt_);                             \
+                FI_STORE_RUN(o_, tmp_ + (pos_ - gb_), cnt_, STORE);             \
             }                                                                   \
             o_ += cnt_;                                                         \
             pos_ = hi_;                                                         \
         }                                                                       \
     } while (0)
 
-#define FI_COPY(dst, src, cnt) memcpy((dst), (src), (size_t)(cnt) * sizeof(*(dst)))
-#define FI_PUT16(dst, src, cnt) FI_SFX(to_f16)((src), (dst), (cnt))
+/* dst[0..cnt) = STORE(src[0..cnt)) */
+#define FI_STORE_RUN(dst, src, cnt, STORE)                                      \
+    do {                                                                        \
+        for (int64_t i_ = 0; i_ < (int64_t)(cnt); i_++)                         \
+            (dst)[i_] = STORE((src)[i_]);                                       \
+    } while (0)
 
-static void FI_SFX(k_uniform_f32)(void *out, uint64_t start, int64_t n,
-                                  const fi_stream *st, const fi_params *prm)
-{
-    float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
-#define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_C32, float, float, EMIT, FI_COPY, 1);
-#undef EMIT
+/* Group emitters by stream arrangement (they read the kernel's locals). */
+#define FI_EMIT_UNIFORM32(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
+#define FI_EMIT_UNIFORM64(g, d) FI_SFX(uniform64_group)((g), st, low, scale, top, (d))
+
+/* The element-wise kernels of one dtype of FI_DTYPE_TABLE. Values are
+ * computed in WORK_T and stored through STORE: float16 computes in float32
+ * and rounds once, so uniform's top (a float16 value) is never passed.
+ * Constant fills ignore the stream. (normal_: normal_impl.h.) */
+#define FI_ELEMENTWISE_KERNELS(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)  \
+static void FI_SFX(k_uniform_##SFX)(void *out, uint64_t start, int64_t n,              \
+                                    const fi_stream *st, const fi_params *prm)         \
+{                                                                                      \
+    WORK_T low = (WORK_T)prm->uniform.low, scale = (WORK_T)prm->uniform.width;         \
+    WORK_T top = (WORK_T)prm->uniform.top;                                             \
+    FI_PIECES(FI_C##BITS, WORK_T, STORE_T, FI_EMIT_UNIFORM##BITS, STORE, DIRECT);      \
+}                                                                                      \
+static void FI_SFX(k_constant_##SFX)(void *out, uint64_t start, int64_t n,             \
+                                     const fi_stream *st, const fi_params *prm)        \
+{                                                                                      \
+    (void)start; (void)st;                                                             \
+    STORE_T v = STORE((WORK_T)prm->constant.value), *o = (STORE_T *)out;               \
+    for (int64_t i = 0; i < n; i++) o[i] = v;                                          \
 }
 
-static void FI_SFX(k_uniform_f16)(void *out, uint64_t start, int64_t n,
-                                  const fi_stream *st, const fi_params *prm)
-{
-    /* computed in float32; top is a float16 value, so rounding the clamped
-     * float32 result to float16 can never reach high */
-    float low = (float)prm->p[0], scale = (float)prm->p[1], top = (float)prm->p[2];
-#define EMIT(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_C32, float, uint16_t, EMIT, FI_PUT16, 0);
-#undef EMIT
-}
-
-static void FI_SFX(k_uniform_f64)(void *out, uint64_t start, int64_t n,
-                                  const fi_stream *st, const fi_params *prm)
-{
-    double low = prm->p[0], scale = prm->p[1], top = prm->p[2];
-#define EMIT(g, d) FI_SFX(uniform64_group)((g), st, low, scale, top, (d))
-    FI_PIECES(FI_C64, double, double, EMIT, FI_COPY, 1);
-#undef EMIT
-}
-
-/* Constant fills ignore the stream. */
-static void FI_SFX(k_constant_f32)(void *out, uint64_t start, int64_t n,
-                                   const fi_stream *st, const fi_params *prm)
-{
-    (void)start; (void)st;
-    float v = (float)prm->p[0], *o = (float *)out;
-    for (int64_t i = 0; i < n; i++) o[i] = v;
-}
-
-static void FI_SFX(k_constant_f64)(void *out, uint64_t start, int64_t n,
-                                   const fi_stream *st, const fi_params *prm)
-{
-    (void)start; (void)st;
-    double v = prm->p[0], *o = (double *)out;
-    for (int64_t i = 0; i < n; i++) o[i] = v;
-}
-
-static void FI_SFX(k_constant_f16)(void *out, uint64_t start, int64_t n,
-                                   const fi_stream *st, const fi_params *prm)
-{
-    (void)start; (void)st;
-    uint16_t v = fi_f32_to_f16((float)prm->p[0]), *o = (uint16_t *)out;
-    for (int64_t i = 0; i < n; i++) o[i] = v;
-}
+FI_DTYPE_TABLE(FI_ELEMENTWISE_KERNELS)
+#undef FI_ELEMENTWISE_KERNELS
 
 /* normal_impl.h: the ziggurat kernels of normal_ and of the truncated
  * normal's normal rejection, which truncnorm_impl.h calls */
-static void FI_SFX(k_tnzig_f32)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
-static void FI_SFX(k_tnzig_f16)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
-static void FI_SFX(k_tnzig_f64)(void *, uint64_t, int64_t, const fi_stream *, const fi_params *);
+#define FI_TNZIG_DECL(CODE, SFX, ...)                                                     \
+    static void FI_SFX(k_tnzig_##SFX)(void *, uint64_t, int64_t, const fi_stream *,      \
+                                      const fi_params *);
+FI_DTYPE_TABLE(FI_TNZIG_DECL)
+#undef FI_TNZIG_DECL
 #include "truncnorm_impl.h"
 #include "normal_impl.h"

@@ -276,8 +276,8 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
 #undef FI_ZIG_RETRY
 
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
- * computed straight into the output; otherwise through buf and PUT. */
-#define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, PUT, DIRECT, CHECK)               \
+ * computed straight into the output; otherwise through buf and STORE. */
+#define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, STORE, DIRECT, CHECK)             \
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
         int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
@@ -305,61 +305,48 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
             FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
             uint64_t hi = b1 < end ? b1 : end;                                    \
             if (!direct)                                                          \
-                PUT(o, buf + (pos - b0), (int64_t)(hi - pos));                    \
+                FI_STORE_RUN(o, buf + (pos - b0), hi - pos, STORE);               \
             o += hi - pos;                                                        \
             pos = hi;                                                             \
         }                                                                         \
     } while (0)
 
-/* normal_: p[0] = mean, p[1] = std. */
-static void FI_SFX(k_normal_f32)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                 const fi_params *prm)
-{
-    const fi_zq32 q = {(float)prm->p[0], (float)prm->p[1], -INFINITY, INFINITY, ~0u, 0u};
-    FI_ZIG_RUN(float, float, FI_C32, zig32_chunk, zig32_retry, FI_COPY, 1, 0);
-}
+/* The parameters in the working precision (bits 32: float; 64: double). */
+#define FI_ZIG_Q_NORMAL(B, T, UT)                                                   \
+    const fi_zq##B q = {(T)prm->normal.mean, (T)prm->normal.std, -INFINITY, INFINITY, \
+                        ~(UT)0, (UT)0}
+#define FI_ZIG_Q_TRUNC(B, T, UT)                                                    \
+    const fi_tn_normal_params *tp_ = &prm->truncnorm.normal;                        \
+    const UT sign_ = (UT)1 << (B - 1);                                              \
+    const fi_zq##B q = {(T)tp_->mean, (T)tp_->std, (T)tp_->lo, (T)tp_->hi,          \
+                        (T)tp_->fold == 0 ? ~(UT)0 : ~sign_,                        \
+                        (T)tp_->fold < 0 ? sign_ : (UT)0}
+#define FI_ZIG_UT32 uint32_t
+#define FI_ZIG_UT64 uint64_t
 
-/* float16: computed in float32 and rounded once */
-static void FI_SFX(k_normal_f16)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                 const fi_params *prm)
-{
-    const fi_zq32 q = {(float)prm->p[0], (float)prm->p[1], -INFINITY, INFINITY, ~0u, 0u};
-    FI_ZIG_RUN(float, uint16_t, FI_C32, zig32_chunk, zig32_retry, FI_PUT16, 0, 0);
+/* Per dtype of FI_DTYPE_TABLE: normal_ (mean, std) and the truncated
+ * normal's FI_TN_NORMAL method (mean, std, lo, hi, fold; kernels.h), both
+ * computed in WORK_T and stored through STORE (float16: float32 rounded
+ * once). */
+#define FI_ZIG_FOR_DTYPE(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)          \
+static void FI_SFX(k_normal_##SFX)(void *out, uint64_t start, int64_t n,                \
+                                   const fi_stream *st, const fi_params *prm)           \
+{                                                                                       \
+    FI_ZIG_Q_NORMAL(BITS, WORK_T, FI_ZIG_UT##BITS);                                     \
+    FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,        \
+               STORE, DIRECT, 0);                                                       \
+}                                                                                       \
+static void FI_SFX(k_tnzig_##SFX)(void *out, uint64_t start, int64_t n,                 \
+                                  const fi_stream *st, const fi_params *prm)            \
+{                                                                                       \
+    FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
+    FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,        \
+               STORE, DIRECT, 1);                                                       \
 }
-
-static void FI_SFX(k_normal_f64)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                 const fi_params *prm)
-{
-    const fi_zq64 q = {prm->p[0], prm->p[1], -INFINITY, INFINITY, ~0ull, 0ull};
-    FI_ZIG_RUN(double, double, FI_C64, zig64_chunk, zig64_retry, FI_COPY, 1, 0);
-}
-
-/* The truncated normal's FI_TN_NORMAL method (parameters: truncnorm_impl.h):
- * p[1] = mean, p[2] = std, p[5] = lo, p[6] = hi, p[7] = fold (0, +1, -1). */
-#define FI_ZIG_TNQ(QT, CT, UT, SIGN)                                                \
-    const CT fold_ = (CT)prm->p[7];                                                 \
-    const QT q = {(CT)prm->p[1], (CT)prm->p[2], (CT)prm->p[5], (CT)prm->p[6],       \
-                  fold_ == 0 ? ~(UT)0 : ~(UT)SIGN, fold_ < 0 ? (UT)SIGN : (UT)0}
-
-static void FI_SFX(k_tnzig_f32)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                const fi_params *prm)
-{
-    FI_ZIG_TNQ(fi_zq32, float, uint32_t, 0x80000000u);
-    FI_ZIG_RUN(float, float, FI_C32, zig32_chunk, zig32_retry, FI_COPY, 1, 1);
-}
-
-static void FI_SFX(k_tnzig_f16)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                const fi_params *prm)
-{
-    FI_ZIG_TNQ(fi_zq32, float, uint32_t, 0x80000000u);
-    FI_ZIG_RUN(float, uint16_t, FI_C32, zig32_chunk, zig32_retry, FI_PUT16, 0, 1);
-}
-
-static void FI_SFX(k_tnzig_f64)(void *out, uint64_t start, int64_t n, const fi_stream *st,
-                                const fi_params *prm)
-{
-    FI_ZIG_TNQ(fi_zq64, double, uint64_t, 0x8000000000000000ull);
-    FI_ZIG_RUN(double, double, FI_C64, zig64_chunk, zig64_retry, FI_COPY, 1, 1);
-}
-#undef FI_ZIG_TNQ
+FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
+#undef FI_ZIG_FOR_DTYPE
+#undef FI_ZIG_Q_NORMAL
+#undef FI_ZIG_Q_TRUNC
+#undef FI_ZIG_UT32
+#undef FI_ZIG_UT64
 #undef FI_ZIG_RUN

@@ -1,30 +1,26 @@
 /* Truncated normal kernels (FI_TRUNCNORM), included from kernels_impl.h and
  * so compiled once per SIMD path. Exact rejection samplers; no inverse CDF.
  *
- * Parameters (fi_params.p), set up in double by fastinit/truncated.py:
- *   p[0] = method.
- *   FI_TN_NORMAL (0): p[1] = mean, p[2] = std, p[3] = alpha, p[4] = beta
- *       (standardized bounds, informational), p[5] = lo, p[6] = hi (the dtype's values
- *       nearest inside [a, b]), p[7] = fold. Propose z ~ N(0, 1), or its
- *       folded form fold * |z| for a one-sided interval (fold = +-1, the
- *       half-normal: [0, inf) accepts everything); value x = mean + std * z,
- *       accepted when lo <= x <= hi (in the working precision, so that
- *       float16 keeps exactly the values that land inside). With fold = 0,
- *       an accepted value is normal_'s value at the same index. Sampled by
- *       the ziggurat (normal_impl.h, k_tnzig_*), rejection and all.
- *   FI_TN_UNIFORM (1): p[1] = base (the bound a, or b when flipped),
- *       p[2] = +-(b - a), p[3] = s1, p[4] = s2, p[5] = w = (b - a) / std,
- *       p[6] = lo, p[7] = hi. Propose u ~ U[0, 1), delta = w u (the
- *       standardized distance from base); accept when E >= q / 2 with
- *       E ~ Exp(1) and q = (s1 + delta)(s2 + delta) = x^2 - m^2, m the point
- *       of the interval nearest 0. value = base + p[2] * u.
- *   FI_TN_EXP (2): p[1] = base, p[2] = +-std, p[3] = 1 / lambda,
- *       p[4] = w, p[5] = lo, p[6] = hi. Robert (1995): delta ~ Exp(lambda),
- *       lambda = (alpha + sqrt(alpha^2 + 4)) / 2 (so 1/lambda = lambda - alpha),
- *       accept when delta <= w and E >= (delta - 1/lambda)^2 / 2.
- *       value = base + p[2] * delta (precise next to the bound even when the
- *       mean is far away or std tiny). Lower tails are flipped (base = b,
- *       negative sign).
+ * Parameters: fi_params.truncnorm (kernels.h), set up in double by
+ * fastinit/truncated.py, which picks the method; converted once per call to
+ * the working precision (fi_tn32 / fi_tn64 below).
+ *   FI_TN_NORMAL: propose z ~ N(0, 1), or its folded form fold * |z| for a
+ *       one-sided interval (fold = +-1, the half-normal: [0, inf) accepts
+ *       everything); value x = mean + std * z, accepted when lo <= x <= hi
+ *       (in the working precision, so that float16 keeps exactly the values
+ *       that land inside). With fold = 0, an accepted value is normal_'s
+ *       value at the same index. Sampled by the ziggurat (normal_impl.h,
+ *       k_tnzig_*), rejection and all.
+ *   FI_TN_UNIFORM: propose u ~ U[0, 1), delta = w u (the standardized
+ *       distance from base, the bound a, or b when flipped); accept when
+ *       E >= q / 2 with E ~ Exp(1) and q = (s1 + delta)(s2 + delta) =
+ *       x^2 - m^2, m the point of the interval nearest 0. value = base +
+ *       width * u.
+ *   FI_TN_EXP: Robert (1995): delta ~ Exp(lambda), lambda = (alpha +
+ *       sqrt(alpha^2 + 4)) / 2 (so 1/lambda = lambda - alpha), accept when
+ *       delta <= w and E >= (delta - 1/lambda)^2 / 2. value = base + scale *
+ *       delta (precise next to the bound even when the mean is far away or
+ *       std tiny). Lower tails are flipped (base = b, scale = -std).
  * UNIFORM and EXP values are clamped to [lo, hi]: that only moves a value
  * that rounding put past a bound back onto it (less than an ulp), never a
  * rejected proposal.
@@ -45,25 +41,51 @@
  */
 #ifndef FI_TN_ONCE
 #define FI_TN_ONCE
-enum { FI_TN_NORMAL = 0, FI_TN_UNIFORM = 1, FI_TN_EXP = 2 };
 #define FI_TN_MAXTRY 100000u
 
-typedef struct { int method; float c[7]; } fi_tn32;
-typedef struct { int method; double c[7]; } fi_tn64;
-
-static inline void fi_tn32_setup(const fi_params *prm, fi_tn32 *q)
-{
-    q->method = (int)prm->p[0];
-    for (int k = 0; k < 7; k++)
-        q->c[k] = (float)prm->p[k + 1];
-}
-
-static inline void fi_tn64_setup(const fi_params *prm, fi_tn64 *q)
-{
-    q->method = (int)prm->p[0];
-    for (int k = 0; k < 7; k++)
-        q->c[k] = prm->p[k + 1];
-}
+/* The parameters in the working precision T (float for 32-bit streams,
+ * double for 64-bit ones), named as in kernels.h. */
+#define FI_TN_TYPES(T, B)                                                        \
+    typedef struct { T mean, std, lo, hi, fold; } fi_tnp_normal##B;               \
+    typedef struct { T base, width, s1, s2, w, lo, hi; } fi_tnp_uniform##B;       \
+    typedef struct { T base, scale, inv_lambda, w, lo, hi; } fi_tnp_exp##B;       \
+    typedef struct {                                                             \
+        int method;                                                              \
+        fi_tnp_normal##B normal;                                                  \
+        fi_tnp_uniform##B uniform;                                                \
+        fi_tnp_exp##B exp;                                                        \
+    } fi_tn##B;                                                                  \
+    static inline void fi_tn##B##_setup(const fi_params *prm, fi_tn##B *q)       \
+    {                                                                            \
+        const fi_truncnorm_params *p = &prm->truncnorm;                          \
+        memset(q, 0, sizeof(*q));                                                \
+        q->method = p->method;                                                   \
+        if (p->method == FI_TN_NORMAL) {                                         \
+            q->normal.mean = (T)p->normal.mean;                                  \
+            q->normal.std = (T)p->normal.std;                                    \
+            q->normal.lo = (T)p->normal.lo;                                      \
+            q->normal.hi = (T)p->normal.hi;                                      \
+            q->normal.fold = (T)p->normal.fold;                                  \
+        } else if (p->method == FI_TN_UNIFORM) {                                 \
+            q->uniform.base = (T)p->uniform.base;                                \
+            q->uniform.width = (T)p->uniform.width;                              \
+            q->uniform.s1 = (T)p->uniform.s1;                                    \
+            q->uniform.s2 = (T)p->uniform.s2;                                    \
+            q->uniform.w = (T)p->uniform.w;                                      \
+            q->uniform.lo = (T)p->uniform.lo;                                    \
+            q->uniform.hi = (T)p->uniform.hi;                                    \
+        } else {                                                                 \
+            q->exp.base = (T)p->exp.base;                                        \
+            q->exp.scale = (T)p->exp.scale;                                      \
+            q->exp.inv_lambda = (T)p->exp.inv_lambda;                            \
+            q->exp.w = (T)p->exp.w;                                              \
+            q->exp.lo = (T)p->exp.lo;                                            \
+            q->exp.hi = (T)p->exp.hi;                                            \
+        }                                                                        \
+    }
+FI_TN_TYPES(float, 32)
+FI_TN_TYPES(double, 64)
+#undef FI_TN_TYPES
 
 static inline float fi_clampf(float v, float lo, float hi)
 {
@@ -89,46 +111,47 @@ static inline double fi_exp1_64(uint32_t hi, uint32_t lo)
 }
 
 /* One UNIFORM or EXP proposal from words (wa, wb); returns acceptance (0/1). */
-static inline int fi_tn_unif32(const float *c, uint32_t wa, uint32_t wb, float *v)
+static inline int fi_tn_unif32(const fi_tnp_uniform32 *c, uint32_t wa, uint32_t wb, float *v)
 {
     float e2 = fi_exp1_32(wb);
     float u = (float)(int32_t)(wa >> 8) * 0x1p-24f;
-    float delta = c[4] * u;
-    float qq = (c[2] + delta) * (c[3] + delta);
-    *v = fi_clampf(c[0] + c[1] * u, c[5], c[6]);
+    float delta = c->w * u;
+    float qq = (c->s1 + delta) * (c->s2 + delta);
+    *v = fi_clampf(c->base + c->width * u, c->lo, c->hi);
     return e2 + e2 >= qq;
 }
 
-static inline int fi_tn_exp32(const float *c, uint32_t wa, uint32_t wb, float *v)
+static inline int fi_tn_exp32(const fi_tnp_exp32 *c, uint32_t wa, uint32_t wb, float *v)
 {
     float e2 = fi_exp1_32(wb);
-    float delta = fi_exp1_32(wa) * c[2];
-    float t = delta - c[2];
-    *v = fi_clampf(c[0] + c[1] * delta, c[4], c[5]);
-    return (delta <= c[3]) & (e2 + e2 >= t * t);
+    float delta = fi_exp1_32(wa) * c->inv_lambda;
+    float t = delta - c->inv_lambda;
+    *v = fi_clampf(c->base + c->scale * delta, c->lo, c->hi);
+    return (delta <= c->w) & (e2 + e2 >= t * t);
 }
 
 static inline int fi_tn_cand32(const fi_tn32 *q, uint32_t wa, uint32_t wb, float *v)
 {
-    return q->method == FI_TN_UNIFORM ? fi_tn_unif32(q->c, wa, wb, v)
-                                      : fi_tn_exp32(q->c, wa, wb, v);
+    return q->method == FI_TN_UNIFORM ? fi_tn_unif32(&q->uniform, wa, wb, v)
+                                      : fi_tn_exp32(&q->exp, wa, wb, v);
 }
 
 static inline int fi_tn_cand64(const fi_tn64 *q, const uint32_t w[4], double *v)
 {
-    const double *c = q->c;
     double e2 = fi_exp1_64(w[2], w[3]);
     if (q->method == FI_TN_UNIFORM) {
+        const fi_tnp_uniform64 *c = &q->uniform;
         double u = (double)(int64_t)fi_bits53(w[0], w[1]) * 0x1p-53;
-        double delta = c[4] * u;
-        double qq = (c[2] + delta) * (c[3] + delta);
-        *v = fi_clamp(c[0] + c[1] * u, c[5], c[6]);
+        double delta = c->w * u;
+        double qq = (c->s1 + delta) * (c->s2 + delta);
+        *v = fi_clamp(c->base + c->width * u, c->lo, c->hi);
         return e2 + e2 >= qq;
     } else {
-        double delta = fi_exp1_64(w[0], w[1]) * c[2];
-        double t = delta - c[2];
-        *v = fi_clamp(c[0] + c[1] * delta, c[4], c[5]);
-        return (delta <= c[3]) & (e2 + e2 >= t * t);
+        const fi_tnp_exp64 *c = &q->exp;
+        double delta = fi_exp1_64(w[0], w[1]) * c->inv_lambda;
+        double t = delta - c->inv_lambda;
+        *v = fi_clamp(c->base + c->scale * delta, c->lo, c->hi);
+        return (delta <= c->w) & (e2 + e2 >= t * t);
     }
 }
 
@@ -211,7 +234,6 @@ static const uint8_t fi_tn_lp[256][8] = {
 static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_tn32 *q,
                                       float *o, int32_t *rej)
 {
-    const float *c = q->c;
     /* (NORMAL is handled by the ziggurat's kernel) */
     uint32_t w[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
@@ -222,10 +244,10 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
             const uint32_t *wa = w[2 * j] + FI_LANES * h, *wb = w[2 * j + 1] + FI_LANES * h;
             if (q->method == FI_TN_UNIFORM) {
                 for (int l = 0; l < FI_LANES; l++)
-                    rr[l] = fi_tn_unif32(c, wa[l], wb[l], &oo[l]) - 1;
+                    rr[l] = fi_tn_unif32(&q->uniform, wa[l], wb[l], &oo[l]) - 1;
             } else {
                 for (int l = 0; l < FI_LANES; l++)
-                    rr[l] = fi_tn_exp32(c, wa[l], wb[l], &oo[l]) - 1;
+                    rr[l] = fi_tn_exp32(&q->exp, wa[l], wb[l], &oo[l]) - 1;
             }
         }
     }
@@ -251,7 +273,6 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
 static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t base,
                                int32_t *idx, int nidx, float *buf)
 {
-    const float *c = q->c;
     for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
         int keep = 0;
         for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
@@ -272,10 +293,10 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
                 int32_t okh[FI_TN_RL];
                 if (q->method == FI_TN_UNIFORM) {
                     for (int l = 0; l < FI_TN_RL; l++)
-                        okh[l] = fi_tn_unif32(c, wa[l], wb[l], &vh[l]);
+                        okh[l] = fi_tn_unif32(&q->uniform, wa[l], wb[l], &vh[l]);
                 } else {
                     for (int l = 0; l < FI_TN_RL; l++)
-                        okh[l] = fi_tn_exp32(c, wa[l], wb[l], &vh[l]);
+                        okh[l] = fi_tn_exp32(&q->exp, wa[l], wb[l], &vh[l]);
                 }
                 if (half == 0) {
                     for (int l = 0; l < FI_TN_RL; l++) {
@@ -384,8 +405,8 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
  * values aligned to whole chunks: first attempts for the whole sub-piece,
  * the positions of the rejects collected, then their retries in batches.
  * DIRECT: whole sub-pieces are computed straight into the output (float32,
- * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
-#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS, PUT, DIRECT, TZ)  \
+ * float64); otherwise through buf and STORE (partial sub-pieces, float16). */
+#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS, STORE, DIRECT, TZ)  \
 static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
                          const fi_stream *st, const fi_params *prm)                \
 {                                                                                  \
@@ -416,18 +437,22 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
         FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                                 \
         uint64_t hi = b1 < end ? b1 : end;                                         \
         if (!direct)                                                               \
-            PUT(o, buf + (pos - b0), (int64_t)(hi - pos));                         \
+            FI_STORE_RUN(o, buf + (pos - b0), hi - pos, STORE);                    \
         o += hi - pos;                                                             \
         pos = hi;                                                                  \
     }                                                                              \
 }
 
-FI_TN_KERNEL(k_truncnorm_f32, fi_tn32, fi_tn32_setup, float, float, tn32_first, tn32_retry,
-             FI_C64, FI_COPY, 1, k_tnzig_f32)
-/* float16: computed in float32; lo and hi are float16 values, so the rounded
- * result stays within them */
-FI_TN_KERNEL(k_truncnorm_f16, fi_tn32, fi_tn32_setup, float, uint16_t, tn32_first, tn32_retry,
-             FI_C64, FI_PUT16, 0, k_tnzig_f16)
-FI_TN_KERNEL(k_truncnorm_f64, fi_tn64, fi_tn64_setup, double, double, tn64_first, tn64_retry,
-             FI_CHUNK, FI_COPY, 1, k_tnzig_f64)
+/* One truncated-normal kernel per dtype of FI_DTYPE_TABLE, by stream
+ * arrangement: NORMAL is the ziggurat's kernel of the same dtype; chunk
+ * sizes are those of the 32- or 64-bit streams. float16 computes in float32;
+ * lo and hi are float16 values, so the rounded result stays within them. */
+#define FI_TN_GS32 FI_C64
+#define FI_TN_GS64 FI_CHUNK
+#define FI_TN_FOR_DTYPE(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)            \
+    FI_TN_KERNEL(k_truncnorm_##SFX, fi_tn##BITS, fi_tn##BITS##_setup, WORK_T, STORE_T,    \
+                 tn##BITS##_first, tn##BITS##_retry, FI_TN_GS##BITS, STORE, DIRECT,       \
+                 k_tnzig_##SFX)
+FI_DTYPE_TABLE(FI_TN_FOR_DTYPE)
+#undef FI_TN_FOR_DTYPE
 #undef FI_TN_KERNEL

@@ -1,36 +1,29 @@
 """``python -m fastinit bench``: fastinit against NumPy, PyTorch and JAX, side by side.
 
-Every family of ``_cli_table.FAMILIES`` is timed in one process, one library
+Every family of ``FAMILIES`` (from ``references.REFERENCES``) is timed in one process, one library
 after another, on the same pre-touched output (so page faults are not
 counted), best of ``--repeat``. The memset roofline is ``ndarray.fill`` on
 that array. Element-wise families report GB/s of output; orthogonal reports
 seconds for one n x n matrix.
 """
+import argparse
 import json
-import math
 import os
 import platform
 import sys
-import time
 
 import numpy as np
 
 import fastinit
 
-from ._cli_progress import Progress
-from ._cli_table import FAMILIES
+from .args import nonnegative_int, positive_int, thread_list
+from .progress import Progress
+from .references import REFERENCES
+from .timing import best_times
 
 LIBRARIES = ("numpy", "torch", "jax")
-
-
-def best_time(fn, repeat):
-    """Best wall time of ``repeat`` calls of ``fn``."""
-    best = math.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+FAMILIES = [REFERENCES[n] for n in ("constant", "uniform", "normal", "trunc_normal",
+                                    "kaiming_normal", "xavier_uniform", "orthogonal")]
 
 
 def _optional(name):
@@ -84,7 +77,7 @@ def measure(size, dtype, threads, repeat, ortho_n, families=None, seed=0, progre
     steps = 1 + len(fams) * (len(threads) + 3)
     with Progress(steps, "bench", enabled=progress) as prog:
         prog.step("memset (ndarray.fill)")
-        doc["memset"] = _entry(best_time(lambda: out.fill(0.5), repeat), out.nbytes, "GB/s")
+        doc["memset"] = _entry(best_times(lambda: out.fill(0.5), repeat), out.nbytes, "GB/s")
         for fam in fams:
             target = ortho if fam.unit == "s" else out
             row = {"family": fam.name, "unit": fam.unit, "shape": list(target.shape),
@@ -93,7 +86,7 @@ def measure(size, dtype, threads, repeat, ortho_n, families=None, seed=0, progre
                 prog.step(f"{fam.name}: fastinit, {t} thread(s)")
                 try:
                     fam.fastinit(target, seed, t)  # first call outside the timing
-                    sec = best_time(lambda: fam.fastinit(target, seed, t), repeat)
+                    sec = best_times(lambda: fam.fastinit(target, seed, t), repeat)
                     row["fastinit"][str(t)] = _entry(sec, target.nbytes, fam.unit)
                 except Exception as exc:
                     row["fastinit"][str(t)] = None
@@ -122,7 +115,7 @@ def _run_lib(row, lib, call, repeat, nbytes, unit, warmup=False):
     try:
         if warmup:
             call()  # JAX compiles on the first call
-        return _entry(best_time(call, repeat), nbytes, unit)
+        return _entry(best_times(call, repeat), nbytes, unit)
     except Exception as exc:
         row["errors"][lib] = f"{type(exc).__name__}: {exc}"
         return None
@@ -224,62 +217,7 @@ def run(args):
     return 0
 
 
-# argparse "type=" validators: raising ArgumentTypeError gives usage + exit 2.
-def _int(text):
-    import argparse
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-
-
-def positive_int(text):
-    import argparse
-    try:
-        v = int(text)
-    except ValueError:
-        v = _float_int(text)
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
-    return v
-
-
-def _float_int(text):
-    """Accept 6.4e7-style sizes when they are whole numbers."""
-    import argparse
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if not math.isfinite(v) or v != int(v):
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}")
-    return int(v)
-
-
-def nonnegative_int(text):
-    import argparse
-    v = _int(text)
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {text!r}")
-    return v
-
-
-def thread_list(text):
-    import argparse
-    parts = [s.strip() for s in text.split(",")]
-    if not parts or any(not s for s in parts):
-        raise argparse.ArgumentTypeError(f"expected an int or a comma list like 1,2, "
-                                         f"got {text!r}")
-    vals = [positive_int(s) for s in parts]
-    cpus = os.cpu_count() or 1
-    if any(v > 4 * cpus for v in vals):
-        raise argparse.ArgumentTypeError(f"thread counts must be in 1..{4 * cpus} "
-                                         f"(4 x os.cpu_count()), got {text!r}")
-    return sorted(set(vals))
-
-
 def family_list(text):
-    import argparse
     names = [s.strip() for s in text.split(",") if s.strip()]
     known = [f.name for f in FAMILIES]
     bad = [n for n in names if n not in known]

@@ -18,8 +18,8 @@ import numpy as np
 
 import fastinit
 
-from ._cli_bench import nonnegative_int, positive_int
-from ._cli_progress import Progress
+from .args import nonnegative_int, positive_int
+from .progress import Progress
 
 # Verdict thresholds, applied to last-to-first ratios.
 VANISH = 1e-2   # ratio below this: the signal vanishes

@@ -20,117 +20,53 @@ import numpy as np
 
 import fastinit
 
-from ._cli_bench import _optional, best_time, nonnegative_int, thread_list
-from ._cli_progress import Progress
-from ._cli_table import TRUNC2_STD, fans
+from .args import nonnegative_int, positive_float, thread_list
+from .bench import _optional
+from .progress import Progress
+from .references import REFERENCES
+from .timing import best_times
 
-Scheme = namedtuple("Scheme", "name fastinit numpy torch std kurtosis kind")
-Scheme.__doc__ = """One initialization scheme of the tour.
+Scheme = namedtuple("Scheme", "name fastinit numpy torch std kurtosis kind value")
+Scheme.__doc__ = """One initialization scheme of the tour, made from its reference.
 
-fastinit(shape, rng, threads) -> new ndarray (functional form);
-numpy(gen, shape) -> new ndarray; torch(shape) -> new tensor (or None);
-std(shape) -> the formula's standard deviation; kind: random, constant, orthogonal.
+fastinit(shape, rng, threads) -> new ndarray (fresh memory, first touched by
+the parallel fill); numpy(gen, shape) -> new ndarray; torch(shape) -> new
+tensor; std(shape) -> the formula's standard deviation; kurtosis of the law
+(for the standard error of the sample std); kind: random, constant,
+orthogonal; value: a constant's value.
 """
 
 F32 = np.float32
-EMBED_STD = 0.02
+# Kurtosis of each law: the standard error of a sample std is
+# sigma sqrt((kurtosis - 1) / (4 n)). 3 for the +-2 sigma truncated normal
+# (true value 2.36) errs on the wide side.
+KURTOSIS = {"uniform": 1.8, "normal": 3.0, "truncated_normal": 3.0}
 
 
-def _tinit():
-    import torch
-    return torch, torch.nn.init
+def _new(shape, fill):
+    out = np.empty(shape, F32)
+    fill(out)
+    return out
 
 
-def _torch_new(shape, fill):
-    torch, init = _tinit()
-    t = torch.empty(shape)
-    fill(init, t)
-    return t
+def _scheme(name, ref):
+    def make_torch(shape):
+        import torch
+        t = torch.empty(shape)
+        ref.torch(t)
+        return t
+    kind = ref.law if ref.law in ("constant", "orthogonal") else "random"
+    return Scheme(name, lambda shape, rng, th: _new(shape, lambda o: ref.fastinit(o, rng, th)),
+                  lambda gen, shape: _new(shape, lambda o: ref.numpy(gen, o)), make_torch,
+                  ref.std, KURTOSIS.get(ref.law), kind, ref.value)
 
 
-def _np_trunc(gen, shape, std, bound):
-    x = gen.normal(0.0, std, shape)
-    bad = np.abs(x) > bound
-    while bad.any():
-        x[bad] = gen.normal(0.0, std, int(bad.sum()))
-        bad = np.abs(x) > bound
-    return x.astype(F32)
-
-
-def _np_orth(gen, shape):
-    rows, cols = shape
-    q, r = np.linalg.qr(gen.standard_normal((max(shape), min(shape))))
-    q *= np.sign(np.diag(r))
-    return (q if rows >= cols else q.T).astype(F32)
-
-
-def _lecun_std(shape):
-    return 1.0 / math.sqrt(fans(shape)[0])
-
-
-# The tour's table: one row per scheme (name, fastinit, NumPy, PyTorch, formula).
-SCHEMES = {s.name: s for s in [
-    Scheme("normal(0.02)",
-           lambda shape, rng, th: fastinit.normal(shape, 0.0, EMBED_STD, rng=rng,
-                                                  num_threads=th),
-           lambda gen, shape: gen.normal(0.0, EMBED_STD, shape).astype(F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.normal_(t, 0.0, EMBED_STD)),
-           lambda shape: EMBED_STD, 3.0, "random"),
-    Scheme("trunc_normal(0.02)",
-           lambda shape, rng, th: fastinit.trunc_normal(shape, 0.0, EMBED_STD,
-                                                        -2 * EMBED_STD, 2 * EMBED_STD,
-                                                        rng=rng, num_threads=th),
-           lambda gen, shape: _np_trunc(gen, shape, EMBED_STD, 2 * EMBED_STD),
-           lambda shape: _torch_new(shape, lambda i, t: i.trunc_normal_(
-               t, 0.0, EMBED_STD, -2 * EMBED_STD, 2 * EMBED_STD)),
-           lambda shape: EMBED_STD * TRUNC2_STD, 3.0, "random"),
-    Scheme("xavier_uniform",
-           lambda shape, rng, th: fastinit.xavier_uniform(shape, rng=rng, num_threads=th),
-           lambda gen, shape: gen.uniform(-math.sqrt(6 / sum(fans(shape))),
-                                          math.sqrt(6 / sum(fans(shape))), shape).astype(F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.xavier_uniform_(t)),
-           lambda shape: math.sqrt(2 / sum(fans(shape))), 1.8, "random"),
-    Scheme("kaiming_normal(relu)",
-           lambda shape, rng, th: fastinit.kaiming_normal(shape, nonlinearity="relu", rng=rng,
-                                                          num_threads=th),
-           lambda gen, shape: gen.normal(0.0, math.sqrt(2 / fans(shape)[0]),
-                                         shape).astype(F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_normal_(
-               t, nonlinearity="relu")),
-           lambda shape: math.sqrt(2 / fans(shape)[0]), 3.0, "random"),
-    # torch.nn.Linear's default: kaiming_uniform_(a=sqrt(5)), i.e. U(+-1/sqrt(fan_in)).
-    Scheme("kaiming_uniform(a=sqrt5)",
-           lambda shape, rng, th: fastinit.kaiming_uniform(shape, a=math.sqrt(5), rng=rng,
-                                                           num_threads=th),
-           lambda gen, shape: gen.uniform(-1 / math.sqrt(fans(shape)[0]),
-                                          1 / math.sqrt(fans(shape)[0]), shape).astype(F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_uniform_(
-               t, a=math.sqrt(5))),
-           lambda shape: 1 / math.sqrt(3 * fans(shape)[0]), 1.8, "random"),
-    # torch has no lecun_normal_: its documented equivalent is
-    # kaiming_normal_(w, nonlinearity="linear"), N(0, 1/fan_in).
-    Scheme("lecun_normal",
-           lambda shape, rng, th: fastinit.lecun_normal(shape, rng=rng, num_threads=th),
-           lambda gen, shape: gen.normal(0.0, _lecun_std(shape), shape).astype(F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.kaiming_normal_(
-               t, nonlinearity="linear")),
-           _lecun_std, 3.0, "random"),
-    Scheme("orthogonal",
-           lambda shape, rng, th: fastinit.orthogonal(shape, rng=rng, num_threads=th),
-           _np_orth,
-           lambda shape: _torch_new(shape, lambda i, t: i.orthogonal_(t)),
-           None, None, "orthogonal"),
-    Scheme("ones",
-           lambda shape, rng, th: fastinit.ones(shape, num_threads=th),
-           lambda gen, shape: np.ones(shape, F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.ones_(t)),
-           None, None, "constant"),
-    Scheme("zeros",
-           lambda shape, rng, th: fastinit.zeros(shape, num_threads=th),
-           lambda gen, shape: np.zeros(shape, F32),
-           lambda shape: _torch_new(shape, lambda i, t: i.zeros_(t)),
-           None, None, "constant"),
-]}
+# The tour's table: tour name -> the row of the shared reference table.
+SCHEMES = {name: _scheme(name, REFERENCES[ref]) for name, ref in {
+    "normal(0.02)": "normal(0.02)", "trunc_normal(0.02)": "trunc_normal(0.02)",
+    "xavier_uniform": "xavier_uniform", "kaiming_normal(relu)": "kaiming_normal",
+    "kaiming_uniform(a=sqrt5)": "kaiming_uniform(a=sqrt5)", "lecun_normal": "lecun_normal",
+    "orthogonal": "orthogonal", "ones": "ones", "zeros": "zeros"}.items()}
 
 
 def plan(size_gb):
@@ -160,7 +96,7 @@ def plan(size_gb):
 def check(name, scheme, w):
     """(ok, detail dict) for one tensor made by ``scheme``."""
     if scheme.kind == "constant":
-        want = 1.0 if scheme.name == "ones" else 0.0
+        want = scheme.value
         return bool(np.all(w == want)), {"err": float(np.max(np.abs(w - want)))}
     if scheme.kind == "orthogonal":
         m = w.reshape(w.shape[0], -1).astype(np.float64)
@@ -196,17 +132,6 @@ def add_arguments(p):
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
-def positive_float(text):
-    import argparse
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (math.isfinite(v) and v > 0) or v > 64:
-        raise argparse.ArgumentTypeError(f"must be in (0, 64], got {text!r}")
-    return v
-
-
 def _make_all(layers, make, prog, what):
     """Make every tensor; return ({name: array}, {scheme: seconds})."""
     out, per_scheme = {}, {}
@@ -231,9 +156,9 @@ def compare(layers, per_scheme_fi, torch, seed, threads, prog):
         sch = SCHEMES[scheme]
         prog.step(f"compare: {scheme} {rep}")
         row = {"scheme": scheme, "shape": rep, "tensors": len(shapes), "elements": n_all,
-               "fastinit": best_time(lambda: sch.fastinit(rep, seed, threads), 2),
-               "numpy": best_time(lambda: sch.numpy(gen, rep), 2),
-               "torch": best_time(lambda: sch.torch(rep), 2) if torch is not None else None}
+               "fastinit": best_times(lambda: sch.fastinit(rep, seed, threads), 2),
+               "numpy": best_times(lambda: sch.numpy(gen, rep), 2),
+               "torch": best_times(lambda: sch.torch(rep), 2) if torch is not None else None}
         row["scale"] = n_all / n_rep
         row["fastinit_all"] = per_scheme_fi[scheme]
         rows.append(row)
@@ -279,8 +204,8 @@ def run(args):
 
 def _report_speed(rows, torch, torch_why, t_fi, nbytes):
     print("\nspeed per scheme on its largest tensor (new array each call, best of 2; "
-          "NumPy: Generator in float64 then cast, np.linalg.qr; PyTorch: torch.empty + "
-          "torch.nn.init)")
+          "NumPy: Generator draws (float64 then cast for the schemes), np.linalg.qr; "
+          "PyTorch: torch.empty + torch.nn.init)")
     head = ["scheme", "shape", "fastinit GB/s", "NumPy GB/s", "PyTorch GB/s", "x NumPy",
             "x PyTorch"]
     body = []

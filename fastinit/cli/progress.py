@@ -66,11 +66,6 @@ class Progress:
                     self._write(f"[{self.title}] {self.done + 1:>3}/{self.total} "
                                 f"{time.perf_counter() - self._t0:6.1f}s {label}\n")
 
-    def finish_step(self):
-        with self._lock:
-            self.done = min(self.total, self.done + 1)
-            self.label = ""
-
     def _spin(self):
         while not self._stop.wait(0.1):
             with self._lock:

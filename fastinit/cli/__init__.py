@@ -10,7 +10,7 @@ Bad arguments give argparse's usage message on stderr and exit code 2.
 import argparse
 import sys
 
-from . import _cli_bench, _cli_demo, _cli_tour
+from . import bench, demo, tour
 
 
 def build_parser():
@@ -20,15 +20,15 @@ def build_parser():
                     "subcommand, run the tour: initialize about 1 GB of weights with the "
                     "main schemes, check their statistics and compare the speed with "
                     "NumPy and PyTorch.")
-    _cli_tour.add_arguments(p)
+    tour.add_arguments(p)
     sub = p.add_subparsers(dest="command", metavar="{bench,demo}")
     b = sub.add_parser("bench", help="side-by-side speed table against NumPy, PyTorch, JAX",
-                       description=_cli_bench.__doc__.splitlines()[0])
-    _cli_bench.add_arguments(b)
+                       description=bench.__doc__.splitlines()[0])
+    bench.add_arguments(b)
     d = sub.add_parser("demo", help="signal propagation through a deep MLP, per initializer "
                                     "and activation",
-                       description=_cli_demo.__doc__.splitlines()[0])
-    _cli_demo.add_arguments(d)
+                       description=demo.__doc__.splitlines()[0])
+    demo.add_arguments(d)
     return p
 
 
@@ -37,10 +37,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         if args.command == "bench":
-            return _cli_bench.run(args)
+            return bench.run(args)
         if args.command == "demo":
-            return _cli_demo.run(args, parser)
-        return _cli_tour.run(args)
+            return demo.run(args, parser)
+        return tour.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
