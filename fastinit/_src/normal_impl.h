@@ -46,25 +46,25 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
 }
 
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-/* The first attempts of 8 lanes with AVX2 gathers of the layer tables: the
- * same operations as fi_zig32_value / fi_zig32_fast (integer conversion, one
- * product, mean + sd * z), so the same bits. CHECK (a constant): the
- * interval test and the folding. Returns the mask of unfinished lanes. The
- * AVX-512 path uses this 256-bit code as it is. */
-static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp, const fi_zq32 *q, int check, float *o)
+/* The first attempts of 8 lanes: the same operations as fi_zig32_value /
+ * fi_zig32_fast (integer conversion, one product, mean + sd * z), so the
+ * same bits. The layer tables are read by plain loads into te (the packed
+ * entries of the 8 lanes), not by gather instructions: as fast here, and
+ * qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.
+ * CHECK (a constant): the interval test and the folding. Returns the mask
+ * of unfinished lanes. The AVX-512 path uses this 256-bit code as it is. */
+static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
+        const uint64_t *te, const fi_zq32 *q, int check, float *o)
 {
     const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     __m256i w = _mm256_loadu_si256((const __m256i *)wp);
-    __m256i j = _mm256_permutevar8x32_epi32(_mm256_and_si256(w, _mm256_set1_epi32(511)), order);
     __m256i u = _mm256_srli_epi32(w, 9);
-    /* entries of lanes 0, 1, 4, 5 and of 2, 3, 6, 7: the even dwords (X)
-     * and the odd ones (K) of the pair are then lanes 0..7 in order */
-    __m256 ta = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)fi_zig_xk32,
-                                                           _mm256_castsi256_si128(j), 8));
-    __m256 tb = _mm256_castsi256_ps(_mm256_i32gather_epi64((const long long *)fi_zig_xk32,
-                                                           _mm256_extracti128_si256(j, 1), 8));
-    __m256 xt = _mm256_shuffle_ps(ta, tb, 0x88);
-    __m256i kt = _mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd));
+    /* the even dwords (X) and the odd ones (K) of the 8 entries come out in
+     * lane order 0, 1, 4, 5, 2, 3, 6, 7; one permute restores it */
+    __m256 ta = _mm256_loadu_ps((const float *)te), tb = _mm256_loadu_ps((const float *)(te + 4));
+    __m256 xt = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(ta, tb, 0x88), order);
+    __m256i kt = _mm256_permutevar8x32_epi32(_mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd)),
+                                             order);
     __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
     __m256i ok = _mm256_cmpgt_epi32(kt, u);
     __m256 park = _mm256_castsi256_ps(w);
@@ -87,12 +87,17 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
                                            int check, float *o)
 {
     uint32_t w[4][FI_CHUNK];
+    uint64_t te[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int k = 0; k < 4; k++)
+        for (int l = 0; l < FI_CHUNK; l++)
+            te[k][l] = fi_zig_xk32[w[k][l] & 511u];
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++) {
             int i = 4 * FI_LANES * h + FI_LANES * k;
-            m |= (uint64_t)fi_zig32_first8(w[k] + FI_LANES * h, q, check, o + i) << i;
+            m |= (uint64_t)fi_zig32_first8(w[k] + FI_LANES * h, te[k] + FI_LANES * h, q, check,
+                                           o + i) << i;
         }
     return m;
 }
@@ -107,13 +112,14 @@ static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
     return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(0x1p84 + 0x1p52)), lo);
 }
 
-static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const fi_zq64 *q, int check, double *o)
+/* The float64 first attempts of 4 lanes; xe, ke: their table entries (plain
+ * loads, as for float32). */
+static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const double *xe,
+        const int64_t *ke, const fi_zq64 *q, int check, double *o)
 {
-    __m256i j = _mm256_and_si256(b, _mm256_set1_epi64x(511));
     __m256i u = _mm256_srli_epi64(b, 11);
-    __m256d xt = _mm256_i64gather_pd(fi_zig_x64, j, 8);
-    __m256i kt = _mm256_i64gather_epi64((const long long *)fi_zig_k64,
-                                        _mm256_and_si256(b, _mm256_set1_epi64x(255)), 8);
+    __m256d xt = _mm256_loadu_pd(xe);
+    __m256i kt = _mm256_loadu_si256((const __m256i *)ke);
     __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), xt);
     __m256i ok = _mm256_cmpgt_epi64(kt, u);
     __m256d park = _mm256_castsi256_pd(b);
@@ -136,7 +142,16 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            int check, double *o)
 {
     uint32_t w[4][FI_CHUNK];
+    double xe[2 * FI_CHUNK];
+    int64_t ke[2 * FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++)
+        for (int j = 0; j < 2; j++)
+            for (int l = 0; l < FI_LANES; l++) {
+                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_x64[lo & 511u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_k64[lo & 255u];
+            }
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++) {
         for (int j = 0; j < 2; j++) {
@@ -145,9 +160,10 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
             __m256i p0 = _mm256_unpacklo_epi32(lo, hi), p1 = _mm256_unpackhi_epi32(lo, hi);
             int i = 2 * FI_LANES * h + FI_LANES * j;
             /* lanes 0, 1, 4, 5 in p0 and 2, 3, 6, 7 in p1 */
-            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x20), q, check, o + i) << i;
-            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x31), q, check, o + i + 4)
-                 << (i + 4);
+            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x20), xe + i, ke + i,
+                                           q, check, o + i) << i;
+            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x31), xe + i + 4,
+                                           ke + i + 4, q, check, o + i + 4) << (i + 4);
         }
     }
     return m;
