@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from . import _core
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
 
@@ -143,11 +144,11 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
 @functools.lru_cache(maxsize=None)
 def normal_tail(dtype):
     """The largest |z| the normal sampler returns for ``dtype``, with room for
-    float32 rounding: Box-Muller's radius sqrt(-2 ln u1) at the smallest u1,
-    2**-32 for 32-bit streams (float32, float16) and 2**-54 for float64
-    (fastinit/_src/transforms.h)."""
-    u_min = 2.0 ** -54 if dtype == np.float64 else 2.0 ** -32
-    return math.sqrt(-2.0 * math.log(u_min)) * (1 + 2.0 ** -20)
+    float32 rounding: the ziggurat's tail proposal sqrt(R^2 - 2 ln u) at its
+    smallest u (fastinit/_src/ziggurat.h), computed by the kernel's own
+    transform; 32-bit streams for float32 and float16, 64-bit for float64."""
+    bits = 64 if dtype == np.float64 else 32
+    return float(_core._zig_tailx(0, bits)) * (1 + 2.0 ** -20)
 
 
 def normal_params(mean, std):
@@ -186,10 +187,14 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
 
     Notes
     -----
-    Box-Muller on pairs of Philox words with fastinit's own ``log`` and
-    ``sincos``: :math:`r = \sqrt{-2 \ln u_1}`, values :math:`r\cos 2\pi u_2`
-    and :math:`r \sin 2\pi u_2`. float32/float16 use 32-bit :math:`u_1`
-    (tails to 6.66 sigma); float64 uses 53-bit ones (tails to 8.65 sigma).
+    A ziggurat (Marsaglia and Tsang, 256 layers) on one Philox word per
+    float32/float16 value and two per float64 value: 98.5% of the values cost
+    one table lookup and one product; the rest (wedges, and the tail beyond
+    :math:`R = 3.654` by Marsaglia's method with fastinit's own ``log``) draw
+    from the element's own retry stream. Tails reach 7.6 sigma (float32) and
+    9.3 sigma (float64). The implied law, computed from every word, matches
+    :math:`P(|z| > t)` to 2e-6 relative up to :math:`t = 5.5`
+    (docs/normal-sampler.md).
 
     Examples
     --------
