@@ -165,14 +165,14 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
 
 
 cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
-                   tuple runs, int nthreads) except -1:
+                   tuple runs, int nthreads, bint check_signals) except -1:
     """Fill arr, the block described by ``runs`` (block_runs), in parallel over units.
 
     Each unit (a piece of a run of at most FI_BLOCK items, or several whole
     shorter runs) is filled by the element-wise kernel at its own stream
     positions, so values never depend on the split, the thread count or
     the memory layout. Strided runs go through a per-thread scratch of
-    FI_BLOCK items.
+    FI_BLOCK items. ``check_signals`` as in run_kernel.
     """
     cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
     ext, pstep, mstep, first = runs
@@ -209,15 +209,21 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
         sbytes = FI_BLOCK * b.itemsize
         scratch = np.empty(nthreads * sbytes, dtype=np.uint8)
         scr = <char *>cnp.PyArray_DATA(scratch)
+    cdef fi_poll pl
+    fi_poll_init(&pl, check_signals)
     if nthreads == 1:
         with nogil:
             for u in range(nunits):
+                if poll(&pl):
+                    break
                 fi_block_unit(k, &b, u, st, prm, scr)
-        return 0
+        return raise_if_stopped(&pl)
     with nogil, parallel(num_threads=nthreads):
         for u in prange(nunits, schedule='static'):
+            if poll(&pl):
+                continue
             fi_block_unit(k, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)
-    return 0
+    return raise_if_stopped(&pl)
 
 
 cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
@@ -267,11 +273,11 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     st.k0, st.k1, st.stream = key
     st.sub = 0
     set_params(&prm, dist, params)
+    main = threading.current_thread() is threading.main_thread()
     if block is None:
-        run_kernel(k, arr, &st, &prm, offset, nthreads,
-                   threading.current_thread() is threading.main_thread())
+        run_kernel(k, arr, &st, &prm, offset, nthreads, main)
     else:
-        run_block(k, arr, &st, &prm, block, nthreads)
+        run_block(k, arr, &st, &prm, block, nthreads, main)
     return arr
 
 

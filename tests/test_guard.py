@@ -137,6 +137,23 @@ def test_ctrl_c_stops_a_long_fill(threads):
 
 
 @pytest.mark.parametrize("threads", [1, 2])
+def test_ctrl_c_stops_a_long_block_fill(threads):
+    """The index= path (a block of a bigger tensor) polls like the plain fill."""
+    rows, cols = 20_000, 3_750  # the block: 300 MB of float32, every other column
+    code = INTERRUPT.format(threads=threads, n=(rows, cols), first=0, first_end=1,
+                            call="fi.trunc_normal_(a, 0.0, 1.0, 8.0, 9.0, rng=0, "
+                                 "num_threads=THREADS, global_shape=(rows, 2 * cols), "
+                                 "index=(slice(0, rows), slice(cols, 2 * cols)))")
+    code = code.replace("THREADS = ", f"rows, cols = {rows}, {cols}\n    THREADS = ")
+    rc, out, err = run_child(code)
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["interrupted"] and res["healthy"], res
+    assert 0 < res["unwritten"] < rows * cols
+    print(f"block fill, {threads} thread(s): SIGINT took effect after {res['latency']:.3f} s")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
 def test_ctrl_c_stops_orthogonal(threads):
     # The Gaussians fill the first half of the target; its last row is first
     # written by the final phase (Q, panel by panel), which takes most of the
