@@ -5,8 +5,7 @@ SPEC 7), ``num_threads=`` and ``offset=`` (the flat index of the first
 element of this piece in the whole logical tensor: pieces filled with their
 offsets equal the whole filled at once, bit for bit).
 """
-import numpy as np
-
+from . import _dtypes
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
 
@@ -35,7 +34,7 @@ def constant_(tensor, val, *, num_threads=None):
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
-        return {"value": float(dtype.type(val))}
+        return {"value": _dtypes.of(dtype).round(val)}
     return sample_(tensor, "constant", params, num_threads=num_threads)
 
 
@@ -75,14 +74,13 @@ def uniform_params(a, b):
                          f"from={a} > to={b}")
 
     def params(dtype):
-        check_in_dtype_range(a, "a", dtype)
-        check_in_dtype_range(b, "b", dtype)
-        if not b - a <= float(np.finfo(dtype).max):
-            raise ValueError(f"uniform_ expects to-from <= the largest {dtype} "
-                             f"({np.finfo(dtype).max}), but found to={b} and from={a}")
-        lo = dtype.type(a)
-        top = np.nextafter(dtype.type(b), dtype.type(-np.inf))
-        return {"low": a, "width": b - a, "top": float(max(top, lo))}
+        d = _dtypes.of(dtype)
+        check_in_dtype_range(a, "a", d)
+        check_in_dtype_range(b, "b", d)
+        if not b - a <= d.max:
+            raise ValueError(f"uniform_ expects to-from <= the largest {d} "
+                             f"({d.max:g}), but found to={b} and from={a}")
+        return {"low": a, "width": b - a, "top": max(d.prev(b), d.round(a))}
     return params
 
 

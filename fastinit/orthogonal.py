@@ -11,7 +11,7 @@ from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
 from ._public import public
 from ._random import resolve_key
-from ._tensor import as_array, check_float
+from ._tensor import as_array, check_float, has_data, is_torch
 
 
 
@@ -24,12 +24,12 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
     are filled directly; others go through a contiguous buffer.
     """
     m, k = max(rows, cols), min(rows, cols)
-    cdt = _dtypes.for_numpy(arr.dtype).work
-    direct = arr.dtype == cdt and arr.flags.c_contiguous
-    buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=cdt)
+    desc = _dtypes.for_numpy(arr.dtype)
+    direct = desc.native and arr.dtype == desc.work and arr.flags.c_contiguous
+    buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=desc.work)
     _orthogonal.stewart(buf, m, k, gain, key.words, nthreads, trans=rows > cols)
-    if not direct:  # strided, Fortran-order or float16 target: one copy (rounds float16)
-        np.copyto(arr, buf.reshape(arr.shape), casting="unsafe")
+    if not direct:  # strided, Fortran-order or 16-bit target: one copy (rounds 16-bit)
+        np.copyto(arr, desc.encode(buf.reshape(arr.shape)))
 
 
 def _check_gain(gain):
@@ -106,8 +106,8 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_key(rng, generator, draw=arr.size > 0)
-    if arr.size:
+    key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
+    if has_data(arr):
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
     return tensor
 
@@ -168,8 +168,8 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
                          f"out={out_c}, in={in_c}")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_key(rng, generator, draw=arr.size > 0)
-    if arr.size:
+    key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
+    if has_data(arr):
         arr[...] = 0
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)

@@ -9,10 +9,20 @@ import numbers
 import numpy as np
 
 from ._public import public
+from . import _dtypes
 from ._random import spawn_sources
-from ._tensor import as_array, check_float
+from ._tensor import as_array, check_float, has_data, immediate, is_torch
 from .fills import normal_, uniform_, zeros_
 
+
+def _one(arr):
+    """The stored item of 1.0 in ``arr``'s dtype."""
+    return _dtypes.for_numpy(arr.dtype).encode(1.0)
+
+
+def _torch_default_generator():
+    import torch
+    return torch.default_generator
 
 
 @public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
@@ -50,8 +60,10 @@ def eye_(tensor, *, num_threads=None):
     arr = as_array(tensor)
     if arr.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    zeros_(arr, num_threads=num_threads)
-    np.fill_diagonal(arr, 1)
+    if has_data(arr):
+        with immediate():
+            zeros_(arr, num_threads=num_threads)
+        np.fill_diagonal(arr, _one(arr))
     return tensor
 
 
@@ -101,11 +113,14 @@ def dirac_(tensor, groups=1, *, num_threads=None):
         raise ValueError("dim 0 must be divisible by groups")
     per_group = arr.shape[0] // groups
     min_dim = min(per_group, arr.shape[1])
-    zeros_(arr, num_threads=num_threads)
+    if not has_data(arr):
+        return tensor
+    with immediate():
+        zeros_(arr, num_threads=num_threads)
     d = np.arange(min_dim)
     centre = tuple(s // 2 for s in arr.shape[2:])
     for g in range(groups):
-        arr[(g * per_group + d, d) + centre] = 1
+        arr[(g * per_group + d, d) + centre] = _one(arr)
     return tensor
 
 
@@ -159,8 +174,14 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     rows, cols = arr.shape
     num_zeros = math.ceil(sparsity * rows)
     (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
-    normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
-    if num_zeros == 0 or arr.size == 0:
+    if not has_data(arr):
+        normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)   # the checks
+        return tensor
+    if vr is None and vg is None and is_torch(tensor):     # torch's default generator
+        vg = kg = _torch_default_generator()
+    with immediate():
+        normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
+    if num_zeros == 0:
         return tensor
     keys = uniform_(np.empty((rows, cols), np.float64), generator=kg, rng=kr,
                     num_threads=num_threads)
