@@ -429,7 +429,10 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
     if torch.device(device).type != "cpu":
         raise ValueError(f"device must be 'cpu' (fastinit fills CPU tensors), got {device!r}")
     was_meta = {n for n, b in module.named_buffers() if b.device.type == "meta"}
+    ties = _shared_tensors(module)
     module.to_empty(device=device)
+    for m, table, name, (first, first_table, first_name) in ties:   # to_empty unties them
+        getattr(m, table)[name] = getattr(first, first_table)[first_name]
     written, unknown = _run(module, rng, scheme, num_threads, prefix)
     left = [n for n, b in module.named_buffers() if n in was_meta and id(b) not in written
             and not n.endswith("num_batches_tracked")]
@@ -437,6 +440,22 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
         warnings.warn("fastinit.torch.materialize: these hold uninitialized memory (no rule "
                       "writes them): " + "; ".join(unknown + left), stacklevel=2)
     return module
+
+
+def _shared_tensors(module):
+    """[(module, table, name, (first module, table, name))] for every second (third, ...)
+    occurrence of a parameter or buffer (tied weights)."""
+    first, ties = {}, []
+    for m in module.modules():
+        for table in ("_parameters", "_buffers"):
+            for name, t in getattr(m, table).items():
+                if t is None:
+                    continue
+                if id(t) in first:
+                    ties.append((m, table, name, first[id(t)]))
+                else:
+                    first[id(t)] = (m, table, name)
+    return ties
 
 
 # ---- patch ------------------------------------------------------------------------
