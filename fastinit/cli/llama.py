@@ -22,32 +22,37 @@ def config(scale=1):
 
 
 class Block(nn.Module):
-    def __init__(self, width, mlp, heads, kv_heads):
+    def __init__(self, width, mlp, heads, kv_heads, **factory):
         super().__init__()
         head = width // heads
-        self.attn_norm = nn.RMSNorm(width)
-        self.q = nn.Linear(width, width, bias=False)
-        self.k = nn.Linear(width, kv_heads * head, bias=False)
-        self.v = nn.Linear(width, kv_heads * head, bias=False)
-        self.o = nn.Linear(width, width, bias=False)
-        self.mlp_norm = nn.RMSNorm(width)
-        self.gate = nn.Linear(width, mlp, bias=False)
-        self.up = nn.Linear(width, mlp, bias=False)
-        self.down = nn.Linear(mlp, width, bias=False)
+
+        def linear(n_in, n_out):
+            return nn.Linear(n_in, n_out, bias=False, **factory)
+        self.attn_norm = nn.RMSNorm(width, **factory)
+        self.q = linear(width, width)
+        self.k = linear(width, kv_heads * head)
+        self.v = linear(width, kv_heads * head)
+        self.o = linear(width, width)
+        self.mlp_norm = nn.RMSNorm(width, **factory)
+        self.gate = linear(width, mlp)
+        self.up = linear(width, mlp)
+        self.down = linear(mlp, width)
 
 
 class Llama(nn.Module):
     """Embedding, ``layers`` blocks, final norm and an untied LM head (no forward:
-    the benchmarks only build and initialize it)."""
+    the benchmarks only build and initialize it). ``device``/``dtype`` as in
+    torch's layers (``device="meta"`` allocates nothing)."""
 
-    def __init__(self, scale=1):
+    def __init__(self, scale=1, *, device=None, dtype=None):
         super().__init__()
         c = config(scale)
-        self.embed = nn.Embedding(c["vocab"], c["width"])
-        self.blocks = nn.ModuleList(Block(c["width"], c["mlp"], c["heads"], c["kv_heads"])
+        f = {"device": device, "dtype": dtype}
+        self.embed = nn.Embedding(c["vocab"], c["width"], **f)
+        self.blocks = nn.ModuleList(Block(c["width"], c["mlp"], c["heads"], c["kv_heads"], **f)
                                     for _ in range(c["layers"]))
-        self.norm = nn.RMSNorm(c["width"])
-        self.head = nn.Linear(c["width"], c["vocab"], bias=False)
+        self.norm = nn.RMSNorm(c["width"], **f)
+        self.head = nn.Linear(c["width"], c["vocab"], bias=False, **f)
 
 
 def n_params(scale=1):
