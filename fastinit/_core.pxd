@@ -1,5 +1,5 @@
-# Declarations of the C core (fastinit/_src/kernels.h): every code and
-# parameter layout the Cython layer uses comes from there.
+# Declarations of the C core (fastinit/_src/kernels.h): every code, name and
+# parameter field the Cython layer uses is read from there at run time.
 from libc.stdint cimport uint32_t, uint64_t, int64_t
 
 cdef extern from "_src/kernels.h" nogil:
@@ -9,65 +9,18 @@ cdef extern from "_src/kernels.h" nogil:
         uint32_t stream
         uint32_t sub
 
-    enum fi_dist:
-        FI_CONSTANT
-        FI_UNIFORM
-        FI_NORMAL
-        FI_TRUNCNORM
-    enum fi_tn_method:
-        FI_TN_NORMAL
-        FI_TN_UNIFORM
-        FI_TN_EXP
     enum fi_simd:
         FI_SIMD_BASELINE
         FI_SIMD_AVX2
         FI_SIMD_AVX512
     enum:
+        FI_NDISTS
+        FI_TN_NMETHODS
         FI_NDTYPES
 
-    ctypedef struct fi_constant_params:
-        double value
-    ctypedef struct fi_uniform_params:
-        double low
-        double width
-        double top
-    ctypedef struct fi_normal_params:
-        double mean
-        double std
-    ctypedef struct fi_tn_normal_params:
-        int method
-        double mean
-        double std
-        double lo
-        double hi
-        double fold
-    ctypedef struct fi_tn_uniform_params:
-        int method
-        double base
-        double width
-        double s1
-        double s2
-        double w
-        double lo
-        double hi
-    ctypedef struct fi_tn_exp_params:
-        int method
-        double base
-        double scale
-        double inv_lambda
-        double w
-        double lo
-        double hi
-    ctypedef union fi_truncnorm_params:
-        int method
-        fi_tn_normal_params normal
-        fi_tn_uniform_params uniform
-        fi_tn_exp_params exp
+    # The parameters, opaque here: set by name (fi_param_name, fi_set_param).
     ctypedef union fi_params:
-        fi_constant_params constant
-        fi_uniform_params uniform
-        fi_normal_params normal
-        fi_truncnorm_params truncnorm
+        pass
 
     ctypedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                                const fi_stream *st, const fi_params *prm) noexcept nogil
@@ -77,6 +30,11 @@ cdef extern from "_src/kernels.h" nogil:
     int fi_get_simd()
     fi_kernel fi_get_kernel(int dist, int dtype)
     int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)
+    const char *fi_dist_name(int dist)
+    const char *fi_tn_method_name(int method)
+    const char *fi_param_name(int dist, int method, int k)
+    int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value)
+    void fi_set_method(fi_params *prm, int method)
     void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t *key, uint32_t *out)
     void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                     int64_t first, int64_t n, const char *src, int itemsize)

@@ -16,9 +16,25 @@ SMALL = FI_SMALL
 # Codes and names, all from the C declarations (kernels.h via _core.pxd).
 SIMD_PATHS = tuple(n for _, n in sorted({FI_SIMD_BASELINE: "baseline", FI_SIMD_AVX2: "avx2",
                                           FI_SIMD_AVX512: "avx512"}.items()))
-DISTS = {"constant": FI_CONSTANT, "uniform": FI_UNIFORM, "normal": FI_NORMAL,
-         "truncnorm": FI_TRUNCNORM}
-TN_METHODS = {"normal": FI_TN_NORMAL, "uniform": FI_TN_UNIFORM, "exp": FI_TN_EXP}
+
+
+cdef dict _names(const char *(*name_of)(int) noexcept nogil, int n):
+    return {name_of(c).decode("ascii"): c for c in range(n) if name_of(c) != NULL}
+
+
+# {name: code} of the distributions and of the truncated-normal samplers
+DISTS = _names(fi_dist_name, FI_NDISTS)
+TN_METHODS = _names(fi_tn_method_name, FI_TN_NMETHODS)
+
+
+def param_names(int dist, int method=-1):
+    """The named parameters (kernels.h) of distribution ``dist`` (truncnorm: of ``method``)."""
+    out = []
+    cdef const char *name = fi_param_name(dist, method, 0)
+    while name != NULL:
+        out.append(name.decode("ascii"))
+        name = fi_param_name(dist, method, len(out))
+    return tuple(out)
 
 
 def _dtype_table():
@@ -124,26 +140,27 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return 0
 
 
+cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
+
+
 cdef int set_params(fi_params *prm, int dist, dict params) except -1:
-    """Named parameters (a dict per distribution, as in kernels.h) into the union."""
-    if dist == FI_CONSTANT:
-        prm.constant = params
-    elif dist == FI_UNIFORM:
-        prm.uniform = params
-    elif dist == FI_NORMAL:
-        prm.normal = params
-    elif dist == FI_TRUNCNORM:
-        method = params["method"]
-        if method == FI_TN_NORMAL:
-            prm.truncnorm.normal = params
-        elif method == FI_TN_UNIFORM:
-            prm.truncnorm.uniform = params
-        elif method == FI_TN_EXP:
-            prm.truncnorm.exp = params
-        else:
-            raise ValueError(f"unknown truncated-normal method {method!r}")
-    else:
-        raise ValueError(f"unknown distribution code {dist!r}")
+    """Named parameters (a dict, the fields of kernels.h) into the union, by name."""
+    method = params.get("method", -1)
+    fields = _FIELDS.get((dist, method))
+    if fields is None:
+        fields = _FIELDS[dist, method] = tuple((n, n.encode("ascii"))
+                                               for n in param_names(dist, method))
+    if not fields:
+        raise ValueError(f"no parameters known for distribution {dist}, method {method}")
+    if len(params) != len(fields) + (method != -1) or any(n not in params for n, _ in fields):
+        names = [n for n, _ in fields]
+        raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
+                         f"{[n for n in names if n not in params]}, unknown "
+                         f"{sorted(set(params) - set(names) - {'method'})}")
+    if method != -1:
+        fi_set_method(prm, method)
+    for name, raw in fields:
+        fi_set_param(prm, dist, method, raw, params[name])
     return 0
 
 
@@ -293,13 +310,11 @@ cdef extern from "_src/transforms.h" nogil:
 
 def _uniform32(uint32_t w, dict params):
     """The float32 uniform transform of one word with the uniform kernel's params."""
-    cdef fi_uniform_params u = params
-    return fi_uniform32(w, <float>u.low, <float>u.width, <float>u.top)
+    return fi_uniform32(w, <float>params["low"], <float>params["width"], <float>params["top"])
 
 
 def _uniform64(uint32_t hi, uint32_t lo, dict params):
-    cdef fi_uniform_params u = params
-    return fi_uniform64(hi, lo, u.low, u.width, u.top)
+    return fi_uniform64(hi, lo, params["low"], params["width"], params["top"])
 
 
 def _logf(float[::1] x):

@@ -177,6 +177,13 @@ class Key:
         key._words = tuple(words)
         return key
 
+    @classmethod
+    def _of(cls, words):
+        """The Key of words already known to be three uint32 ints (no checks)."""
+        key = cls.__new__(cls)
+        key._words = words
+        return key
+
     @property
     def words(self):
         """(k0, k1, stream): the Philox key words and the stream word."""
@@ -185,7 +192,7 @@ class Key:
     def _derive(self, counters):
         k0, k1, _ = self._words
         out = _philox(counters, [k0, k1])
-        return [Key.from_words(int(a), int(b), int(c)) for a, b, c, _ in out.tolist()]
+        return [Key._of((a, b, c)) for a, b, c, _ in out.tolist()]
 
     def split(self, n):
         """``n`` new, independent keys (a list), a pure function of this key and ``n``'s index."""
@@ -237,7 +244,7 @@ def resolve_key(rng=None, generator=None, *, draw=True, torch_default=False):
     ``generator=g`` equals the default generator seeded as ``g``).
     """
     source = _source(rng, generator, torch_default)
-    return Key.from_words(*source()) if draw else None
+    return Key._of(tuple(source())) if draw else None
 
 
 def spawn_sources(rng, generator, n):

@@ -1,4 +1,5 @@
 /* Runtime SIMD dispatch, the raw Philox entry point and the strided scatter. */
+#include <stddef.h>
 #include <string.h>
 #include <stdint.h>
 #if defined(__linux__)
@@ -112,6 +113,80 @@ int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)
         return -1;
     }
 #undef FI_DTYPE_INFO_
+}
+
+/* ---- the parameter contract as data (FI_DIST_TABLE, FI_TN_METHOD_TABLE) -- */
+
+#define FI_NAME_CASE_(CODE, NAME, ...) case CODE: return NAME;
+const char *fi_dist_name(int dist)
+{
+    switch (dist) {
+    FI_DIST_TABLE(FI_NAME_CASE_)
+    default: return NULL;
+    }
+}
+
+const char *fi_tn_method_name(int method)
+{
+    switch (method) {
+    FI_TN_METHOD_TABLE(FI_NAME_CASE_)
+    default: return NULL;
+    }
+}
+#undef FI_NAME_CASE_
+
+/* Per parameter struct: its fields' names and offsets. Every struct sits at
+ * offset 0 of fi_params (union members), so an offset into the struct is an
+ * offset into fi_params. */
+typedef struct { const char *name; size_t offset; } fi_field;
+#define FI_FIELD_(S, f) {#f, offsetof(S, f)},
+#define FI_FIELDS_ARRAY_(CODE, NAME, S, FIELDS) \
+    static const fi_field fi_fields_##S[] = {FIELDS(FI_FIELD_, S) {NULL, 0}};
+FI_DIST_TABLE(FI_FIELDS_ARRAY_)
+FI_TN_METHOD_TABLE(FI_FIELDS_ARRAY_)
+#undef FI_FIELDS_ARRAY_
+#undef FI_FIELD_
+
+static const fi_field *fi_fields(int dist, int method)
+{
+#define FI_FIELDS_CASE_(CODE, NAME, S, ...) case CODE: return fi_fields_##S;
+    if (dist == FI_TRUNCNORM) {
+        switch (method) {
+        FI_TN_METHOD_TABLE(FI_FIELDS_CASE_)
+        default: return NULL;
+        }
+    }
+    switch (dist) {
+    FI_DIST_TABLE(FI_FIELDS_CASE_)
+    default: return NULL;
+    }
+#undef FI_FIELDS_CASE_
+}
+
+const char *fi_param_name(int dist, int method, int k)
+{
+    const fi_field *f = fi_fields(dist, method);
+    for (int i = 0; f != NULL && f[i].name != NULL; i++)
+        if (i == k)
+            return f[i].name;
+    return NULL;
+}
+
+int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value)
+{
+    const fi_field *f = fi_fields(dist, method);
+    for (int i = 0; f != NULL && f[i].name != NULL; i++) {
+        if (strcmp(f[i].name, name) == 0) {
+            memcpy((char *)prm + f[i].offset, &value, sizeof value);
+            return 0;
+        }
+    }
+    return -1;
+}
+
+void fi_set_method(fi_params *prm, int method)
+{
+    prm->truncnorm.method = method;
 }
 
 void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], uint32_t *out)

@@ -49,31 +49,65 @@ enum fi_dtype { FI_DTYPE_TABLE(FI_DTYPE_ENUM_) FI_NDTYPES };
 #undef FI_DTYPE_ENUM_
 
 /* ---- distributions and their named parameters ---------------------------
- * Parameters are set in double by the Python API (already validated); each
- * kernel reads only the member of fi_params named after its distribution. */
-enum fi_dist { FI_CONSTANT = 0, FI_UNIFORM = 1, FI_NORMAL = 2, FI_TRUNCNORM = 3, FI_NDISTS = 4 };
+ * Parameters are set in double by the Python API (already validated), by
+ * name: the Cython layer reads the names through fi_param_name() and stores
+ * each value with fi_set_param() (dispatch.c, generated from the tables
+ * below), so it declares nothing per distribution. Each kernel reads only
+ * the member of fi_params named after its distribution.
+ *
+ * X(CODE, NAME, STRUCT, FIELDS): enum constant (its position is its value),
+ * the name on the Python side (_core.DISTS), the parameter struct and its
+ * field list. Adding a distribution: a line here, its FIELDS and struct
+ * (and union member) below, its kernels, and its line in register_impl.h. */
+#define FI_DIST_TABLE(X)                                                         \
+    X(FI_CONSTANT, "constant", fi_constant_params, FI_CONSTANT_FIELDS)           \
+    X(FI_UNIFORM, "uniform", fi_uniform_params, FI_UNIFORM_FIELDS)               \
+    X(FI_NORMAL, "normal", fi_normal_params, FI_NORMAL_FIELDS)                   \
+    X(FI_TRUNCNORM, "truncnorm", fi_truncnorm_params, FI_BY_METHOD_FIELDS)
 
-/* value: already rounded to the dtype; the stream is not read. */
-typedef struct { double value; } fi_constant_params;
-/* U[low, low + width); top = the dtype's largest value < low + width. */
-typedef struct { double low, width, top; } fi_uniform_params;
-typedef struct { double mean, std; } fi_normal_params;
+/* The truncated normal has three exact samplers (truncnorm_impl.h), each
+ * with its own fields after the common `method` (set by fi_set_method). */
+#define FI_TN_METHOD_TABLE(X)                                                    \
+    X(FI_TN_NORMAL, "normal", fi_tn_normal_params, FI_TN_NORMAL_FIELDS)          \
+    X(FI_TN_UNIFORM, "uniform", fi_tn_uniform_params, FI_TN_UNIFORM_FIELDS)      \
+    X(FI_TN_EXP, "exp", fi_tn_exp_params, FI_TN_EXP_FIELDS)
 
-/* Truncated normal: one of three exact samplers (truncnorm_impl.h). Every
- * variant starts with `method`; lo and hi are the dtype's values nearest
- * inside [a, b] (accepted values never leave them). */
-enum fi_tn_method { FI_TN_NORMAL = 0, FI_TN_UNIFORM = 1, FI_TN_EXP = 2 };
-/* Propose z ~ N(0, 1) (or fold * |z| when fold = +-1, the half-normal of a
- * one-sided interval), value mean + std * z, accepted inside [lo, hi]. */
-typedef struct { int method; double mean, std, lo, hi, fold; } fi_tn_normal_params;
-/* Propose u ~ U[0, 1), delta = w u, value base + width * u; accept when
- * E >= (s1 + delta)(s2 + delta) / 2, E ~ Exp(1). base = a (or b when
- * flipped), width = +-(b - a), w = (b - a) / std, s1, s2 = alpha' -+ m. */
-typedef struct { int method; double base, width, s1, s2, w, lo, hi; } fi_tn_uniform_params;
-/* Robert (1995): delta ~ Exp(lambda) (inv_lambda = 1 / lambda), value
- * base + scale * delta (scale = +-std); accept when delta <= w and
- * E >= (delta - inv_lambda)^2 / 2. */
-typedef struct { int method; double base, scale, inv_lambda, w, lo, hi; } fi_tn_exp_params;
+#define FI_ENUM_ENTRY_(CODE, ...) CODE,
+enum fi_dist { FI_DIST_TABLE(FI_ENUM_ENTRY_) FI_NDISTS };
+enum fi_tn_method { FI_TN_METHOD_TABLE(FI_ENUM_ENTRY_) FI_TN_NMETHODS };
+#undef FI_ENUM_ENTRY_
+
+/* The fields of each parameter struct, X(STRUCT, field), all double.
+ *   constant: value, already rounded to the dtype; the stream is not read.
+ *   uniform: U[low, low + width); top = the dtype's largest value below
+ *     low + width.
+ *   truncated normal (lo and hi: the dtype's values nearest inside [a, b];
+ *     accepted values never leave them):
+ *   - NORMAL: propose z ~ N(0, 1) (or fold * |z| when fold = +-1, the
+ *     half-normal of a one-sided interval), value mean + std * z, accepted
+ *     inside [lo, hi];
+ *   - UNIFORM: propose u ~ U[0, 1), delta = w u, value base + width * u;
+ *     accept when E >= (s1 + delta)(s2 + delta) / 2, E ~ Exp(1). base = a
+ *     (or b when flipped), width = +-(b - a), w = (b - a) / std;
+ *   - EXP, Robert (1995): delta ~ Exp(lambda) (inv_lambda = 1 / lambda),
+ *     value base + scale * delta (scale = +-std); accept when delta <= w and
+ *     E >= (delta - inv_lambda)^2 / 2. */
+#define FI_CONSTANT_FIELDS(X, S) X(S, value)
+#define FI_UNIFORM_FIELDS(X, S) X(S, low) X(S, width) X(S, top)
+#define FI_NORMAL_FIELDS(X, S) X(S, mean) X(S, std)
+#define FI_TN_NORMAL_FIELDS(X, S) X(S, mean) X(S, std) X(S, lo) X(S, hi) X(S, fold)
+#define FI_TN_UNIFORM_FIELDS(X, S) X(S, base) X(S, width) X(S, s1) X(S, s2) X(S, w) X(S, lo) X(S, hi)
+#define FI_TN_EXP_FIELDS(X, S) X(S, base) X(S, scale) X(S, inv_lambda) X(S, w) X(S, lo) X(S, hi)
+#define FI_BY_METHOD_FIELDS(X, S)
+
+#define FI_DOUBLE_FIELD_(S, f) double f;
+typedef struct { FI_CONSTANT_FIELDS(FI_DOUBLE_FIELD_, _) } fi_constant_params;
+typedef struct { FI_UNIFORM_FIELDS(FI_DOUBLE_FIELD_, _) } fi_uniform_params;
+typedef struct { FI_NORMAL_FIELDS(FI_DOUBLE_FIELD_, _) } fi_normal_params;
+typedef struct { int method; FI_TN_NORMAL_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_normal_params;
+typedef struct { int method; FI_TN_UNIFORM_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_uniform_params;
+typedef struct { int method; FI_TN_EXP_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_exp_params;
+#undef FI_DOUBLE_FIELD_
 typedef union {
     int method;
     fi_tn_normal_params normal;
@@ -87,6 +121,17 @@ typedef union {
     fi_normal_params normal;
     fi_truncnorm_params truncnorm;
 } fi_params;
+
+/* The contract as data, for the Cython layer. fi_dist_name /
+ * fi_tn_method_name: the name of a code, NULL if unknown. fi_param_name:
+ * field k of distribution `dist` (truncnorm: of sampler `method`), NULL past
+ * the last. fi_set_param: store `value` in field `name`; -1 if there is no
+ * such field. fi_set_method: choose the truncnorm sampler. */
+const char *fi_dist_name(int dist);
+const char *fi_tn_method_name(int method);
+const char *fi_param_name(int dist, int method, int k);
+int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value);
+void fi_set_method(fi_params *prm, int method);
 
 typedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                           const fi_stream *st, const fi_params *prm);

@@ -47,20 +47,23 @@ def np_trunc_normal(gen, out, std, bound):
     """N(0, std^2) truncated to [-bound, bound] from NumPy: draw, then redraw the rejects."""
     flat = out.reshape(-1)
     gen.standard_normal(out=flat, dtype=out.dtype)
-    flat *= out.dtype.type(std)
+    flat *= std
     bad = np.flatnonzero(np.abs(flat) > bound)
     while bad.size:
-        redo = gen.standard_normal(bad.size, dtype=out.dtype) * out.dtype.type(std)
+        redo = gen.standard_normal(bad.size, dtype=out.dtype) * std
         flat[bad] = redo
         bad = bad[np.abs(redo) > bound]
     return out
 
 
 def np_orthogonal(gen, out):
-    """QR of a Gaussian matrix with the sign correction of Mezzadri (2007), into ``out``."""
+    """QR of a Gaussian matrix with the sign correction of Mezzadri (2007), into ``out``.
+
+    As a NumPy user writes it: a float64 Gaussian (the Generator's default),
+    ``np.linalg.qr``, the sign fix, then a cast into ``out``.
+    """
     rows, cols = out.shape[0], out.size // out.shape[0]
-    work = np.float64 if out.dtype == np.float64 else np.float32
-    m = gen.standard_normal((max(rows, cols), min(rows, cols)), dtype=work)
+    m = gen.standard_normal((max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(m)
     q *= np.sign(np.diag(r))
     out[...] = (q if rows >= cols else q.T).reshape(out.shape)
