@@ -45,12 +45,23 @@ def _reset_peak():
         return False
 
 
+def _trim():
+    """Give freed heap memory back to the OS (glibc), so that each step's peak RSS
+    counts its own memory rather than reusing what the previous step freed."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def _step(make, repeat):
     """(best seconds, peak RSS growth in bytes or None) of ``make()``, its result dropped
     after each round (garbage collection outside the timing)."""
     best, cpu, peaks = math.inf, math.inf, []
     for _ in range(repeat):
         gc.collect()
+        _trim()
         ok = _reset_peak()
         before = _status("VmRSS")
         c0, t0 = os.times(), time.perf_counter()
