@@ -369,20 +369,23 @@ def _normal_pair64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3):
     return zc, zs
 
 
-def _f32_to_f16(float[::1] x):
+ctypedef unsigned short (*fi_store16)(float) noexcept nogil
+
+
+cdef _store16(float[::1] x, fi_store16 conv):
     out = np.empty(x.shape[0], np.uint16)
     cdef unsigned short[::1] o = out
     cdef Py_ssize_t i
     for i in range(x.shape[0]):
-        o[i] = fi_f32_to_f16(x[i])
-    return out.view(np.float16)
+        o[i] = conv(x[i])
+    return out
+
+
+def _f32_to_f16(float[::1] x):
+    """The kernels' float32 -> float16 store conversion."""
+    return _store16(x, fi_f32_to_f16).view(np.float16)
 
 
 def _f32_to_bf16(float[::1] x):
     """The kernels' float32 -> bfloat16 store conversion (the bits, as uint16)."""
-    out = np.empty(x.shape[0], np.uint16)
-    cdef unsigned short[::1] o = out
-    cdef Py_ssize_t i
-    for i in range(x.shape[0]):
-        o[i] = fi_f32_to_bf16(x[i])
-    return out
+    return _store16(x, fi_f32_to_bf16)
