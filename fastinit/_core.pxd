@@ -38,7 +38,6 @@ cdef extern from "_src/kernels.h" nogil:
     void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t *key, uint32_t *out)
     void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                     int64_t first, int64_t n, const char *src, int itemsize)
-    void fi_advise_huge(void *p, size_t n)
 
 cdef extern from "_src/fi_openmp.h" nogil:
     int FI_HAVE_OPENMP

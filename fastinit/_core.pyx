@@ -212,7 +212,7 @@ cdef inline int64_t find_job(const int64_t *first, int64_t njobs, int64_t b) noe
     return lo
 
 
-def fill_many(list jobs, int nthreads, bint fresh=False):
+def fill_many(list jobs, int nthreads):
     """Run many fills as one parallel pass: every job's blocks in one loop.
 
     jobs: (arr, dist, dtype, params, key, offset) tuples as the arguments of
@@ -222,8 +222,6 @@ def fill_many(list jobs, int nthreads, bint fresh=False):
     ones balance over the threads; each block's values are those
     :func:`fill` gives it (the same kernel, key and flat positions), so the
     result equals the fills done one by one, for any thread count.
-    ``fresh``: the targets' memory has never been touched (to_empty): ask
-    for transparent huge pages on contiguous targets of 4 MiB or more.
     """
     cdef int64_t njobs = len(jobs), j, total = 0, ndims = 0, elements = 0
     cdef cnp.ndarray jobbuf = np.zeros(max(njobs, 1) * sizeof(fi_job), dtype=np.uint8)
@@ -263,8 +261,6 @@ def fill_many(list jobs, int nthreads, bint fresh=False):
                 js[j].strides[d] = arr.strides[d]
             ndims += arr.ndim
         maxitem = max(maxitem, arr.itemsize)
-        if fresh and js[j].ndim == 0 and arr.nbytes >= (4 << 20):
-            fi_advise_huge(js[j].base, arr.nbytes)
         first[j] = total
         total += (arr.size + FI_BLOCK - 1) // FI_BLOCK
         elements += arr.size

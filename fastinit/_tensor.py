@@ -227,10 +227,9 @@ def immediate():
         _queue.jobs = outer
 
 
-def run_jobs(jobs, num_threads=None, fresh=False):
-    """Write queued fills (from :func:`collecting`) in one parallel pass
-    (``fresh``: never-touched memory, see ``_core.fill_many``)."""
-    _core.fill_many(list(jobs), _resolve_threads(num_threads), fresh)
+def run_jobs(jobs, num_threads=None):
+    """Write queued fills (from :func:`collecting`) in one parallel pass."""
+    _core.fill_many(list(jobs), _resolve_threads(num_threads))
 
 
 def functional(inplace):

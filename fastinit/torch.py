@@ -337,7 +337,7 @@ def _root_key(rng):
     return rng if isinstance(rng, Key) else Key(torch.default_generator if rng is None else rng)
 
 
-def _run(module, rng, scheme, num_threads, prefix, fresh=False):
+def _run(module, rng, scheme, num_threads, prefix):
     """init_'s work; returns (the tensors written, the modules left alone)."""
     if not isinstance(module, nn.Module):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
@@ -354,7 +354,7 @@ def _run(module, rng, scheme, num_threads, prefix, fresh=False):
     with _tensor.collecting() as jobs:
         for fq, t, fill, owner, _ in fills:
             fill(t, key.fold_in(fq), owner)
-    _tensor.run_jobs(jobs, num_threads, fresh)
+    _tensor.run_jobs(jobs, num_threads)
     for m in posts:
         _post_fill(m)
     return {id(f[1]) for f in fills} | by_custom, unknown
@@ -433,7 +433,7 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
     module.to_empty(device=device)
     for m, table, name, (first, first_table, first_name) in ties:   # to_empty unties them
         getattr(m, table)[name] = getattr(first, first_table)[first_name]
-    written, unknown = _run(module, rng, scheme, num_threads, prefix, fresh=True)
+    written, unknown = _run(module, rng, scheme, num_threads, prefix)
     left = [n for n, b in module.named_buffers() if n in was_meta and id(b) not in written
             and not n.endswith("num_batches_tracked")]
     if unknown or left:

@@ -1,10 +1,6 @@
 /* Runtime SIMD dispatch, the raw Philox entry point and the strided scatter. */
 #include <stddef.h>
 #include <string.h>
-#include <stdint.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 #include "kernels.h"
 #include "philox.h"
 #include "simd_targets.h"
@@ -246,21 +242,4 @@ void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strid
             idx[d] = 0;
         }
     }
-}
-
-/* Ask for transparent huge pages on the whole pages inside [p, p + n), before
- * their first touch: one fault per 2 MiB instead of per 4 KiB (NumPy does the
- * same for its large arrays). Only an advice: ignored where unsupported. */
-void fi_advise_huge(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t page = 4096;
-    uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
-    uintptr_t hi = ((uintptr_t)p + n) & ~(page - 1);
-    if (hi > lo)
-        (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
 }

@@ -158,7 +158,4 @@ void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], u
 void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                 int64_t first, int64_t n, const char *src, int itemsize);
 
-/* Advise transparent huge pages for fresh memory (see dispatch.c). */
-void fi_advise_huge(void *p, size_t n);
-
 #endif
