@@ -34,7 +34,7 @@ class DType:
     itself (functional twins can return it).
     """
 
-    __slots__ = ("name", "code", "numpy", "work", "itemsize", "native", "max")
+    __slots__ = ("name", "code", "numpy", "work", "itemsize", "native", "max", "_type")
 
     def __init__(self, name, code, itemsize, bits):
         self.name, self.code, self.itemsize = name, code, itemsize
@@ -47,6 +47,8 @@ class DType:
         if self.numpy.itemsize != itemsize:
             raise ImportError(f"fastinit: dtype {name} is {itemsize} bytes in the C kernels "
                               f"but {self.numpy.itemsize} in NumPy")
+        self._type = self.numpy.type if self.native else None
+        self.max = math.inf     # (round's fast path needs it; set for real below)
         self.max = self.prev(math.inf)
 
     def __repr__(self):
@@ -59,8 +61,10 @@ class DType:
     def round(self, x):
         """``x`` rounded to nearest even in this dtype (overflow: +-inf)."""
         if self.native:
+            if -self.max <= x <= self.max:      # cannot overflow: no errstate needed
+                return float(self._type(x))
             with np.errstate(over="ignore"):
-                return float(self.numpy.type(x))
+                return float(self._type(x))
         return float(self.decode(self.encode(np.array(x, np.float64))))
 
     def prev(self, x):
@@ -154,13 +158,15 @@ def for_numpy(dtype):
     return _BY_NUMPY.get(dtype) if dtype.isnative else None
 
 
+_BY_TORCH = {}
+
+
 def for_torch(dtype):
     """The descriptor of a torch dtype, or None."""
-    import torch
-    for d in DTYPES:
-        if getattr(torch, d.name, None) == dtype:
-            return d
-    return None
+    if not _BY_TORCH:
+        import torch
+        _BY_TORCH.update((getattr(torch, d.name), d) for d in DTYPES if hasattr(torch, d.name))
+    return _BY_TORCH.get(dtype)
 
 
 def of(dtype):
