@@ -176,7 +176,8 @@ def _as_fill(init):
 
 
 def _check_scheme(scheme):
-    """[(matcher(module, fqname, local) -> bool, fill)] from a scheme (see init_)."""
+    """[(matcher(module, fqname, local) -> bool, {local name or None: fill})] from a
+    scheme (see init_); the None entry applies to every tensor the pattern matches."""
     if scheme is None:
         return []
     items = list(scheme.items()) if isinstance(scheme, dict) else list(scheme)
