@@ -30,6 +30,7 @@ import torch
 from torch import nn
 
 from . import _tensor, _dtypes
+from ._config import _resolve_threads
 from ._random import Key
 from .bias import bias_uniform_
 from .fills import constant_, normal_, ones_, uniform_, zeros_
@@ -344,6 +345,7 @@ def _run(module, rng, scheme, num_threads, prefix):
         raise TypeError(f"module must be a torch.nn.Module, got {type(module).__name__}")
     if not isinstance(prefix, str):
         raise TypeError(f"prefix must be a str, got {prefix!r}")
+    _resolve_threads(num_threads)          # every argument checked before any write
     fills, customs, posts, unknown = _plan(module, scheme, prefix)
     key = _root_key(rng)
     by_custom = set()
@@ -483,13 +485,20 @@ def _wrap(name, fast, original, counter, record):
     def patched(tensor, *args, **kwargs):
         if not _fillable(tensor):
             return original(tensor, *args, **kwargs)
-        if takes_rng and counter is not None and kwargs.get("generator") is None \
+        kw = dict(kwargs)
+        if takes_rng and counter is not None and kw.get("generator") is None \
                 and not (name in _GENERATOR_POS and len(args) > _GENERATOR_POS[name]):
-            kwargs["rng"] = counter()
+            kw["rng"] = counter()
+        try:
+            with _tensor.immediate():   # the caller may read the values back at once
+                out = fast(tensor, *args, **kw)
+        except (TypeError, ValueError):
+            # arguments fastinit refuses (checked before any write) but torch may
+            # take, e.g. constant_(t, nan): torch's own function decides
+            return original(tensor, *args, **kwargs)
         if record is not None:
             record.add(id(tensor))
-        with _tensor.immediate():       # the caller may read the values back at once
-            return fast(tensor, *args, **kwargs)
+        return out
     patched.__name__ = patched.__qualname__ = name
     patched.__doc__ = f"fastinit.{name} (installed by fastinit.torch.patch)."
     patched.__wrapped__ = original
@@ -524,7 +533,9 @@ def patch(*, rng=None, _record=None):
 
     Covered: uniform_, normal_, trunc_normal_, constant_, ones_, zeros_,
     eye_, dirac_, xavier_*, kaiming_*, orthogonal_, sparse_; other tensors
-    (CUDA, integer, sparse) go to torch's own function. Seeding: a call's
+    (CUDA, integer, sparse) and arguments fastinit refuses (it checks them
+    before writing anything, e.g. a NaN constant) go to torch's own
+    function, which behaves (or raises) as without the patch. Seeding: a call's
     ``generator=`` as given; otherwise torch's default generator (so
     ``torch.manual_seed`` makes construction reproducible), or, with
     ``rng=``, call ``i`` under the patch gets ``Key(rng).fold_in(i)``.

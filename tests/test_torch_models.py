@@ -295,6 +295,11 @@ def test_bad_arguments():
         ft.init_(nn.Linear(2, 2), prefix=3)
     with pytest.raises(ValueError, match="device must be 'cpu'"):
         ft.materialize(nn.Linear(2, 2, device="meta"), device="cuda")
+    m = nn.Sequential(Custom(), nn.Linear(3, 3))
+    before = [p.clone() for p in m.parameters()]
+    with pytest.raises(ValueError, match="num_threads=0"):
+        ft.init_(m, rng=0, num_threads=0)
+    assert all(torch.equal(a, b) for a, b in zip(before, m.parameters()))   # nothing written
 
 
 # ---- materialize -------------------------------------------------------------------
@@ -357,6 +362,10 @@ def test_patch_installs_and_restores():
         assert nn.init.normal_.__wrapped__ is originals["normal_"]
         ints = torch.ones(5, dtype=torch.int64)
         assert nn.init.zeros_(ints) is ints and not ints.any()   # torch's own function
+        nan = nn.init.constant_(torch.empty(3), math.nan)          # refused by fastinit
+        assert torch.isnan(nan).all()
+        with pytest.raises(ValueError, match="Fan in and fan out"):   # torch's own error
+            nn.init.kaiming_uniform_(torch.empty(5))
     assert all(getattr(nn.init, n) is f for n, f in originals.items())
 
 
