@@ -38,6 +38,18 @@ cdef extern from "_src/kernels.h" nogil:
     void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t *key, uint32_t *out)
     void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                     int64_t first, int64_t n, const char *src, int itemsize)
+    ctypedef struct fi_block:
+        int ndim
+        const int64_t *shape
+        const int64_t *pos_step
+        const int64_t *mem_step
+        uint64_t first
+        char *base
+        int itemsize
+        int64_t unit
+    int64_t fi_block_units(const fi_block *b)
+    void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *st,
+                       const fi_params *prm, char *scratch)
 
 cdef extern from "_src/fi_openmp.h" nogil:
     int FI_HAVE_OPENMP

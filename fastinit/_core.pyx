@@ -140,6 +140,62 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return 0
 
 
+cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
+                   tuple runs, int nthreads) except -1:
+    """Fill arr, the block described by ``runs`` (block_runs), in parallel over units.
+
+    Each unit (a piece of a run of at most FI_BLOCK items, or several whole
+    shorter runs) is filled by the element-wise kernel at its own stream
+    positions, so values never depend on the split, the thread count or
+    the memory layout. Strided runs go through a per-thread scratch of
+    FI_BLOCK items.
+    """
+    cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
+    ext, pstep, mstep, first = runs
+    cdef int64_t e[64]
+    cdef int64_t ps[64]
+    cdef int64_t ms[64]
+    cdef int i, nd = len(ext)
+    for i in range(nd):
+        e[i] = ext[i]
+        ps[i] = pstep[i]
+        ms[i] = mstep[i]
+    cdef fi_block b
+    b.ndim = nd
+    b.shape = e
+    b.pos_step = ps
+    b.mem_step = ms
+    b.first = first
+    b.base = <char *>cnp.PyArray_DATA(arr)
+    b.itemsize = arr.itemsize
+    b.unit = FI_BLOCK
+    cdef int64_t nunits = fi_block_units(&b), u
+    if nunits == 0:
+        return 0
+    if arr.size <= FI_SMALL:
+        nthreads = 1
+    if nthreads > nunits:
+        nthreads = <int>nunits
+    # a scratch block per thread only for strided runs (contiguous runs are
+    # written in place)
+    cdef int64_t sbytes = 0
+    cdef char *scr = NULL
+    cdef cnp.ndarray scratch
+    if ms[nd - 1] != b.itemsize:
+        sbytes = FI_BLOCK * b.itemsize
+        scratch = np.empty(nthreads * sbytes, dtype=np.uint8)
+        scr = <char *>cnp.PyArray_DATA(scratch)
+    if nthreads == 1:
+        with nogil:
+            for u in range(nunits):
+                fi_block_unit(k, &b, u, st, prm, scr)
+        return 0
+    with nogil, parallel(num_threads=nthreads):
+        for u in prange(nunits, schedule='static'):
+            fi_block_unit(k, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)
+    return 0
+
+
 cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
 
 
@@ -165,8 +221,12 @@ cdef int set_params(fi_params *prm, int dist, dict params) except -1:
 
 
 def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t offset,
-         int nthreads):
+         int nthreads, tuple block=None):
     """Fill arr (writable, any strides, items of dtype code ``dtype``) from ``dist``.
+
+    block: None (arr holds flat positions offset, offset + 1, ...) or the
+    run form of a block (fastinit._tensor.block_runs: extents, position
+    steps, memory steps in bytes, first position); offset is then unused.
 
     key = (k0, k1, stream): the Philox key and the stream word; the counter's
     sub-space word is 0 (rejection samplers use 1, 2, ... for their retries).
@@ -181,7 +241,10 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     st.k0, st.k1, st.stream = key
     st.sub = 0
     set_params(&prm, dist, params)
-    run_kernel(k, arr, &st, &prm, offset, nthreads)
+    if block is None:
+        run_kernel(k, arr, &st, &prm, offset, nthreads)
+    else:
+        run_block(k, arr, &st, &prm, block, nthreads)
     return arr
 
 

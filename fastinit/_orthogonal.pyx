@@ -89,21 +89,22 @@ cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
     return (s0 + s1) + (s2 + s3)
 
 
-cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t k, double gain,
-                           int nthreads) noexcept nogil:
-    """Turn the Gaussian vectors into reflector vectors, in place.
+cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t j0, int64_t j1, int64_t base,
+                           double gain, int nthreads) noexcept nogil:
+    """Turn the Gaussian vectors x_j0 .. x_{j1-1} into reflector vectors, in place.
 
-    g holds x_0, x_1, ..., x_{k-1} back to back (lengths m, m-1, ...); each
-    becomes v_j = (x_j + sign(x_j[0]) |x_j| e_0) scaled so that v_j^T v_j = 2,
-    and d[j] = -gain * sign(x_j[0]) (the gain rides on Mezzadri's signs).
-    One thread per vector, fixed arithmetic order.
+    g holds them back to back (lengths m - j0, m - j0 - 1, ...), x_j at
+    g + S_j - base (S_j = j m - j (j - 1) / 2, base = S_j0); each becomes
+    v_j = (x_j + sign(x_j[0]) |x_j| e_0) scaled so that v_j^T v_j = 2, and
+    d[j] = -gain * sign(x_j[0]) (the gain rides on Mezzadri's signs). One
+    thread per vector, fixed arithmetic order: v_j depends on x_j only.
     """
     cdef int64_t j, t, L
     cdef double nrm, x0, s, scale
     cdef real *x
-    for j in prange(k, schedule='static', chunksize=16, num_threads=nthreads):
+    for j in prange(j0, j1, schedule='static', chunksize=16, num_threads=nthreads):
         L = m - j
-        x = g + (j * m - (j * (j - 1)) // 2)
+        x = g + (j * m - (j * (j - 1)) // 2 - base)
         nrm = sqrt(_sumsq(x, L))
         x0 = x[0]
         s = 1.0 if x0 >= 0 else -1.0
@@ -180,18 +181,15 @@ cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, 
     _trsm_lunu(b, b, U, b, Wa, b)
 
 
-cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
-                 int panel, int b, const real *Vall, const int64_t *voff, const real *Uall,
-                 const real *Waall, const real *d, real *W) noexcept nogil:
-    """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
+cdef void _chunk_own(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
+                     int panel, int b, const real *V, const real *Wa,
+                     const real *d) noexcept nogil:
+    """Columns q0..q0+w-1 of Q, in panel p: E (D on the diagonal) minus V_p Wa_p.
 
-    Panel p owns the columns: they start as E (D on the diagonal) minus
-    V_p Wa_p; then panels p-1, ..., 0 are applied as trailing updates. The
-    columns are untouched by panels after p, so no other task is waited for.
+    The first step of a chunk's chain (see _chunk); V and Wa are panel p's.
     """
     cdef int64_t j0 = <int64_t>p * panel, r, i
-    cdef int pp
-    cdef real *wa = <real *>Waall + <int64_t>p * panel * panel + (q0 - j0) * b
+    cdef real *wa = <real *>Wa + (q0 - j0) * b
     if trans:
         for i in range(m):
             memset(Q + q0 + i * ldq, 0, w * sizeof(real))
@@ -201,11 +199,25 @@ cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w,
         Q[(q0 + i) * (ldq + 1)] = d[q0 + i]
     r = m - j0
     if trans:
-        _gemm(c'T', c'T', w, <int>r, b, <real>-1, wa, b, <real *>Vall + voff[p], <int>r,
+        _gemm(c'T', c'T', w, <int>r, b, <real>-1, wa, b, <real *>V, <int>r,
               <real>1, Q + q0 + j0 * ldq, <int>ldq)
     else:
-        _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>Vall + voff[p], <int>r, wa, b,
+        _gemm(c'N', c'N', <int>r, w, b, <real>-1, <real *>V, <int>r, wa, b,
               <real>1, Q + j0 + q0 * ldq, <int>ldq)
+
+
+cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
+                 int panel, int b, const real *Vall, const int64_t *voff, const real *Uall,
+                 const real *Waall, const real *d, real *W) noexcept nogil:
+    """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
+
+    Panel p owns the columns: they start as E (D on the diagonal) minus
+    V_p Wa_p; then panels p-1, ..., 0 are applied as trailing updates. The
+    columns are untouched by panels after p, so no other task is waited for.
+    """
+    cdef int pp
+    _chunk_own(Q, m, ldq, trans, q0, w, p, panel, b, Vall + voff[p],
+               Waall + <int64_t>p * panel * panel, d)
     for pp in range(p - 1, -1, -1):
         _trailing(Q, m, ldq, trans, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
                   Uall + <int64_t>pp * panel * panel, W)
@@ -273,7 +285,7 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
     cdef real *dp = &d[0]
     cdef int64_t *vo = &voff[0]
     with nogil:
-        _make_reflectors(Q, dp, m, k, gain, nthreads)
+        _make_reflectors(Q, dp, m, 0, k, 0, gain, nthreads)
         for t in prange(<int>npanels, schedule='dynamic', num_threads=nthreads):
             _panel_prep(Q + (<int64_t>t * panel * m - (<int64_t>t * panel * (<int64_t>t * panel - 1)) // 2),
                         Vp + vo[t], Up + <int64_t>t * panel * panel,
@@ -285,6 +297,116 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
                    _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
                    Wb + <int64_t>threadid() * panel * chunk)
     return 0
+
+
+def chunk_grid(int64_t k, int panel=PANEL, int chunk=CHUNK):
+    """The column boundaries of stewart()'s tasks: panel starts and chunk starts, and k.
+
+    A block of Q's columns computed by stewart_columns() starts and ends on
+    this grid (a chunk is the unit whose bits are fixed).
+    """
+    panel = <int>min(panel, k)
+    grid = set()
+    for j0 in range(0, k, panel):
+        grid.update(range(j0, min(j0 + panel, k), chunk))
+    grid.add(k)
+    return sorted(grid)
+
+
+cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64_t k,
+                       int64_t qa, int64_t qb, bint trans, double gain, int nthreads,
+                       int panel, int chunk, object draw) except -1:
+    """Columns qa..qb-1 (on chunk_grid) of Q into out, panel by panel, backward.
+
+    For panel pp = last needed .. 0: draw its Gaussians (draw(pp) fills g),
+    make its reflectors and factors (V, U, Wa: one panel at a time), then
+    for every chunk of the block either start its chain (its own panel) or
+    apply pp as a trailing update (a later panel's chunk). Each chunk sees
+    exactly the operations, operands and order of stewart()'s _chunk, so the
+    bits are the whole's; memory is the block plus O(m * panel).
+    """
+    cdef int64_t W = qb - qa, ldq = W if trans else m
+    cdef real *Q = &out[0] - (qa if trans else qa * m)
+    cdef int64_t pmax = (qb - 1) // panel, j0, S0
+    cdef int pp, b, c, nch
+    dt = out.base.dtype
+    grid = chunk_grid(k, panel, chunk)
+    chunks = [(grid[t], grid[t + 1] - grid[t], grid[t] // panel) for t in range(len(grid) - 1)
+              if qa <= grid[t] and grid[t + 1] <= qb]
+    nch = len(chunks)
+    cdef int64_t[:, ::1] ctab = np.array(chunks, dtype=np.int64).reshape(nch, 3)
+    cdef real[::1] V = _aligned(m * panel, dt)
+    cdef real[::1] U = _aligned(panel * panel, dt)
+    cdef real[::1] Wa = _aligned(panel * panel, dt)
+    cdef real[::1] Wbuf = _aligned(max(nthreads, 1) * panel * chunk, dt)
+    cdef real *Vp = &V[0]
+    cdef real *Up = &U[0]
+    cdef real *Wap = &Wa[0]
+    cdef real *Wb = &Wbuf[0]
+    cdef real *gp = &g[0]
+    cdef real *dp = &d[0]
+    for pp in range(pmax, -1, -1):
+        j0 = <int64_t>pp * panel
+        b = _width(k, panel, pp)
+        S0 = j0 * m - (j0 * (j0 - 1)) // 2
+        draw(pp)
+        with nogil:
+            _make_reflectors(gp, dp, m, j0, j0 + b, S0, gain, nthreads)
+            _panel_prep(gp, Vp, Up, Wap, dp + j0, m - j0, b)
+            for c in prange(nch, schedule='dynamic', num_threads=nthreads):
+                if ctab[c, 2] == pp:
+                    _chunk_own(Q, m, ldq, trans, ctab[c, 0], <int>ctab[c, 1], pp, panel, b,
+                               Vp, Wap, dp)
+                elif ctab[c, 2] > pp:
+                    _trailing(Q, m, ldq, trans, j0, b, ctab[c, 0], <int>ctab[c, 1], Vp, Up,
+                              Wb + <int64_t>threadid() * panel * chunk)
+    return 0
+
+
+def stewart_columns(cnp.ndarray out, int64_t m, int64_t k, int64_t qa, int64_t qb, double gain,
+                    tuple key, int nthreads, int panel=PANEL, int chunk=CHUNK,
+                    bint trans=False):
+    """Columns qa..qb-1 of stewart()'s gain * Q, bit for bit, without the whole.
+
+    qa and qb must lie on chunk_grid(k, panel, chunk). out (C-contiguous,
+    float32/float64, (qb - qa) * m items) gets them in stewart()'s storage:
+    Q[:, qa:qb]^T as a C-order (qb - qa, m) array, or with ``trans``
+    Q[:, qa:qb] as a C-order (m, qb - qa) array. Memory beyond out:
+    O(m * panel + k); time: the block's chains plus regenerating the
+    Gaussians and factors of panels 0 .. (qb - 1) // panel.
+    """
+    if not (m >= k >= 1) or not (0 <= qa < qb <= k) or out.size != (qb - qa) * m \
+            or not out.flags.c_contiguous:
+        raise ValueError(f"stewart_columns: bad shape m={m}, k={k}, columns [{qa}, {qb}), "
+                         f"out.size={out.size}")
+    grid = chunk_grid(k, panel, chunk)
+    if qa not in grid or qb not in grid:
+        raise ValueError(f"stewart_columns: [{qa}, {qb}) is not on the chunk grid")
+    if out.dtype != np.float32 and out.dtype != np.float64:
+        raise TypeError(f"stewart_columns: dtype must be float32 or float64, got {out.dtype}")
+    panel = <int>min(panel, k)
+    if m * k <= SMALL:
+        nthreads = 1
+    code = _dtypes.for_numpy(out.dtype).code
+    g = _aligned(m * panel, out.dtype)
+    d = np.empty(k, dtype=out.dtype)
+    normal = _core.DISTS["normal"]
+
+    def draw(pp):
+        j0 = pp * panel
+        j1 = min(j0 + panel, k)
+        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
+        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+
+    flat = out.reshape(-1)
+    with _blas_single_thread():
+        if out.dtype == np.float32:
+            _stewart_cols[float](flat, d, g, m, k, qa, qb, trans, gain, nthreads, panel, chunk,
+                                 draw)
+        else:
+            _stewart_cols[double](flat, d, g, m, k, qa, qb, trans, gain, nthreads, panel,
+                                  chunk, draw)
+    return out
 
 
 _blas_lock = threading.Lock()

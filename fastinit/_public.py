@@ -14,6 +14,7 @@ on its definition. Everything else derives from that list:
 Adding an initializer: its function with ``@public(...)`` in a module that
 ``fastinit/__init__.py`` imports, its asv benchmark, its tests.
 """
+import inspect
 import sys
 from collections import namedtuple
 
@@ -40,7 +41,11 @@ def public(*, aliases=(), lookup=(), probe=DEFAULT_PROBE, bench=None, cited=True
     ``bench=None`` means it is not an initializer the asv suite must cover.
     """
     def register(fn):
+        from ._distributed import accepts_dtensor
         from ._tensor import functional
+        if fn.__name__.endswith("_") and next(iter(inspect.signature(fn).parameters)) in (
+                "tensor", "bias"):
+            fn = accepts_dtensor(fn)   # DTensor parameters: the local shard, as a block
         name = fn.__name__.rstrip("_")
         module = sys.modules[fn.__module__]
         entry = Entry(name, fn.__name__, fn.__module__, tuple(aliases), tuple(lookup),

@@ -150,6 +150,102 @@ def check_offset(offset, n):
     return offset
 
 
+def check_block(global_shape, index, shape, offset=0):
+    """The block ``whole[index]`` of a tensor of ``global_shape`` that an array of ``shape`` is.
+
+    Returns None when no index space is given (the array is the whole, or
+    a flat piece at ``offset``), else ``(global_shape, starts)``.
+    ``global_shape`` alone means the array is the whole of it. Raises
+    ValueError (before anything is written) for an ``index`` without
+    ``global_shape``, an entry that is not a slice, a step other than 1, a
+    block outside the global shape or one whose shape is not ``shape``.
+    """
+    if global_shape is None:
+        if index is not None:
+            raise ValueError("index= needs global_shape= (the shape of the whole tensor the "
+                             "index refers to)")
+        return None
+    gshape = check_shape(global_shape, "global_shape")
+    if offset + math.prod(gshape) > _MAX_ELEMENTS:
+        raise ValueError(f"offset={offset} plus the {math.prod(gshape)} elements of "
+                         f"global_shape={gshape} exceed 2**62")
+    if index is None:
+        index = (slice(None),) * len(gshape)
+    elif isinstance(index, slice):
+        index = (index,)
+    if not isinstance(index, tuple) or len(index) != len(gshape):
+        raise ValueError(f"index must be a tuple of {len(gshape)} slices (one per dimension "
+                         f"of global_shape={gshape}), got {index!r}")
+    starts = []
+    block = []
+    for d, sl in enumerate(index):
+        if type(sl) is not slice:
+            raise ValueError(f"index[{d}] must be a slice with step 1, got {sl!r}")
+        n = gshape[d]
+        step = sl.step
+        if step is not None and (type(step) is not int or step != 1) and (
+                isinstance(step, bool) or not isinstance(step, numbers.Integral) or step != 1):
+            raise ValueError(f"index[{d}] = {sl!r} has step {step!r}; only step 1 is "
+                             f"allowed (a block is a contiguous box of the whole)")
+        lo = 0 if sl.start is None else _bound_of(sl.start, n, d, "start")
+        hi = n if sl.stop is None else _bound_of(sl.stop, n, d, "stop")
+        if lo > hi:
+            raise ValueError(f"index[{d}] = {sl!r} is empty backwards (start {lo} > stop "
+                             f"{hi}) in a dimension of size {n}")
+        starts.append(lo)
+        block.append(hi - lo)
+    if tuple(block) != tuple(shape):
+        raise ValueError(f"the block global[{_show(index)}] of global_shape={gshape} has "
+                         f"shape {tuple(block)}, but the tensor has shape {tuple(shape)}")
+    return gshape, tuple(starts)
+
+
+def block_runs(shape, strides, global_shape, starts, offset):
+    """The run form of block ``whole[index]`` of an array of ``shape`` / ``strides`` (bytes).
+
+    ``starts``: the block's first index per dimension in ``global_shape``.
+    Returns (extents, position steps, memory steps, first position): outer
+    unit dimensions dropped (the last one stays: runs are consecutive
+    positions), and neighbours merged where the block spans the inner one
+    whole both in the index space and in memory, so that row blocks and
+    contiguous tensors are a single run.
+    """
+    nd = len(shape)
+    if nd == 0:
+        return [1], [1], [0], offset
+    first = offset + starts[-1]
+    ext, pos, mem = [shape[-1]], [1], [strides[-1]]
+    p = 1
+    for d in range(nd - 2, -1, -1):
+        p *= global_shape[d + 1]            # the position step of dimension d
+        first += starts[d] * p
+        if shape[d] == 1:
+            continue
+        if p == ext[0] * pos[0] and strides[d] == ext[0] * mem[0]:
+            ext[0] *= shape[d]             # whole inner extent, contiguous: one run
+        else:
+            ext.insert(0, shape[d])
+            pos.insert(0, p)
+            mem.insert(0, strides[d])
+    return ext, pos, mem, first
+
+
+def _bound_of(v, n, d, what):
+    """A slice bound in [0, n]; negatives count from the end."""
+    if type(v) is not int and (isinstance(v, bool) or not isinstance(v, numbers.Integral)):
+        raise ValueError(f"index[{d}] {what} must be an int or None, got {v!r}")
+    w = int(v) + n if v < 0 else int(v)
+    if not 0 <= w <= n:
+        raise ValueError(f"index[{d}] {what}={v} does not fit global dimension {d} of "
+                         f"size {n}")
+    return w
+
+
+def _show(index):
+    return ", ".join(f"{'' if s.start is None else s.start}:{'' if s.stop is None else s.stop}"
+                     for s in index)
+
+
 def check_in_dtype_range(value, name, dtype):
     """``dtype``: a fastinit DType or a numpy dtype."""
     big = _dtypes.of(dtype).max
@@ -158,23 +254,27 @@ def check_in_dtype_range(value, name, dtype):
 
 
 def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,
-            offset=0, array=None):
+            offset=0, global_shape=None, index=None, array=None):
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
     ``dist`` is a name of ``_core.DISTS``; ``params_for(dtype)`` returns its
     named kernel parameters (a dict, kernels.h) for the array's dtype
-    descriptor (fastinit._dtypes.DType). ``array``: ``as_array(tensor)``
-    when the caller has it already. Returns ``tensor`` itself (torch tensors
-    stay torch tensors). Random streams are drawn only for random fills of
-    tensors with data: constant fills, zero-element and meta tensors leave
-    the seed source untouched. With neither ``rng`` nor ``generator``, a
-    torch tensor draws its key from torch's default generator.
+    descriptor (fastinit._dtypes.DType). ``global_shape`` / ``index``: the
+    array is ``whole[index]`` of the same fill of a tensor of
+    ``global_shape`` (see :func:`check_block`). ``array``:
+    ``as_array(tensor)`` when the caller has it already. Returns ``tensor``
+    itself (torch tensors stay torch tensors). Random streams are drawn only
+    for random fills of tensors with data: constant fills, zero-element and
+    meta tensors leave the seed source untouched. With neither ``rng`` nor
+    ``generator``, a torch tensor draws its key from torch's default
+    generator.
 
-    Inside :func:`collecting`, the fill is validated and queued instead of
-    run (see there).
+    Inside :func:`collecting`, a fill without ``global_shape`` is validated
+    and queued instead of run (see there).
     """
     arr = as_array(tensor) if array is None else array
     offset = check_offset(offset, arr.size)
+    block = check_block(global_shape, index, arr.shape, offset)
     nthreads = _resolve_threads(num_threads)
     desc = _dtypes.for_numpy(arr.dtype)
     params = params_for(desc)
@@ -185,10 +285,11 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
         job = (arr, _core.DISTS[dist], desc.code, params,
                key.words if key is not None else (0, 0, 0), offset)
         queue = getattr(_queue, "jobs", None)
-        if queue is not None:
+        if queue is not None and block is None:
             queue.append(job)
         else:
-            _core.fill(*job, nthreads)
+            _core.fill(*job, nthreads, None if block is None else
+                       block_runs(arr.shape, arr.strides, *block, offset))
     return tensor
 
 

@@ -80,7 +80,7 @@ def bias_constant_(bias, val=0.01, *, num_threads=None):
 
 @public(bench="bench_bias")
 def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, offset=0,
-                  in_axis=1, out_axis=0, batch_axis=()):
+                  in_axis=1, out_axis=0, batch_axis=(), global_shape=None, index=None):
     r"""Fill a bias with torch's default layer bias, :math:`\mathcal{U}(-b, b)`, b = 1/sqrt(fan_in).
 
     Parameters
@@ -91,6 +91,10 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
         The layer's weight (or its shape), for fan_in.
     generator, rng, num_threads, offset, in_axis, out_axis, batch_axis
         As in :func:`fastinit.kaiming_uniform_`.
+    global_shape, index : optional
+        ``bias`` is the block ``whole[index]`` of a bias of ``global_shape``
+        (see :func:`fastinit.uniform_`); pass the whole weight (or its
+        shape) as ``weight``.
 
     Notes
     -----
@@ -115,7 +119,7 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
                                              batch_axis=batch_axis)
     bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
     return uniform_(bias, -bound, bound, generator, rng=rng, num_threads=num_threads,
-                    offset=offset)
+                    offset=offset, global_shape=global_shape, index=index)
 
 
 @public(probe=None, bench="bench_bias", twin=False)

@@ -85,7 +85,8 @@ def uniform_params(a, b):
 
 
 @public(lookup=("random_uniform",), bench="bench_fills", cited=False)
-def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None, offset=0):
+def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
+             global_shape=None, index=None):
     r"""Fill the input tensor with values drawn from the uniform distribution
     :math:`\mathcal{U}(a, b)`.
 
@@ -107,6 +108,14 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
         Threads for this call.
     offset : int
         Flat index of ``tensor[0, ..., 0]`` in the whole logical tensor.
+    global_shape : tuple of int, optional
+        Shape of the whole logical tensor that ``tensor`` is a block of.
+    index : tuple of slice, optional
+        The block: ``tensor`` receives exactly ``whole[index]``, ``whole``
+        being this call (same ``rng=``) on a tensor of ``global_shape``;
+        one step-1 slice per dimension. Needs ``global_shape``. With both,
+        ``offset`` is the flat position of ``whole[0, ..., 0]``
+        (docs/randomness.md, "Blocks").
 
     Notes
     -----
@@ -122,7 +131,8 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
     True
     """
     return sample_(tensor, "uniform", uniform_params(a, b), rng=rng, generator=generator,
-                   num_threads=num_threads, offset=offset)
+                   num_threads=num_threads, offset=offset, global_shape=global_shape,
+                   index=index)
 
 
 def normal_params(mean, std):
@@ -139,7 +149,7 @@ def normal_params(mean, std):
 
 @public(lookup=("random_normal",), bench="bench_fills", cited=False)
 def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=None,
-            offset=0):
+            offset=0, global_shape=None, index=None):
     r"""Fill the input tensor with values drawn from the normal distribution
     :math:`\mathcal{N}(\text{mean}, \text{std}^2)`.
 
@@ -151,7 +161,7 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
         Mean.
     std : float
         Standard deviation, ``>= 0``.
-    generator, rng, num_threads, offset
+    generator, rng, num_threads, offset, global_shape, index
         As in :func:`uniform_`.
 
     Notes
@@ -169,4 +179,5 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
     True
     """
     return sample_(tensor, "normal", normal_params(mean, std), rng=rng, generator=generator,
-                   num_threads=num_threads, offset=offset)
+                   num_threads=num_threads, offset=offset, global_shape=global_shape,
+                   index=index)

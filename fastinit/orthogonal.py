@@ -5,13 +5,15 @@ as a rows x cols matrix (rows = shape[0], cols = prod(shape[1:])) and filled
 with orthonormal rows (rows <= cols) or orthonormal columns (rows > cols),
 drawn from the Haar measure. The compiled work is in ``fastinit._orthogonal``.
 """
+import math
+
 import numpy as np
 
 from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
 from ._public import public
 from ._random import resolve_key
-from ._tensor import as_array, check_float, has_data, is_torch
+from ._tensor import as_array, check_block, check_float, has_data, is_torch
 
 
 
@@ -36,8 +38,51 @@ def _check_gain(gain):
     return check_float(gain, "gain")
 
 
+def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
+    """Fill ``arr``, the block at ``starts`` of an orthogonal_ fill of ``gshape``, exactly.
+
+    The tensor is the matrix M (rows = gshape[0], cols = the rest
+    flattened): M = Q^T when rows <= cols, M = Q otherwise (see
+    _haar_into). Only the columns of Q the block needs are computed, by
+    _orthogonal.stewart_columns, in groups on the chunk grid; each group
+    holds at most max(block, m * panel) items. A block of Q's columns
+    (M's rows when rows <= cols, M's columns otherwise) costs its share of
+    the whole plus the regeneration of the reflectors; a block of Q's rows
+    needs every column of Q and costs about the whole's time, in bounded
+    memory. The values are the whole's, bit for bit.
+    """
+    rows, cols = gshape[0], math.prod(gshape[1:])
+    m, k, trans = max(rows, cols), min(rows, cols), rows > cols
+    desc = _dtypes.for_numpy(arr.dtype)
+    work = desc.work
+    r0, r1 = starts[0], starts[0] + arr.shape[0]
+    fidx = np.arange(cols).reshape(gshape[1:])[
+        tuple(slice(s, s + n) for s, n in zip(starts[1:], arr.shape[1:]))].ravel()
+    need = (fidx.min(), fidx.max() + 1) if trans else (r0, r1)   # Q's columns
+    grid = _orthogonal.chunk_grid(k)
+    cells = [(a, b) for a, b in zip(grid[:-1], grid[1:]) if a < need[1] and b > need[0]]
+    budget = max(arr.size, m * _orthogonal.PANEL)
+    out = np.empty((arr.shape[0], fidx.size), dtype=work)
+    while cells:
+        ga, gb = cells[0][0], cells[0][1]
+        while len(cells) > 1 and (cells[1][1] - ga) * m <= budget:
+            cells.pop(0)
+            gb = cells[0][1]
+        cells.pop(0)
+        buf = np.empty((gb - ga) * m, dtype=work)
+        _orthogonal.stewart_columns(buf, m, k, ga, gb, gain, key.words, nthreads, trans=trans)
+        if trans:          # buf: M[:, ga:gb]
+            sel = np.nonzero((fidx >= ga) & (fidx < gb))[0]
+            out[:, sel] = buf.reshape(m, gb - ga)[r0:r1][:, fidx[sel] - ga]
+        else:              # buf: M[ga:gb, :]
+            lo, hi = max(r0, ga), min(r1, gb)
+            out[lo - r0:hi - r0] = buf.reshape(gb - ga, m)[lo - ga:hi - ga][:, fidx]
+    np.copyto(arr, desc.encode(out.reshape(arr.shape)))
+
+
 @public(bench="bench_orthogonal")
-def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
+def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
+                global_shape=None, index=None):
     r"""Fill the input tensor with a (semi-)orthogonal matrix, Haar-distributed.
 
     As in :func:`torch.nn.init.orthogonal_`, the tensor is viewed as a matrix
@@ -59,6 +104,9 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     num_threads : int, optional
         Threads (OpenMP tasks, each running single-threaded BLAS; BLAS's own
         threading is off during the call). The result does not depend on it.
+    global_shape, index : optional
+        ``tensor`` is the block ``whole[index]`` of the orthogonal fill of
+        a tensor of ``global_shape`` (see :func:`fastinit.uniform_`).
 
     Returns
     -------
@@ -104,16 +152,20 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None):
     arr = as_array(tensor)
     if arr.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
+    block = check_block(global_shape, index, arr.shape)
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
     key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
-    if has_data(arr):
+    if has_data(arr) and block is not None:
+        _haar_block_into(arr, block[0], block[1], gain, key, nthreads)
+    elif has_data(arr):
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
     return tensor
 
 
 @public(probe=(4, 4, 3, 3), bench="bench_orthogonal")
-def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None):
+def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None,
+                      global_shape=None, index=None):
     r"""Fill a convolution weight with an orthogonal matrix at its spatial centre.
 
     For a weight of shape ``(out, in, *kernel)`` (torch layout, 1 to 3
@@ -128,7 +180,7 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
         3-, 4- or 5-D array with ``out >= in``, filled in place.
     gain : float
         Multiplier, finite.
-    rng, num_threads, generator
+    rng, num_threads, generator, global_shape, index
         As in :func:`orthogonal_`.
 
     Returns
@@ -162,6 +214,9 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
         raise ValueError(f"delta_orthogonal_ needs a 3-, 4- or 5-D convolution weight "
                          f"(out, in, *kernel), got {arr.ndim} dimensions (shape "
                          f"{tuple(arr.shape)})")
+    block = check_block(global_shape, index, arr.shape)
+    if block is not None:
+        return _delta_block_(tensor, arr, block, gain, rng, num_threads, generator)
     out_c, in_c = arr.shape[0], arr.shape[1]
     if out_c < in_c:
         raise ValueError(f"delta_orthogonal_ needs out >= in (shape[0] >= shape[1]), got "
@@ -173,4 +228,25 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
         arr[...] = 0
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
+    return tensor
+
+
+def _delta_block_(tensor, arr, block, gain, rng, num_threads, generator):
+    """delta_orthogonal_ of a block: the centre's ``out x in`` matrix is an
+    orthogonal_ block (the block's rows and columns), every other entry 0."""
+    gshape, starts = block
+    if gshape[0] < gshape[1]:
+        raise ValueError(f"delta_orthogonal_ needs out >= in (shape[0] >= shape[1]), got "
+                         f"out={gshape[0]}, in={gshape[1]} (global_shape={gshape})")
+    gain = _check_gain(gain)
+    key = resolve_key(rng, generator, draw=arr.size > 0)
+    if not arr.size:
+        return tensor
+    arr[...] = 0
+    centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
+    if all(0 <= c < n for c, n in zip(centre, arr.shape[2:])):
+        orthogonal_(arr[(slice(None), slice(None)) + tuple(centre)], gain, rng=key,
+                    num_threads=num_threads, global_shape=gshape[:2],
+                    index=(slice(starts[0], starts[0] + arr.shape[0]),
+                           slice(starts[1], starts[1] + arr.shape[1])))
     return tensor

@@ -12,7 +12,7 @@ import warnings
 
 from ._fans import calculate_gain, fan_for
 from ._public import public
-from ._tensor import as_array, check_float, sample_
+from ._tensor import as_array, check_block, check_float, check_offset, check_shape, sample_
 from .fills import normal_params, uniform_params
 from .truncated import trunc_normal_params
 
@@ -35,7 +35,7 @@ def _law(distribution):
 
 def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=False,
              generator=None, rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
-             batch_axis=(), full_shape=None):
+             batch_axis=(), full_shape=None, global_shape=None, index=None):
     """Fill ``tensor`` with a zero-mean law whose spread follows from the fans.
 
     ``law`` (see :func:`_law`): 'uniform' fills U(-s, s), 'normal' N(0, s^2),
@@ -50,13 +50,19 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
     if torch_warning and 0 in arr.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return tensor
+    block = check_block(global_shape, index, arr.shape, check_offset(offset, arr.size))
+    if block is not None:
+        if full_shape is not None and check_shape(full_shape, "full_shape") != block[0]:
+            raise ValueError(f"full_shape={tuple(full_shape)} and global_shape={block[0]} "
+                             f"disagree; pass global_shape= alone")
+        full_shape = block[0]
     fans = fan_for(arr, mode, modes, in_axis=in_axis, out_axis=out_axis,
                    batch_axis=batch_axis, full_shape=full_shape, both=True)
     if arr.size == 0:
         return tensor
     s = spread(*fans)
     kw = dict(rng=rng, generator=generator, num_threads=num_threads, offset=offset,
-              array=arr)
+              global_shape=global_shape, index=index, array=arr)
     if law == "uniform":
         return sample_(tensor, "uniform", uniform_params(-s, s), **kw)
     if law == "normal":
@@ -80,6 +86,11 @@ _COMMON = """generator : torch.Generator or seed, optional
     offset : int
         Flat index of this piece in the whole logical tensor; pass
         ``full_shape`` too so that the fans are the whole tensor's.
+    global_shape, index
+        The tensor is the block ``whole[index]`` of a weight of
+        ``global_shape`` and receives exactly those values (see
+        :func:`fastinit.uniform_`); the fans and the gain come from
+        ``global_shape``.
     in_axis, out_axis, batch_axis
         Weight layout for the fans (see :func:`calculate_fan_in_and_fan_out`);
         the default is torch's ``(out, in, *kernel)``.
@@ -95,7 +106,8 @@ def _doc(fn):
 @public(aliases=("glorot_uniform",), bench="bench_schemes")
 @_doc
 def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+                    global_shape=None, index=None):
     r"""Fill the input tensor with Xavier (Glorot) uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-a, a)`, the same variance as
@@ -130,13 +142,14 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
                     check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))),
                     generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(aliases=("glorot_normal",), bench="bench_schemes")
 @_doc
 def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+                   global_shape=None, index=None):
     r"""Fill the input tensor with Xavier (Glorot) normal values.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
@@ -171,14 +184,14 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
                     * math.sqrt(2.0 / float(fan_in + fan_out)), generator=generator,
                     rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(aliases=("he_uniform",), bench="bench_schemes")
 @_doc
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                      rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
-                     batch_axis=(), full_shape=None):
+                     batch_axis=(), full_shape=None, global_shape=None, index=None):
     r"""Fill the input tensor with Kaiming (He) uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-\text{bound}, \text{bound})`.
@@ -224,14 +237,14 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
                     a, nonlinearity, f[2]), mode=mode, modes=TORCH_MODES, torch_warning=True,
                     generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(aliases=("he_normal",), bench="bench_schemes")
 @_doc
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
                     rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
-                    batch_axis=(), full_shape=None):
+                    batch_axis=(), full_shape=None, global_shape=None, index=None):
     r"""Fill the input tensor with Kaiming (He) normal values.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
@@ -273,13 +286,14 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
                     mode=mode, modes=TORCH_MODES, torch_warning=True, generator=generator,
                     rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(bench="bench_schemes")
 @_doc
 def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+                   global_shape=None, index=None):
     r"""Fill the input tensor with LeCun uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-a, a)` with variance
@@ -314,13 +328,14 @@ def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     return _scaled_(tensor, "uniform", lambda fan_in, *_: check_float(gain, "gain")
                     * math.sqrt(3.0 / fan_in), generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(bench="bench_schemes")
 @_doc
 def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                  in_axis=1, out_axis=0, batch_axis=(), full_shape=None):
+                  in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
+                  global_shape=None, index=None):
     r"""Fill the input tensor with LeCun normal values, the init for SELU networks.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{gain}^2 / \text{fan\_in})`,
@@ -359,14 +374,14 @@ def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=Non
     return _scaled_(tensor, "normal", lambda fan_in, *_: check_float(gain, "gain")
                     / math.sqrt(fan_in), generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)
 
 
 @public(bench="bench_schemes")
 @_doc
 def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
                       generator=None, *, rng=None, num_threads=None, offset=0, in_axis=1,
-                      out_axis=0, batch_axis=(), full_shape=None):
+                      out_axis=0, batch_axis=(), full_shape=None, global_shape=None, index=None):
     r"""Fill the input tensor with values of variance ``scale / n``, JAX's and Keras's way.
 
     The general form of the Glorot, He and LeCun schemes:
@@ -421,4 +436,4 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
     return _scaled_(tensor, law, lambda *f: spread(scale / max(1.0, f[2])), mode=mode,
                     generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
-                    full_shape=full_shape)
+                    full_shape=full_shape, global_shape=global_shape, index=index)

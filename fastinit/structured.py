@@ -10,9 +10,19 @@ import numpy as np
 
 from ._public import public
 from . import _dtypes
-from ._random import spawn_sources
-from ._tensor import as_array, check_float, has_data, immediate, is_torch
+from ._random import resolve_key, spawn_sources
+from ._tensor import as_array, check_block, check_float, has_data, immediate, is_torch
 from .fills import normal_, uniform_, zeros_
+
+# Columns of sparse_'s zero-position keys held at once: at most this many
+# float64 keys (32 MiB); the chosen zeros do not depend on it.
+_KEY_ITEMS = 1 << 22
+
+
+def _block_of(arr, global_shape, index):
+    """(global shape, starts) of the block ``arr`` is (the whole array by default)."""
+    block = check_block(global_shape, index, arr.shape)
+    return block if block is not None else (arr.shape, (0,) * arr.ndim)
 
 
 def _one(arr):
@@ -26,7 +36,7 @@ def _torch_default_generator():
 
 
 @public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
-def eye_(tensor, *, num_threads=None):
+def eye_(tensor, *, num_threads=None, global_shape=None, index=None):
     r"""Fill the 2-dimensional input tensor with the identity matrix.
 
     Preserves the identity of the inputs in linear layers, where as many
@@ -39,6 +49,9 @@ def eye_(tensor, *, num_threads=None):
         2-dimensional, filled in place.
     num_threads : int, optional
         Threads for the zero fill.
+    global_shape, index : optional
+        ``tensor`` is the block ``whole[index]`` of an identity of
+        ``global_shape`` (see :func:`fastinit.uniform_`).
 
     Notes
     -----
@@ -60,15 +73,17 @@ def eye_(tensor, *, num_threads=None):
     arr = as_array(tensor)
     if arr.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    _, (r0, c0) = _block_of(arr, global_shape, index)
     if has_data(arr):
         with immediate():
             zeros_(arr, num_threads=num_threads)
-        np.fill_diagonal(arr, _one(arr))
+        d = np.arange(max(r0, c0), min(r0 + arr.shape[0], c0 + arr.shape[1]))
+        arr[d - r0, d - c0] = _one(arr)
     return tensor
 
 
 @public(bench="bench_schemes")
-def dirac_(tensor, groups=1, *, num_threads=None):
+def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None):
     r"""Fill the {3, 4, 5}-dimensional input tensor with the Dirac delta function.
 
     Preserves the identity of the inputs in convolutional layers, where as
@@ -83,6 +98,9 @@ def dirac_(tensor, groups=1, *, num_threads=None):
         Number of groups in the convolution layer; must divide ``out``.
     num_threads : int, optional
         Threads for the zero fill.
+    global_shape, index : optional
+        ``tensor`` is the block ``whole[index]`` of the Dirac weight of
+        ``global_shape`` (see :func:`fastinit.uniform_`).
 
     Notes
     -----
@@ -107,25 +125,29 @@ def dirac_(tensor, groups=1, *, num_threads=None):
     arr = as_array(tensor)
     if arr.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    gshape, starts = _block_of(arr, global_shape, index)
     if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
-    if arr.shape[0] % groups != 0:
+    if gshape[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")
-    per_group = arr.shape[0] // groups
-    min_dim = min(per_group, arr.shape[1])
+    per_group = gshape[0] // groups
+    d = np.arange(min(per_group, gshape[1]))
     if not has_data(arr):
         return tensor
     with immediate():
         zeros_(arr, num_threads=num_threads)
-    d = np.arange(min_dim)
-    centre = tuple(s // 2 for s in arr.shape[2:])
-    for g in range(groups):
-        arr[(g * per_group + d, d) + centre] = _one(arr)
+    ones = np.array([(g * per_group + d, d) for g in range(groups)])  # (groups, 2, min_dim)
+    rows, cols = ones[:, 0].ravel() - starts[0], ones[:, 1].ravel() - starts[1]
+    centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
+    if all(0 <= c < n for c, n in zip(centre, arr.shape[2:])):
+        inside = (rows >= 0) & (rows < arr.shape[0]) & (cols >= 0) & (cols < arr.shape[1])
+        arr[(rows[inside], cols[inside]) + tuple(centre)] = _one(arr)
     return tensor
 
 
 @public(probe=(4, 3), bench="bench_schemes")
-def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads=None):
+def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads=None,
+            global_shape=None, index=None):
     r"""Fill the 2D input tensor as a sparse matrix, non-zeros from :math:`\mathcal{N}(0, \text{std}^2)`.
 
     In each column, ``ceil(sparsity * rows)`` entries chosen uniformly at
@@ -144,6 +166,10 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     generator, rng, num_threads
         As in :func:`fastinit.normal_`; an int seed (or a Key) is spawned
         (split) into one stream for the values and one for the zero positions.
+    global_shape, index : optional
+        ``tensor`` is the block ``whole[index]`` of a sparse weight of
+        ``global_shape`` and receives exactly those values and zeros (see
+        :func:`fastinit.uniform_`).
 
     Notes
     -----
@@ -153,6 +179,11 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
 
     Zero positions: in each column, the rows holding the ``k`` smallest of
     an independent uniform key per entry (a uniformly random k-subset).
+    A column's zeros are a property of the whole column, so a block of
+    rows draws the keys of its columns' every row: a block costs
+    ``rows x block columns`` key draws (a column block: its own size; a
+    row block: its columns' whole height), with at most 2**22 keys held at
+    once, and equals the whole's block bit for bit.
 
     References
     ----------
@@ -168,26 +199,31 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     arr = as_array(tensor)
     if arr.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
+    (rows, cols), (r0, c0) = _block_of(arr, global_shape, index)
     sparsity = check_float(sparsity, "sparsity")
     if not 0 <= sparsity <= 1:
         raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
-    rows, cols = arr.shape
     num_zeros = math.ceil(sparsity * rows)
     (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
-    if not has_data(arr):
-        normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)   # the checks
+    if vr is None and vg is None and is_torch(tensor) and has_data(arr):
+        vg = kg = _torch_default_generator()      # torch's default generator, as torch
+    normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads, global_shape=(rows, cols),
+            index=(slice(r0, r0 + arr.shape[0]), slice(c0, c0 + arr.shape[1])))
+    if num_zeros == 0 or not has_data(arr):
         return tensor
-    if vr is None and vg is None and is_torch(tensor):     # torch's default generator
-        vg = kg = _torch_default_generator()
-    with immediate():
-        normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads)
-    if num_zeros == 0:
-        return tensor
-    keys = uniform_(np.empty((rows, cols), np.float64), generator=kg, rng=kr,
-                    num_threads=num_threads)
+    # The keys of the block's columns, whole height, a panel of columns at a
+    # time; one key stream (drawn once) for every panel.
+    key = resolve_key(kr, kg)
     if num_zeros >= rows:
-        zero_rows = np.broadcast_to(np.arange(rows)[:, None], (rows, cols))
-    else:
-        zero_rows = np.argpartition(keys, num_zeros - 1, axis=0)[:num_zeros]
-    arr[zero_rows, np.arange(cols)[None, :]] = 0
+        arr[...] = 0
+        return tensor
+    width = max(1, _KEY_ITEMS // rows)
+    for j in range(0, arr.shape[1], width):
+        w = min(width, arr.shape[1] - j)
+        keys = uniform_(np.empty((rows, w), np.float64), rng=key, num_threads=num_threads,
+                        global_shape=(rows, cols), index=(slice(0, rows),
+                                                          slice(c0 + j, c0 + j + w)))
+        zero_rows = np.argpartition(keys, num_zeros - 1, axis=0)[:num_zeros] - r0
+        mine = (zero_rows >= 0) & (zero_rows < arr.shape[0])
+        arr[zero_rows[mine], (j + np.nonzero(mine)[1])] = 0
     return tensor

@@ -146,7 +146,7 @@ def _bound(x, name):
 
 @public(lookup=("truncated_normal",), bench="bench_truncated")
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, rng=None,
-                  num_threads=None, offset=0):
+                  num_threads=None, offset=0, global_shape=None, index=None):
     r"""Fill the input tensor with values drawn from a truncated normal distribution.
 
     The values are distributed as :math:`\mathcal{N}(\text{mean}, \text{std}^2)`
@@ -165,7 +165,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, r
         of ``[a, b]`` nearest ``mean``).
     a, b : float
         Bounds, ``a < b``; ``-inf`` / ``inf`` allowed.
-    generator, rng, num_threads, offset
+    generator, rng, num_threads, offset, global_shape, index
         As in :func:`fastinit.uniform_`.
 
     Notes
@@ -205,4 +205,5 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, r
     """
     dist, params = trunc_normal_params(mean, std, a, b)
     return sample_(tensor, dist, params, rng=rng, generator=generator,
-                   num_threads=num_threads, offset=offset)
+                   num_threads=num_threads, offset=offset, global_shape=global_shape,
+                   index=index)

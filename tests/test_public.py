@@ -32,9 +32,12 @@ def test_registering_a_new_initializer_is_one_decorator(monkeypatch):
         """Fill with 0.5."""
         return fastinit.constant_(tensor, 0.5, num_threads=num_threads)
     halves_.__module__ = module.__name__
-    _public.public(aliases=("half",), lookup=("one_half",), bench="bench_fills")(halves_)
+    registered = _public.public(aliases=("half",), lookup=("one_half",),
+                                bench="bench_fills")(halves_)
+    # the decorator returns the function as exported (wrapped to take DTensors)
+    assert registered.__wrapped__ is halves_
     assert module.__all__ == ["halves_", "half_", "halves", "half"]
-    assert module.half_ is halves_ and np.all(module.halves((2, 3)) == 0.5)
+    assert module.half_ is registered and np.all(module.halves((2, 3)) == 0.5)
     assert _public.table()["halves"] == (module.__name__, "halves_", ("half", "one_half"),
                                          _public.DEFAULT_PROBE)
     assert _public.covered()["halves_"] == "bench_fills"

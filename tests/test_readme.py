@@ -1,7 +1,8 @@
 """Every ```python block of README.md runs, in order, in one namespace per block.
 
 Shell blocks are documentation only. A block that imports an optional
-library (torch, jax, matplotlib) is skipped when that library is missing.
+library (torch, jax, matplotlib, dask, also as fastinit.dask) is skipped
+when that library is missing.
 """
 import importlib.util
 import os
@@ -10,7 +11,7 @@ import re
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OPTIONAL = ("torch", "jax", "matplotlib")
+OPTIONAL = ("torch", "jax", "matplotlib", "dask")
 
 
 def python_blocks():
@@ -27,7 +28,7 @@ def test_readme_has_python_blocks():
 def test_readme_python_block_runs(index):
     code = python_blocks()[index]
     for lib in OPTIONAL:
-        if re.search(rf"^\s*(import|from) {lib}\b", code, flags=re.M):
+        if re.search(rf"^\s*(import|from) (fastinit\.)?{lib}\b", code, flags=re.M):
             if importlib.util.find_spec(lib) is None:
                 pytest.skip(f"block {index} needs {lib}")
     exec(compile(code, f"README.md python block {index}", "exec"), {"__name__": "__readme__"})

@@ -106,6 +106,21 @@ def _cases():
                 [0, 1, 2])
         add("key/fold_in/fill", f"normal(1000, rng={key}.fold_in('w').split(2)[1])",
             lambda: fi.normal(1000, rng=fi.Key(1234).fold_in("w").split(2)[1]))
+        # keys by parameter name (issue 10): model-style names, one per digest length
+        for name in ("embed.weight", "blocks.3.attn.q.weight", "blocks.3.attn.k.weight",
+                     "layers.31.mlp.down_proj.weight"):
+            add(f"key/by_name/{name}", f"Key(0).fold_in({name!r})",
+                lambda name=name: np.array(fi.Key(0).fold_in(name).words, np.uint32),
+                [0, 1, 2])
+    # the index space: a 2-D block of a named parameter (a tensor-parallel shard)
+    if hasattr(fi, "Key"):
+        add("block/kaiming_normal/float32",
+            "kaiming_normal_(empty((24, 40)), rng=Key(0).fold_in('blocks.3.attn.q.weight'), "
+            "global_shape=(96, 80), index=(slice(48, 72), slice(40, 80)))",
+            lambda: fi.kaiming_normal_(np.empty((24, 40), np.float32),
+                                       rng=fi.Key(0).fold_in("blocks.3.attn.q.weight"),
+                                       global_shape=(96, 80),
+                                       index=(slice(48, 72), slice(40, 80))))
     return cases
 
 

@@ -158,4 +158,26 @@ void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], u
 void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                 int64_t first, int64_t n, const char *src, int itemsize);
 
+/* ---- blocks of a logical tensor (blocks.c) ------------------------------
+ * An N-D block: ndim dimensions (the last one is the run axis) with their
+ * extents, the stream-position step and the memory step (bytes) of each;
+ * `first` is the position of element (0, ..., 0) and `base` its address.
+ * Work units hold about `unit` items: a piece of a long run or several
+ * short runs. Units are independent (any thread, any order). */
+typedef struct {
+    int ndim;
+    const int64_t *shape;
+    const int64_t *pos_step;
+    const int64_t *mem_step;
+    uint64_t first;
+    char *base;
+    int itemsize;
+    int64_t unit;
+} fi_block;
+
+int64_t fi_block_units(const fi_block *b);
+/* Fill unit u of b with kernel k; scratch holds `unit` items (strided runs). */
+void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *st,
+                   const fi_params *prm, char *scratch);
+
 #endif

@@ -1,0 +1,133 @@
+"""DTensor parameters on real gloo process groups: the shards form the single-process result.
+
+Each test spawns ``world`` CPU processes (torch.multiprocessing, spawn) that
+join a gloo process group on localhost, build DTensors on 1-D and 2-D device
+meshes (Shard(0), Shard(1), Replicate, uneven shards), fill them with
+fastinit's in-place initializers, and compare ``full_tensor()`` with the
+single-process fastinit result bit for bit. The group has a bounded
+timeout, every rank destroys it in ``finally``, and the parent kills any
+rank still alive at the deadline.
+"""
+import math
+import os
+import socket
+import tempfile
+import time
+import traceback
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+dist = pytest.importorskip("torch.distributed")
+if not dist.is_available() or not dist.is_gloo_available():
+    pytest.skip("torch.distributed with gloo is not available", allow_module_level=True)
+
+DEADLINE = 240   # seconds for a whole spawned run
+SEED = 77
+
+# (name, global shape, call) -- call(tensor, rng) fills in place
+INITS = [
+    ("kaiming_normal_", (37, 23), lambda f, t, k: f.kaiming_normal_(t, nonlinearity="relu",
+                                                                     rng=k)),
+    ("xavier_uniform_", (37, 23), lambda f, t, k: f.xavier_uniform_(t, rng=k)),
+    ("trunc_normal_", (37, 23), lambda f, t, k: f.trunc_normal_(t, std=0.02, a=-0.04, b=0.04,
+                                                                 rng=k)),
+    ("orthogonal_", (37, 23), lambda f, t, k: f.orthogonal_(t, rng=k)),
+    ("orthogonal_wide", (19, 41), lambda f, t, k: f.orthogonal_(t, rng=k)),
+    ("sparse_", (37, 23), lambda f, t, k: f.sparse_(t, 0.4, rng=k)),
+    ("normal_3d", (9, 7, 5), lambda f, t, k: f.normal_(t, rng=k)),
+]
+
+
+def _placements(world):
+    from torch.distributed.tensor import Replicate, Shard
+    one = [(world,), [Shard(0)]], [(world,), [Shard(1)]], [(world,), [Replicate()]]
+    two = []
+    if world == 4:
+        two = [[(2, 2), [Shard(0), Shard(1)]], [(2, 2), [Shard(1), Shard(0)]],
+               [(2, 2), [Shard(0), Shard(0)]], [(2, 2), [Replicate(), Shard(1)]]]
+    return list(one) + two
+
+
+def _rank(rank, world, port, outdir):
+    """One rank: every initializer x every mesh/placement; failures go to a file."""
+    import fastinit
+    from datetime import timedelta
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.tensor import distribute_tensor
+    failures = []
+    try:
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=world, timeout=timedelta(seconds=120))
+        for mesh_shape, placements in _placements(world):
+            mesh = init_device_mesh("cpu", mesh_shape)
+            for name, shape, call in INITS:
+                key = fastinit.Key(SEED).fold_in(name)
+                expected = call(fastinit, torch.empty(shape), key)
+                dt = distribute_tensor(torch.full(shape, float("nan")), mesh, placements)
+                assert call(fastinit, dt, key) is dt
+                full = dt.full_tensor()
+                if not torch.equal(full, expected):
+                    failures.append(f"{name} {mesh_shape} {placements}: full_tensor() "
+                                    f"differs from the single-process result")
+        # the std of a sharded kaiming weight follows the global fan, not the shard's
+        from torch.distributed.tensor import Shard
+        mesh = init_device_mesh("cpu", (world,))
+        shape = (512, 1024)
+        dt = distribute_tensor(torch.empty(shape), mesh, [Shard(1)])
+        fastinit.kaiming_normal_(dt, nonlinearity="relu", rng=SEED)
+        full = dt.full_tensor().double()
+        want = math.sqrt(2.0) / math.sqrt(shape[1])
+        shard_fan = math.sqrt(2.0) / math.sqrt(dt.to_local().shape[1])
+        n = full.numel()
+        tol = 6 * want / math.sqrt(2 * n)   # 6 standard errors of a sample std
+        got = float(full.std())
+        if not abs(got - want) < tol or abs(shard_fan - want) < 10 * tol:
+            failures.append(f"kaiming std {got} vs global-fan {want} (tol {tol}), "
+                            f"shard fan would give {shard_fan}")
+    except Exception:
+        failures.append(traceback.format_exc())
+    finally:
+        if dist.is_initialized():
+            dist.destroy_process_group()
+        with open(os.path.join(outdir, f"rank{rank}.txt"), "w") as f:
+            f.write("\n".join(failures))
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("world", [2, 4])
+def test_dtensor_shards_equal_the_single_process_result(world):
+    import torch.multiprocessing as mp
+    with tempfile.TemporaryDirectory() as outdir:
+        ctx = mp.start_processes(_rank, args=(world, _free_port(), outdir), nprocs=world,
+                                 join=False, start_method="spawn")
+        deadline = time.monotonic() + DEADLINE
+        try:
+            while not ctx.join(timeout=5):
+                assert time.monotonic() < deadline, f"ranks still running after {DEADLINE} s"
+        finally:
+            for p in ctx.processes:
+                if p.is_alive():
+                    p.kill()
+                    p.join(10)
+        reports = []
+        for r in range(world):
+            path = os.path.join(outdir, f"rank{r}.txt")
+            assert os.path.exists(path), f"rank {r} wrote no report"
+            text = open(path).read()
+            if text:
+                reports.append(f"rank {r}:\n{text}")
+        assert not reports, "\n".join(reports)
+
+
+def test_plain_tensors_are_untouched_by_the_dtensor_path():
+    import fastinit
+    t = torch.empty(5, 4)
+    assert fastinit.normal_(t, rng=1) is t
+    assert np.array_equal(t.numpy(), fastinit.normal((5, 4), rng=1))
