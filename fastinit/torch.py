@@ -142,13 +142,26 @@ def _post_fill(module):
     """Writes after the pass: Embedding's padding row, BatchNorm's batch counter."""
     if isinstance(module, (nn.Embedding, nn.EmbeddingBag)) and module.padding_idx is not None \
             and module.weight.device.type != "meta":
-        with torch.no_grad():
-            module.weight[module.padding_idx].fill_(0)
+        _zero_row(module.weight, module.padding_idx)
     counter = getattr(module, "num_batches_tracked", None)
     if isinstance(module, nn.modules.batchnorm._NormBase) and counter is not None \
             and counter.device.type != "meta":
         with torch.no_grad():
             counter.zero_()
+
+
+def _zero_row(weight, row):
+    """weight[row] = 0, on this rank's shard when weight is a DTensor."""
+    from ._distributed import _dtensor_type, dtensor_block
+    row = row % weight.shape[0]
+    with torch.no_grad():
+        dtensor = _dtensor_type()
+        if dtensor is not None and isinstance(weight, dtensor):
+            local, _, index = dtensor_block(weight)
+            if index is not None and index[0].start <= row < index[0].stop:
+                local[row - index[0].start].fill_(0)
+        else:
+            weight[row].fill_(0)
 
 
 # ---- schemes --------------------------------------------------------------------
@@ -420,8 +433,10 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
     first touched by the parallel fill, so peak memory stays at the
     parameters' bytes. Buffers that no rule writes (e.g. a module's
     computed constants, which lived on meta too) are named in a warning:
-    they hold uninitialized memory. Sharded (DTensor / FSDP2) parameters are
-    not supported yet.
+    they hold uninitialized memory. FSDP2 / DTensor parameters: each rank
+    fills its local shards as their blocks of the global tensors (the
+    in-place initializers' DTensor rule), so the shards equal the unsharded
+    model's values.
 
     Returns
     -------

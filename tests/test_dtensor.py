@@ -101,12 +101,13 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("world", [2, 4])
-def test_dtensor_shards_equal_the_single_process_result(world):
+def spawn_ranks(target, world, *args):
+    """Run ``target(rank, world, port, outdir, *args)`` on ``world`` spawned ranks with a
+    deadline; return the non-empty reports the ranks wrote (rank{r}.txt in outdir)."""
     import torch.multiprocessing as mp
     with tempfile.TemporaryDirectory() as outdir:
-        ctx = mp.start_processes(_rank, args=(world, _free_port(), outdir), nprocs=world,
-                                 join=False, start_method="spawn")
+        ctx = mp.start_processes(target, args=(world, _free_port(), outdir) + args,
+                                 nprocs=world, join=False, start_method="spawn")
         deadline = time.monotonic() + DEADLINE
         try:
             while not ctx.join(timeout=5):
@@ -123,7 +124,13 @@ def test_dtensor_shards_equal_the_single_process_result(world):
             text = open(path).read()
             if text:
                 reports.append(f"rank {r}:\n{text}")
-        assert not reports, "\n".join(reports)
+        return reports
+
+
+@pytest.mark.parametrize("world", [2, 4])
+def test_dtensor_shards_equal_the_single_process_result(world):
+    reports = spawn_ranks(_rank, world)
+    assert not reports, "\n".join(reports)
 
 
 def test_plain_tensors_are_untouched_by_the_dtensor_path():
