@@ -8,6 +8,7 @@ single-process fastinit result bit for bit. The group has a bounded
 timeout, every rank destroys it in ``finally``, and the parent kills any
 rank still alive at the deadline.
 """
+import contextlib
 import math
 import os
 import socket
@@ -53,13 +54,9 @@ def _placements(world):
 def _rank(rank, world, port, outdir):
     """One rank: every initializer x every mesh/placement; failures go to a file."""
     import fastinit
-    from datetime import timedelta
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.tensor import distribute_tensor
-    failures = []
-    try:
-        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
-                                world_size=world, timeout=timedelta(seconds=120))
+    with rank_group(rank, world, port, outdir) as failures:
         for mesh_shape, placements in _placements(world):
             mesh = init_device_mesh("cpu", mesh_shape)
             for name, shape, call in INITS:
@@ -86,6 +83,18 @@ def _rank(rank, world, port, outdir):
         if not abs(got - want) < tol or abs(shard_fan - want) < 10 * tol:
             failures.append(f"kaiming std {got} vs global-fan {want} (tol {tol}), "
                             f"shard fan would give {shard_fan}")
+
+
+@contextlib.contextmanager
+def rank_group(rank, world, port, outdir):
+    """In a spawned rank: join the gloo group, yield a list for failure messages; on
+    exit record any exception, leave the group and write the list to rank{rank}.txt."""
+    from datetime import timedelta
+    failures = []
+    try:
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=world, timeout=timedelta(seconds=120))
+        yield failures
     except Exception:
         failures.append(traceback.format_exc())
     finally:

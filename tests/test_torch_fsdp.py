@@ -1,8 +1,5 @@
 """fastinit.torch.materialize of an FSDP2 (fully_shard) model on a real gloo group:
 every rank's local shards are its blocks of the unsharded model's values."""
-import os
-import traceback
-
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -10,7 +7,7 @@ dist = pytest.importorskip("torch.distributed")
 if not dist.is_available() or not dist.is_gloo_available():
     pytest.skip("torch.distributed with gloo is not available", allow_module_level=True)
 
-from test_dtensor import spawn_ranks   # noqa: E402  (the spawn/deadline/report harness)
+from test_dtensor import rank_group, spawn_ranks   # noqa: E402  (the gloo harness)
 
 SEED = 31
 
@@ -23,13 +20,9 @@ def _build():
 
 def _rank(rank, world, port, outdir):
     import fastinit.torch as ft
-    from datetime import timedelta
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.fsdp import fully_shard
-    failures = []
-    try:
-        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
-                                world_size=world, timeout=timedelta(seconds=120))
+    with rank_group(rank, world, port, outdir) as failures:
         mesh = init_device_mesh("cpu", (world,))
         with torch.device("meta"):
             model = _build()
@@ -39,20 +32,10 @@ def _rank(rank, world, port, outdir):
         ft.materialize(model, rng=SEED)
         expected = ft.init_(_build(), rng=SEED).state_dict()
         for name, t in model.state_dict().items():
-            local = t.to_local() if hasattr(t, "to_local") else t
-            if not torch.equal(t.full_tensor() if hasattr(t, "full_tensor") else t,
-                               expected[name]):
+            if not torch.equal(t.full_tensor(), expected[name]):
                 failures.append(f"{name}: full tensor differs from the unsharded model")
-            if local.numel() == expected[name].numel() and world > 1 and name.endswith(
-                    "weight") and expected[name].dim() > 1:
-                failures.append(f"{name}: not sharded (local shard is the whole)")
-    except Exception:
-        failures.append(traceback.format_exc())
-    finally:
-        if dist.is_initialized():
-            dist.destroy_process_group()
-        with open(os.path.join(outdir, f"rank{rank}.txt"), "w") as f:
-            f.write("\n".join(failures))
+            if t.to_local().numel() == expected[name].numel():
+                failures.append(f"{name}: not sharded (the local shard is the whole)")
 
 
 def test_materialize_fsdp2_shards_equal_the_unsharded_model():
