@@ -5,6 +5,7 @@ Meta tensors (a no-op returning the same object), bfloat16/float16 tensors
 generator, requires_grad leaves, nn.Parameter, inference mode and strided
 views.
 """
+import inspect
 import math
 
 import numpy as np
@@ -57,7 +58,7 @@ def test_every_initializer_fills_16_bit_tensors(fn, shape, extra, dtype):
     """Each 16-bit result is the float32 result rounded to nearest even, once."""
     t16 = torch.empty(shape, dtype=getattr(torch, dtype))
     t32 = torch.empty(shape)
-    kw = {"rng": 5} if "rng" in fn.__code__.co_varnames else {}
+    kw = {"rng": 5} if "rng" in inspect.signature(fn).parameters else {}
     out = fn(t16, *extra, **kw)
     fn(t32, *extra, **kw)
     assert (out[0] if isinstance(out, tuple) else out) is t16
