@@ -5,7 +5,7 @@ functional twins take a shape and ``dtype=`` and return a new NumPy array.
 Every random value is a pure function of (seed, flat index): identical for any
 thread count, SIMD path, memory layout or split of the tensor into pieces.
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from . import _core
 from ._config import (get_num_threads, get_simd_path, set_num_threads, set_simd_path,

@@ -356,11 +356,6 @@ def fill_many(list jobs, int nthreads):
 cdef extern from "_src/transforms.h" nogil:
     float fi_logf(float x)
     double fi_log(double x)
-    void fi_sincos_turn32(uint32_t w, float *s, float *c)
-    void fi_sincos_turn53(uint64_t w, double *s, double *c)
-    void fi_normal_pair32(uint32_t wu, uint32_t wa, float *zc, float *zs)
-    void fi_normal_pair64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3,
-                          double *zc, double *zs)
     unsigned short fi_f32_to_f16(float f)
     unsigned short fi_f32_to_bf16(float f)
     float fi_uniform32(uint32_t w, float low, float scale, float top)
@@ -394,38 +389,47 @@ def _log(double[::1] x):
     return out
 
 
-def _sincos_turn32(uint32_t[::1] w):
-    """(sin, cos) of 2 pi w / 2^32, float32."""
-    s = np.empty(w.shape[0], np.float32)
-    c = np.empty(w.shape[0], np.float32)
-    cdef float[::1] sv = s, cv = c
-    cdef Py_ssize_t i
-    for i in range(w.shape[0]):
-        fi_sincos_turn32(w[i], &sv[i], &cv[i])
-    return s, c
+cdef extern from "_src/ziggurat.h" nogil:
+    float fi_zig32_value(uint32_t w)
+    int fi_zig32_fast(uint32_t w)
+    int fi_zig32_step_w(uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3,
+                        float *z)
+    double fi_zig64_value(uint64_t b)
+    int fi_zig64_fast(uint64_t b)
+    int fi_zig64_step_w(uint64_t *p, uint64_t ra, uint64_t rb, double *z)
+    float fi_zig32_tailx(uint32_t r)
+    double fi_zig64_tailx(uint64_t r)
+    unsigned int FI_ZIG_SUB
 
 
-def _sincos_turn53(uint64_t[::1] w):
-    """(sin, cos) of 2 pi w / 2^53, float64."""
-    s = np.empty(w.shape[0], np.float64)
-    c = np.empty(w.shape[0], np.float64)
-    cdef double[::1] sv = s, cv = c
-    cdef Py_ssize_t i
-    for i in range(w.shape[0]):
-        fi_sincos_turn53(w[i], &sv[i], &cv[i])
-    return s, c
+ZIG_SUB = FI_ZIG_SUB
 
 
-def _normal_pair32(uint32_t wu, uint32_t wa):
-    cdef float zc, zs
-    fi_normal_pair32(wu, wa, &zc, &zs)
-    return zc, zs
+def _zig32(uint32_t w):
+    """The ziggurat's first attempt on the word w: (signed value, fast path?)."""
+    return fi_zig32_value(w), bool(fi_zig32_fast(w))
 
 
-def _normal_pair64(uint32_t w0, uint32_t w1, uint32_t w2, uint32_t w3):
-    cdef double zc, zs
-    fi_normal_pair64(w0, w1, w2, w3, &zc, &zs)
-    return zc, zs
+def _zig32_step(uint32_t p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3):
+    """One retry block for the state p (0: no proposal): (candidate?, its value, next state)."""
+    cdef float z
+    cdef int c = fi_zig32_step_w(&p, r0, r1, r2, r3, &z)
+    return bool(c), z, p
+
+
+def _zig64(uint64_t b):
+    return fi_zig64_value(b), bool(fi_zig64_fast(b))
+
+
+def _zig64_step(uint64_t p, uint64_t ra, uint64_t rb):
+    cdef double z
+    cdef int c = fi_zig64_step_w(&p, ra, rb, &z)
+    return bool(c), z, p
+
+
+def _zig_tailx(uint64_t r, int bits):
+    """The tail proposal of the word r (bits=32) or of the 64 bits r (bits=64)."""
+    return fi_zig32_tailx(<uint32_t>r) if bits == 32 else fi_zig64_tailx(r)
 
 
 ctypedef unsigned short (*fi_store16)(float) noexcept nogil
@@ -448,3 +452,24 @@ def _f32_to_f16(float[::1] x):
 def _f32_to_bf16(float[::1] x):
     """The kernels' float32 -> bfloat16 store conversion (the bits, as uint16)."""
     return _store16(x, fi_f32_to_bf16)
+
+
+cdef extern from "_src/census.h" nogil:
+    int fi_zig_census32(const double *t, int nt, double *p)
+    int fi_zig_census64(const double *t, int nt, double *p)
+
+
+def _zig_census(double[::1] t, int bits):
+    """P(|z| > t) implied by the ziggurat normal sampler (census.c), float32
+    (bits=32, exact over the whole word space) or float64 (bits=64)."""
+    if not 0 < t.shape[0] <= 64:
+        raise ValueError(f"1 to 64 thresholds, got {t.shape[0]}")
+    out = np.empty(t.shape[0], np.float64)
+    cdef double[::1] o = out
+    cdef int rc
+    cdef int nt = <int>t.shape[0]
+    with nogil:
+        rc = fi_zig_census32(&t[0], nt, &o[0]) if bits == 32 else fi_zig_census64(&t[0], nt, &o[0])
+    if rc != 0:
+        raise RuntimeError("census: fi_logf is not monotone on the wedge range")
+    return out

@@ -144,8 +144,9 @@ class Key:
     - ``fold_in(name)`` for a str: ``P(h0, h1, s, 0x4E414D45)[:3]``, ``(h0, h1)``
       a Philox-based digest of the name's UTF-8 bytes.
 
-    Fills use counter word ``c3 = 0`` and rejection retries ``c3 = 1..100000``,
-    so no derivation reuses a counter of its parent's stream.
+    Fills use counter word ``c3 = 0``, rejection retries ``c3 = 1..100000``
+    and the normal sampler's retries ``c3 = 0x80000001..0x800186A0``, so no
+    derivation reuses a counter of its parent's stream.
 
     Examples
     --------

@@ -166,10 +166,14 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=
 
     Notes
     -----
-    Box-Muller on pairs of Philox words with fastinit's own ``log`` and
-    ``sincos``: :math:`r = \sqrt{-2 \ln u_1}`, values :math:`r\cos 2\pi u_2`
-    and :math:`r \sin 2\pi u_2`. float32/float16 use 32-bit :math:`u_1`
-    (tails to 6.66 sigma); float64 uses 53-bit ones (tails to 8.65 sigma).
+    A ziggurat (Marsaglia and Tsang, 256 layers) on one Philox word per
+    float32/float16 value and two per float64 value: 98.5% of the values cost
+    one table lookup and one product; the rest (wedges, and the tail beyond
+    :math:`R = 3.654` by Marsaglia's method with fastinit's own ``log``) draw
+    from the element's own retry stream. Tails reach 7.6 sigma (float32) and
+    9.3 sigma (float64). The implied law, computed from every word, matches
+    :math:`P(|z| > t)` to 2e-6 relative up to :math:`t = 5.5`
+    (docs/normal-sampler.md).
 
     Examples
     --------

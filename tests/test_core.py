@@ -23,30 +23,6 @@ def test_log_accuracy():
     assert err.max() < 2.0
 
 
-def test_sincos_turn32_accuracy():
-    w = np.linspace(0, 2**32 - 1, 200_003).astype(np.uint64).astype(np.uint32)
-    s, c = _core._sincos_turn32(w)
-    t = 2 * np.pi * w.astype(np.float64) / 2**32
-    # absolute error in units of 2^-24 (the float32 ulp at 1)
-    assert np.abs(s - np.sin(t)).max() < 3 * 2.0**-24
-    assert np.abs(c - np.cos(t)).max() < 3 * 2.0**-24
-    assert np.abs(s.astype(np.float64)**2 + c.astype(np.float64)**2 - 1).max() < 4 * 2.0**-24
-
-
-def test_sincos_turn53_accuracy():
-    w = np.linspace(0, 2**53 - 1, 200_003).astype(np.uint64)
-    s, c = _core._sincos_turn53(w)
-    t = 2 * np.pi * (w / 2.0**53)  # the reference itself carries ~8 * 2^-53 of rounding
-    assert np.abs(s - np.sin(t)).max() < 16 * 2.0**-53
-    assert np.abs(c - np.cos(t)).max() < 16 * 2.0**-53
-
-
-def test_quadrants_are_exact():
-    s, c = _core._sincos_turn32(np.array([0, 2**30, 2**31, 3 * 2**30], np.uint32))
-    assert s.tolist() == [0.0, 1.0, 0.0, -1.0]
-    assert c.tolist() == [1.0, 0.0, -1.0, 0.0]
-
-
 def test_f16_rounding_matches_numpy():
     rng = np.random.default_rng(0)
     x = np.concatenate([rng.standard_normal(500_000) * s for s in (1e-6, 1e-3, 1, 1e3, 7e4)]).astype(np.float32)

@@ -73,14 +73,15 @@ def test_uniform_degenerate_interval():
 
 
 def test_normal_tails_reach():
-    # the extreme words give the largest radius the stream can produce
+    # the tail proposals of the extreme words: the largest values the streams
+    # can produce, past 6.5 sigma (float32) and 8 sigma (float64)
     from fastinit import _core
-    zc, zs = _core._normal_pair32(0, 0)
-    assert zc > 6.5 and zs == 0.0
-    zc, zs = _core._normal_pair64(0, 0, 0, 0)
-    assert zc > 8.0
-    # and the largest word gives a radius of exactly 0, never NaN
-    assert _core._normal_pair32(0xFFFFFFFF, 0) == (0.0, 0.0)
+    assert _core._zig_tailx(0, 32) > 7.5
+    assert _core._zig_tailx(0, 64) > 9.0
+    # and the largest words give the tail's start R, never NaN
+    r = _core._zig_tailx(0xFFFFFFFF, 32)
+    assert 3.65 < r < 3.66
+    assert 3.65 < _core._zig_tailx(2**64 - 1, 64) < 3.66
 
 
 def test_normal_zero_std_is_mean():

@@ -46,60 +46,8 @@ static inline double fi_log(double x)
                + z * (1.0 / 13 + z * (1.0 / 15 + z * (1.0 / 17 + z * (1.0 / 19
                + z * (1.0 / 21 + z * (1.0 / 23)))))))))));
     double lm = f - s * (f - 2.0 * r);
-    double ed = (double)e;
+    double ed = (double)(int32_t)e;   /* |e| < 1100: exact; int32 so that loops vectorize */
     return ed * 6.93147180369123816490e-01 + (lm + ed * 1.90821492927058770002e-10);
-}
-
-/* sin and cos of x for |x| <= pi/4 by their Taylor series (the truncation
- * error is below half an ulp there). */
-static inline void fi_sincosf_kernel(float x, float *s, float *c)
-{
-    float z = x * x;
-    *s = x + x * z * (-1.66666666667e-1f + z * (8.33333333333e-3f + z * (-1.98412698413e-4f
-             + z * 2.75573192240e-6f)));
-    *c = 1.0f + z * (-0.5f + z * (4.16666666667e-2f + z * (-1.38888888889e-3f
-             + z * (2.48015873016e-5f + z * -2.75573192240e-7f))));
-}
-
-static inline void fi_sincos_kernel(double x, double *s, double *c)
-{
-    double z = x * x;
-    *s = x + x * z * (-1.0 / 6 + z * (1.0 / 120 + z * (-1.0 / 5040 + z * (1.0 / 362880
-             + z * (-1.0 / 39916800 + z * (1.0 / 6227020800.0 + z * (-1.0 / 1307674368000.0
-             + z * (1.0 / 355687428096000.0))))))));
-    *c = 1.0 + z * (-0.5 + z * (1.0 / 24 + z * (-1.0 / 720 + z * (1.0 / 40320
-             + z * (-1.0 / 3628800 + z * (1.0 / 479001600.0 + z * (-1.0 / 87178291200.0
-             + z * (1.0 / 20922789888000.0 + z * (-1.0 / 6402373705728000.0)))))))));
-}
-
-/* sin and cos of 2 pi t for the angle t = w / 2^32 of a full turn, given as
- * a 32-bit word. The quadrant k comes from the top bits exactly, so there is
- * no floating-point range reduction. */
-static inline void fi_sincos_turn32(uint32_t w, float *sn, float *cs)
-{
-    uint32_t k = ((w + 0x20000000u) >> 30) & 3u;
-    int32_t d = (int32_t)(w - (k << 30));              /* in [-2^29, 2^29) */
-    float x = (float)d * 1.46291807926715968e-09f;      /* pi / 2^31 */
-    float s, c;
-    fi_sincosf_kernel(x, &s, &c);
-    float s1 = (k & 1u) ? c : s;
-    float c1 = (k & 1u) ? s : c;
-    *sn = (k & 2u) ? -s1 : s1;
-    *cs = ((k + 1u) & 2u) ? -c1 : c1;
-}
-
-/* The same for t = w / 2^53, a 53-bit fraction of a turn. */
-static inline void fi_sincos_turn53(uint64_t w, double *sn, double *cs)
-{
-    uint64_t k = ((w + (1ull << 50)) >> 51) & 3u;
-    int64_t d = (int64_t)(((w - (k << 51)) & ((1ull << 53) - 1)) << 11) >> 11;
-    double x = (double)d * 6.975736996017264e-16;      /* pi / 2^52 */
-    double s, c;
-    fi_sincos_kernel(x, &s, &c);
-    double s1 = (k & 1u) ? c : s;
-    double c1 = (k & 1u) ? s : c;
-    *sn = (k & 2u) ? -s1 : s1;
-    *cs = ((k + 1u) & 2u) ? -c1 : c1;
 }
 
 /* Store conversions of FI_DTYPE_TABLE (kernels.h): compute type -> stored

@@ -6,12 +6,11 @@
  * A "group" is FI_LANES consecutive Philox counters 8g..8g+7, word k of lane l
  * written w[k][l].
  *   32-bit streams (float32 and float16 values): group g gives flat indices
- *     32g .. 32g+31; index 32g + 8k + l comes from w[k][l] (normal: pair
- *     (w[0], w[1]) gives indices k=0 (r cos) and k=1 (r sin), pair
- *     (w[2], w[3]) gives k=2 and k=3).
+ *     32g .. 32g+31; index 32g + 8k + l comes from w[k][l] (normal: the
+ *     ziggurat's first attempt, see normal_impl.h).
  *   64-bit streams (float64 values): group g gives 16g .. 16g+15; index
  *     16g + 8j + l comes from the 53-bit word (w[2j] : w[2j+1]) >> 11 of lane
- *     l (normal: u1 from j=0, the angle from j=1, r cos at j=0, r sin at j=1).
+ *     l (normal: the ziggurat's first attempt from the same 64 bits).
  */
 #include <string.h>
 #include <math.h>
@@ -19,6 +18,7 @@
 #include "philox.h"
 #include "fimath.h"
 #include "transforms.h"
+#include "ziggurat.h"
 
 /* A chunk is FI_CHUNK / FI_LANES = 2 consecutive groups (2g', 2g'+1): the
  * unit the kernels compute at once. Its values are contiguous in the stream. */
@@ -44,24 +44,6 @@ static inline void FI_SFX(uniform32_group)(uint64_t g, const fi_stream *st,
     }
 }
 
-static inline void FI_SFX(normal32_group)(uint64_t g, const fi_stream *st,
-                                          float mean, float sd, float *o)
-{
-    uint32_t w[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
-    for (int h = 0; h < FI_GPC; h++) {
-        for (int p = 0; p < 2; p++) {
-            for (int l = 0; l < FI_LANES; l++) {
-                int L = FI_LANES * h + l;
-                float s, c;
-                fi_normal_pair32(w[2 * p][L], w[2 * p + 1][L], &c, &s);
-                o[4 * FI_LANES * h + FI_LANES * (2 * p) + l] = mean + sd * c;
-                o[4 * FI_LANES * h + FI_LANES * (2 * p + 1) + l] = mean + sd * s;
-            }
-        }
-    }
-}
-
 static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
                                            double low, double scale, double top, double *o)
 {
@@ -74,22 +56,6 @@ static inline void FI_SFX(uniform64_group)(uint64_t g, const fi_stream *st,
                 o[2 * FI_LANES * h + FI_LANES * j + l] =
                     fi_uniform64(w[2 * j][L], w[2 * j + 1][L], low, scale, top);
             }
-        }
-    }
-}
-
-static inline void FI_SFX(normal64_group)(uint64_t g, const fi_stream *st,
-                                          double mean, double sd, double *o)
-{
-    uint32_t w[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
-    for (int h = 0; h < FI_GPC; h++) {
-        for (int l = 0; l < FI_LANES; l++) {
-            int L = FI_LANES * h + l;
-            double s, c;
-            fi_normal_pair64(w[0][L], w[1][L], w[2][L], w[3][L], &c, &s);
-            o[2 * FI_LANES * h + l] = mean + sd * c;
-            o[2 * FI_LANES * h + FI_LANES + l] = mean + sd * s;
         }
     }
 }
@@ -130,14 +96,11 @@ static inline void FI_SFX(normal64_group)(uint64_t g, const fi_stream *st,
 /* Group emitters by stream arrangement (they read the kernel's locals). */
 #define FI_EMIT_UNIFORM32(g, d) FI_SFX(uniform32_group)((g), st, low, scale, top, (d))
 #define FI_EMIT_UNIFORM64(g, d) FI_SFX(uniform64_group)((g), st, low, scale, top, (d))
-#define FI_EMIT_NORMAL32(g, d) FI_SFX(normal32_group)((g), st, mean, sd, (d))
-#define FI_EMIT_NORMAL64(g, d) FI_SFX(normal64_group)((g), st, mean, sd, (d))
 
 /* The element-wise kernels of one dtype of FI_DTYPE_TABLE. Values are
  * computed in WORK_T and stored through STORE: float16 computes in float32
- * and rounds once, so uniform's top (a float16 value) is never passed and
- * the result is normal_'s float32 value rounded. Constant fills ignore the
- * stream. */
+ * and rounds once, so uniform's top (a float16 value) is never passed.
+ * Constant fills ignore the stream. (normal_: normal_impl.h.) */
 #define FI_ELEMENTWISE_KERNELS(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)  \
 static void FI_SFX(k_uniform_##SFX)(void *out, uint64_t start, int64_t n,              \
                                     const fi_stream *st, const fi_params *prm)         \
@@ -145,12 +108,6 @@ static void FI_SFX(k_uniform_##SFX)(void *out, uint64_t start, int64_t n,       
     WORK_T low = (WORK_T)prm->uniform.low, scale = (WORK_T)prm->uniform.width;         \
     WORK_T top = (WORK_T)prm->uniform.top;                                             \
     FI_PIECES(FI_C##BITS, WORK_T, STORE_T, FI_EMIT_UNIFORM##BITS, STORE, DIRECT);      \
-}                                                                                      \
-static void FI_SFX(k_normal_##SFX)(void *out, uint64_t start, int64_t n,               \
-                                   const fi_stream *st, const fi_params *prm)          \
-{                                                                                      \
-    WORK_T mean = (WORK_T)prm->normal.mean, sd = (WORK_T)prm->normal.std;              \
-    FI_PIECES(FI_C##BITS, WORK_T, STORE_T, FI_EMIT_NORMAL##BITS, STORE, DIRECT);       \
 }                                                                                      \
 static void FI_SFX(k_constant_##SFX)(void *out, uint64_t start, int64_t n,             \
                                      const fi_stream *st, const fi_params *prm)        \
@@ -163,4 +120,12 @@ static void FI_SFX(k_constant_##SFX)(void *out, uint64_t start, int64_t n,      
 FI_DTYPE_TABLE(FI_ELEMENTWISE_KERNELS)
 #undef FI_ELEMENTWISE_KERNELS
 
+/* normal_impl.h: the ziggurat kernels of normal_ and of the truncated
+ * normal's normal rejection, which truncnorm_impl.h calls */
+#define FI_TNZIG_DECL(CODE, SFX, ...)                                                     \
+    static void FI_SFX(k_tnzig_##SFX)(void *, uint64_t, int64_t, const fi_stream *,      \
+                                      const fi_params *);
+FI_DTYPE_TABLE(FI_TNZIG_DECL)
+#undef FI_TNZIG_DECL
 #include "truncnorm_impl.h"
+#include "normal_impl.h"

@@ -9,7 +9,8 @@
  *       everything); value x = mean + std * z, accepted when lo <= x <= hi
  *       (in the working precision, so that float16 keeps exactly the values
  *       that land inside). With fold = 0, an accepted value is normal_'s
- *       value at the same index.
+ *       value at the same index. Sampled by the ziggurat (normal_impl.h,
+ *       k_tnzig_*), rejection and all.
  *   FI_TN_UNIFORM: propose u ~ U[0, 1), delta = w u (the standardized
  *       distance from base, the bound a, or b when flipped); accept when
  *       E >= q / 2 with E ~ Exp(1) and q = (s1 + delta)(s2 + delta) =
@@ -25,19 +26,18 @@
  * rejected proposal.
  *
  * Stream layout (a compatibility promise):
- *   first attempt, NORMAL: the normal_ value of the same dtype at index i
- *     (float16 uses the float32 stream, as normal_ does).
+ *   NORMAL: normal_impl.h (the ziggurat's own first attempts and retry
+ *     blocks; float16 uses the float32 stream, as normal_ does).
  *   first attempt, UNIFORM and EXP: float32/float16 use two words per
  *     element in the 64-bit-stream arrangement (index 32c + 16h + 8j + l from
  *     words (2j, 2j+1) of counter 16c + 8h + l); float64 uses the four words
  *     of counter i for element i.
- *   retries: attempt t = 1, 2, ... of element i uses Philox counter
- *     (c0, c1) = i, c2 = stream, c3 = t: the element's own sub-space, so no
- *     element ever borrows another's randomness (pieces and thread counts
- *     give the same values). Candidates in order: words (0, 1), then (2, 3);
- *     float32 NORMAL takes both Box-Muller values of each pair (r cos, then
- *     r sin), float64 NORMAL one pair (w0..w3) and float64 UNIFORM/EXP one
- *     candidate per attempt; the first accepted candidate is the value.
+ *   retries, UNIFORM and EXP: attempt t = 1, 2, ... of element i uses Philox
+ *     counter (c0, c1) = i, c2 = stream, c3 = t: the element's own
+ *     sub-space, so no element ever borrows another's randomness (pieces and
+ *     thread counts give the same values). Candidates in order: words
+ *     (0, 1), then (2, 3) for float32; one candidate per attempt (w0..w3)
+ *     for float64; the first accepted candidate is the value.
  */
 #ifndef FI_TN_ONCE
 #define FI_TN_ONCE
@@ -86,10 +86,6 @@
 FI_TN_TYPES(float, 32)
 FI_TN_TYPES(double, 64)
 #undef FI_TN_TYPES
-
-/* Folding for one-sided intervals: f = 0 keeps z, f = +-1 gives f |z|. */
-static inline float fi_foldf(float z, float f) { return f == 0.0f ? z : f * fabsf(z); }
-static inline double fi_fold(double z, double f) { return f == 0.0 ? z : f * fabs(z); }
 
 static inline float fi_clampf(float v, float lo, float hi)
 {
@@ -238,7 +234,7 @@ static const uint8_t fi_tn_lp[256][8] = {
 static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_tn32 *q,
                                       float *o, int32_t *rej)
 {
-    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
+    /* (NORMAL is handled by the ziggurat's kernel) */
     uint32_t w[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int h = 0; h < FI_GPC; h++) {
@@ -260,7 +256,7 @@ static inline void FI_SFX(tn32_first)(uint64_t g, const fi_stream *st, const fi_
 static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_tn64 *q,
                                       double *o, int32_t *rej)
 {
-    /* (NORMAL is handled by the kernel with normal_'s own kernel) */
+    /* (NORMAL is handled by the ziggurat's kernel) */
     uint32_t w[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int L = 0; L < FI_CHUNK; L++) {
@@ -277,7 +273,6 @@ static inline void FI_SFX(tn64_first)(uint64_t g, const fi_stream *st, const fi_
 static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t base,
                                int32_t *idx, int nidx, float *buf)
 {
-    const fi_tnp_normal32 *c = &q->normal;
     for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
         int keep = 0;
         for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
@@ -296,17 +291,7 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
                 const uint32_t *wa = w[2 * half], *wb = w[2 * half + 1];
                 float vh[FI_TN_RL];
                 int32_t okh[FI_TN_RL];
-                if (q->method == FI_TN_NORMAL) {
-                    for (int l = 0; l < FI_TN_RL; l++) {
-                        float z0, z1;
-                        fi_normal_pair32(wa[l], wb[l], &z0, &z1);
-                        float x0 = c->mean + c->std * fi_foldf(z0, c->fold);
-                        float x1 = c->mean + c->std * fi_foldf(z1, c->fold);
-                        int32_t a0 = (x0 >= c->lo) & (x0 <= c->hi), a1 = (x1 >= c->lo) & (x1 <= c->hi);
-                        vh[l] = fi_clampf(a0 ? x0 : x1, c->lo, c->hi);  /* moves only a rejected value */
-                        okh[l] = a0 | a1;
-                    }
-                } else if (q->method == FI_TN_UNIFORM) {
+                if (q->method == FI_TN_UNIFORM) {
                     for (int l = 0; l < FI_TN_RL; l++)
                         okh[l] = fi_tn_unif32(&q->uniform, wa[l], wb[l], &vh[l]);
                 } else {
@@ -340,7 +325,6 @@ static void FI_SFX(tn32_retry)(const fi_stream *st, const fi_tn32 *q, uint64_t b
 static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t base,
                                int32_t *idx, int nidx, double *buf)
 {
-    const fi_tnp_normal64 *c = &q->normal;
     for (uint32_t t = 1; nidx > 0 && t <= FI_TN_MAXTRY; t++) {
         int keep = 0;
         for (int r0 = 0; r0 < nidx; r0 += FI_TN_RL) {
@@ -353,18 +337,8 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
                 ctr[l] = base + (uint64_t)idx[r0 + (l < cnt ? l : cnt - 1)];
             fi_philox_gather(ctr, st->stream, t, st->k0, st->k1, w);
             for (int l = 0; l < FI_TN_RL; l++) {
-                if (q->method == FI_TN_NORMAL) {
-                    double z0, z1;
-                    fi_normal_pair64(w[0][l], w[1][l], w[2][l], w[3][l], &z0, &z1);
-                    double x0 = c->mean + c->std * fi_fold(z0, c->fold);
-                    double x1 = c->mean + c->std * fi_fold(z1, c->fold);
-                    int32_t a0 = (x0 >= c->lo) & (x0 <= c->hi), a1 = (x1 >= c->lo) & (x1 <= c->hi);
-                    v[l] = fi_clamp(a0 ? x0 : x1, c->lo, c->hi);
-                    ok[l] = a0 | a1;
-                } else {
-                    uint32_t ww[4] = {w[0][l], w[1][l], w[2][l], w[3][l]};
-                    ok[l] = fi_tn_cand64(q, ww, &v[l]);
-                }
+                uint32_t ww[4] = {w[0][l], w[1][l], w[2][l], w[3][l]};
+                ok[l] = fi_tn_cand64(q, ww, &v[l]);
             }
             for (int l = 0; l < cnt; l++) {
                 int32_t e = idx[r0 + l];
@@ -378,41 +352,6 @@ static void FI_SFX(tn64_retry)(const fi_stream *st, const fi_tn64 *q, uint64_t b
 }
 
 /* ---- kernels: sub-pieces of whole chunks, computed in a local buffer ---- */
-
-/* Bit k set when o[k] is outside [lo, hi], for 32 values. */
-static inline uint32_t fi_tn_outside32(const float *o, float lo, float hi)
-{
-    uint32_t m = 0;
-#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-    const __m256 vlo = _mm256_set1_ps(lo), vhi = _mm256_set1_ps(hi);
-    for (int b = 0; b < 32; b += 8) {
-        __m256 v = _mm256_loadu_ps(o + b);
-        __m256 out = _mm256_or_ps(_mm256_cmp_ps(v, vlo, _CMP_LT_OQ), _mm256_cmp_ps(v, vhi, _CMP_GT_OQ));
-        m |= (uint32_t)_mm256_movemask_ps(out) << b;
-    }
-#else
-    for (int k = 0; k < 32; k++)
-        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
-#endif
-    return m;
-}
-
-static inline uint32_t fi_tn_outside64(const double *o, double lo, double hi)
-{
-    uint32_t m = 0;
-#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-    const __m256d vlo = _mm256_set1_pd(lo), vhi = _mm256_set1_pd(hi);
-    for (int b = 0; b < 32; b += 4) {
-        __m256d v = _mm256_loadu_pd(o + b);
-        __m256d out = _mm256_or_pd(_mm256_cmp_pd(v, vlo, _CMP_LT_OQ), _mm256_cmp_pd(v, vhi, _CMP_GT_OQ));
-        m |= (uint32_t)_mm256_movemask_pd(out) << b;
-    }
-#else
-    for (int k = 0; k < 32; k++)
-        m |= (uint32_t)((o[k] < lo) | (o[k] > hi)) << k;
-#endif
-    return m;
-}
 
 /* Append k0 + (the set bits of m) to idx, branch-free: 8 positions are
  * always written (idx has FI_LANES entries of slack) and the count advances
@@ -461,18 +400,23 @@ static inline int fi_tn_collect(const int32_t *rej, int gs, int k0, int32_t *idx
     return nidx;
 }
 
-/* One kernel: sub-pieces of up to FI_TN_SUB values aligned to whole chunks.
- * First attempts for the whole sub-piece (NORMAL: normal_'s own kernel, NK),
+/* One kernel: FI_TN_NORMAL goes to the ziggurat's truncated kernel TZ
+ * (normal_impl.h); the other methods work on sub-pieces of up to FI_TN_SUB
+ * values aligned to whole chunks: first attempts for the whole sub-piece,
  * the positions of the rejects collected, then their retries in batches.
  * DIRECT: whole sub-pieces are computed straight into the output (float32,
- * float64); otherwise through buf and PUT (partial sub-pieces, float16). */
-#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS_NORMAL, GS_OTHER, STORE, DIRECT, NK, FOLD, OUTSIDE) \
+ * float64); otherwise through buf and STORE (partial sub-pieces, float16). */
+#define FI_TN_KERNEL(NAME, TQ, SETUP, CT, OUT_T, FIRST, RETRY, GS, STORE, DIRECT, TZ)  \
 static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                     \
                          const fi_stream *st, const fi_params *prm)                \
 {                                                                                  \
     TQ q;                                                                          \
     SETUP(prm, &q);                                                                \
-    const uint64_t gs = q.method == FI_TN_NORMAL ? (GS_NORMAL) : (GS_OTHER);       \
+    if (q.method == FI_TN_NORMAL) {                                                \
+        FI_SFX(TZ)(out, start, n, st, prm);                                        \
+        return;                                                                    \
+    }                                                                              \
+    const uint64_t gs = (GS);                                                      \
     CT buf[FI_TN_SUB];                                                             \
     int32_t idx[FI_TN_SUB + FI_LANES], rej[FI_C32];                                \
     OUT_T *o = (OUT_T *)out;                                                       \
@@ -486,24 +430,9 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
         CT *dst = direct ? (CT *)o : buf;                                          \
         int nidx = 0;                                                              \
         uint64_t g = b0 / gs;                                                      \
-        if (q.method == FI_TN_NORMAL) {                                            \
-            /* normal_'s own kernel on the sub-piece (folded if asked), then   */  \
-            /* the values outside [lo, hi]                                      */  \
-            int fold = q.normal.fold != 0;                                         \
-            fi_params np_;                                                         \
-            np_.normal.mean = fold ? 0.0 : prm->truncnorm.normal.mean;             \
-            np_.normal.std = fold ? 1.0 : prm->truncnorm.normal.std;               \
-            FI_SFX(NK)(dst, b0, (int64_t)(b1 - b0), st, &np_);                     \
-            if (fold)                                                              \
-                for (int k = 0; k < (int)(b1 - b0); k++)                           \
-                    dst[k] = q.normal.mean + q.normal.std * FOLD(dst[k], q.normal.fold); \
-            for (int b = 0; b < (int)(b1 - b0); b += 32)                           \
-                nidx = fi_tn_append(OUTSIDE(dst + b, q.normal.lo, q.normal.hi), b, idx, nidx); \
-        } else {                                                                   \
-            for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {            \
-                FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                           \
-                nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                 \
-            }                                                                      \
+        for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (int)gs, g++) {                \
+            FI_SFX(FIRST)(g, st, &q, dst + k0, rej);                               \
+            nidx = fi_tn_collect(rej, (int)gs, k0, idx, nidx);                     \
         }                                                                          \
         FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                                 \
         uint64_t hi = b1 < end ? b1 : end;                                         \
@@ -515,22 +444,15 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
 }
 
 /* One truncated-normal kernel per dtype of FI_DTYPE_TABLE, by stream
- * arrangement: NORMAL reuses normal_'s kernel of the working precision;
- * chunk sizes are those of the 32- or 64-bit streams. float16 computes in
- * float32; lo and hi are float16 values, so the rounded result stays within
- * them. */
-#define FI_TN_GSN32 FI_C32
-#define FI_TN_GSO32 FI_C64
-#define FI_TN_NK32 k_normal_f32
-#define FI_TN_FOLD32 fi_foldf
-#define FI_TN_GSN64 FI_C64
-#define FI_TN_GSO64 FI_CHUNK
-#define FI_TN_NK64 k_normal_f64
-#define FI_TN_FOLD64 fi_fold
+ * arrangement: NORMAL is the ziggurat's kernel of the same dtype; chunk
+ * sizes are those of the 32- or 64-bit streams. float16 computes in float32;
+ * lo and hi are float16 values, so the rounded result stays within them. */
+#define FI_TN_GS32 FI_C64
+#define FI_TN_GS64 FI_CHUNK
 #define FI_TN_FOR_DTYPE(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)            \
     FI_TN_KERNEL(k_truncnorm_##SFX, fi_tn##BITS, fi_tn##BITS##_setup, WORK_T, STORE_T,    \
-                 tn##BITS##_first, tn##BITS##_retry, FI_TN_GSN##BITS, FI_TN_GSO##BITS,    \
-                 STORE, DIRECT, FI_TN_NK##BITS, FI_TN_FOLD##BITS, fi_tn_outside##BITS)
+                 tn##BITS##_first, tn##BITS##_retry, FI_TN_GS##BITS, STORE, DIRECT,       \
+                 k_tnzig_##SFX)
 FI_DTYPE_TABLE(FI_TN_FOR_DTYPE)
 #undef FI_TN_FOR_DTYPE
 #undef FI_TN_KERNEL

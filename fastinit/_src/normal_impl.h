@@ -1,0 +1,368 @@
+/* Normal kernels (FI_NORMAL) and the truncated normal's normal rejection
+ * (FI_TRUNCNORM, method FI_TN_NORMAL): the ziggurat of ziggurat.h, included
+ * from kernels_impl.h and so compiled once per SIMD path.
+ *
+ * Stream layout (a compatibility promise): the first attempt of index i
+ * uses the word(s) uniform_ uses for i (float32 and float16: one word;
+ * float64: the two words of the 53-bit uniform, hi:lo). Elements whose first
+ * attempt leaves the fast path (1.5%), or whose value a truncated normal
+ * rejects, continue with their own retry blocks, Philox counter
+ * (i, stream, FI_ZIG_SUB + t), t = 1, 2, ... (fi_zig32_step, fi_zig64_step).
+ * A truncated normal's value is normal_'s value at the same index whenever
+ * that one lies in [lo, hi].
+ *
+ * Parameters (the working precision's): value = mean + sd * z', z' = z with
+ * its bits and-ed with keep and or-ed with set (keep = ~0, set = 0: z;
+ * keep = the magnitude bits: +-|z|, the folded proposals of one-sided
+ * intervals); accepted when lo <= value <= hi.
+ *
+ * A kernel works on sub-pieces of up to FI_TN_SUB values aligned to chunks:
+ * first attempts for the whole sub-piece (an unfinished element's state,
+ * its failed proposal or 0, parked in its own output slot, its position
+ * collected), then the retry blocks of the collected elements, FI_CHUNK at
+ * a time (fi_philox_gather).
+ */
+
+#define FI_ZIG_BIG 16384   /* values per sub-piece written straight to the output */
+
+typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
+typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
+
+/* Append k0 + (the set bits of m) to idx (2 entries of slack): the first
+ * two positions are written without a branch (a chunk has fewer than 3
+ * unfinished elements 93% of the time), the rest in a loop. */
+static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx, int nidx)
+{
+    int c = __builtin_popcountll(m);
+    uint64_t m2 = m & (m - 1);
+    idx[nidx] = k0 + __builtin_ctzll(m | (1ull << 63));
+    idx[nidx + 1] = k0 + __builtin_ctzll(m2 | (1ull << 63));
+    if (__builtin_expect(c > 2, 0)) {
+        int r = nidx + 2;
+        for (m2 &= m2 - 1; m2; m2 &= m2 - 1)
+            idx[r++] = k0 + __builtin_ctzll(m2);
+    }
+    return nidx + c;
+}
+
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+/* The first attempts of 8 lanes: the same operations as fi_zig32_value /
+ * fi_zig32_fast (integer conversion, one product, mean + sd * z), so the
+ * same bits. The layer tables are read by plain loads into te (the packed
+ * entries of the 8 lanes), not by gather instructions: as fast here, and
+ * qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.
+ * CHECK (a constant): the interval test and the folding. Returns the mask
+ * of unfinished lanes. The AVX-512 path uses this 256-bit code as it is. */
+static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
+        const uint64_t *te, const fi_zq32 *q, int check, float *o)
+{
+    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
+    __m256i w = _mm256_loadu_si256((const __m256i *)wp);
+    __m256i u = _mm256_srli_epi32(w, 9);
+    /* the even dwords (X) and the odd ones (K) of the 8 entries come out in
+     * lane order 0, 1, 4, 5, 2, 3, 6, 7; one permute restores it */
+    __m256 ta = _mm256_loadu_ps((const float *)te), tb = _mm256_loadu_ps((const float *)(te + 4));
+    __m256 xt = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(ta, tb, 0x88), order);
+    __m256i kt = _mm256_permutevar8x32_epi32(_mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd)),
+                                             order);
+    __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
+    __m256i ok = _mm256_cmpgt_epi32(kt, u);
+    __m256 park = _mm256_castsi256_ps(w);
+    if (check) {
+        z = _mm256_or_ps(_mm256_and_ps(z, _mm256_castsi256_ps(_mm256_set1_epi32((int)q->keep))),
+                         _mm256_castsi256_ps(_mm256_set1_epi32((int)q->set)));
+        park = _mm256_andnot_ps(_mm256_castsi256_ps(ok), park);  /* fast but outside: 0 */
+    }
+    __m256 v = _mm256_add_ps(_mm256_set1_ps(q->mean), _mm256_mul_ps(_mm256_set1_ps(q->sd), z));
+    if (check) {
+        __m256 in = _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(q->lo), _CMP_GE_OQ),
+                                  _mm256_cmp_ps(v, _mm256_set1_ps(q->hi), _CMP_LE_OQ));
+        ok = _mm256_and_si256(ok, _mm256_castps_si256(in));
+    }
+    _mm256_storeu_ps(o, _mm256_blendv_ps(park, v, _mm256_castsi256_ps(ok)));
+    return (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(ok)) ^ 0xffu;
+}
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
+                                           int check, float *o)
+{
+    uint32_t w[4][FI_CHUNK];
+    uint64_t te[4][FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int k = 0; k < 4; k++)
+        for (int l = 0; l < FI_CHUNK; l++)
+            te[k][l] = fi_zig_xk32[w[k][l] & 511u];
+    uint64_t m = 0;
+    for (int h = 0; h < FI_GPC; h++)
+        for (int k = 0; k < 4; k++) {
+            int i = 4 * FI_LANES * h + FI_LANES * k;
+            m |= (uint64_t)fi_zig32_first8(w[k] + FI_LANES * h, te[k] + FI_LANES * h, q, check,
+                                           o + i) << i;
+        }
+    return m;
+}
+
+/* float64: 4 lanes of 64 bits at a time; fi_u53_to_pd is fi_u53_to_d. */
+static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
+{
+    __m256d hi = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(u, 32),
+                                                     _mm256_set1_epi64x(0x4530000000000000ll)));
+    __m256d lo = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(u, _mm256_set1_epi64x(0xffffffffll)),
+                                                     _mm256_set1_epi64x(0x4330000000000000ll)));
+    return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(0x1p84 + 0x1p52)), lo);
+}
+
+/* The float64 first attempts of 4 lanes; xe, ke: their table entries (plain
+ * loads, as for float32). */
+static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const double *xe,
+        const int64_t *ke, const fi_zq64 *q, int check, double *o)
+{
+    __m256i u = _mm256_srli_epi64(b, 11);
+    __m256d xt = _mm256_loadu_pd(xe);
+    __m256i kt = _mm256_loadu_si256((const __m256i *)ke);
+    __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), xt);
+    __m256i ok = _mm256_cmpgt_epi64(kt, u);
+    __m256d park = _mm256_castsi256_pd(b);
+    if (check) {
+        z = _mm256_or_pd(_mm256_and_pd(z, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->keep))),
+                         _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->set)));
+        park = _mm256_andnot_pd(_mm256_castsi256_pd(ok), park);
+    }
+    __m256d v = _mm256_add_pd(_mm256_set1_pd(q->mean), _mm256_mul_pd(_mm256_set1_pd(q->sd), z));
+    if (check) {
+        __m256d in = _mm256_and_pd(_mm256_cmp_pd(v, _mm256_set1_pd(q->lo), _CMP_GE_OQ),
+                                   _mm256_cmp_pd(v, _mm256_set1_pd(q->hi), _CMP_LE_OQ));
+        ok = _mm256_and_si256(ok, _mm256_castpd_si256(in));
+    }
+    _mm256_storeu_pd(o, _mm256_blendv_pd(park, v, _mm256_castsi256_pd(ok)));
+    return (uint32_t)_mm256_movemask_pd(_mm256_castsi256_pd(ok)) ^ 0xfu;
+}
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
+                                           int check, double *o)
+{
+    uint32_t w[4][FI_CHUNK];
+    double xe[2 * FI_CHUNK];
+    int64_t ke[2 * FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++)
+        for (int j = 0; j < 2; j++)
+            for (int l = 0; l < FI_LANES; l++) {
+                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_x64[lo & 511u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_k64[lo & 255u];
+            }
+    uint64_t m = 0;
+    for (int h = 0; h < FI_GPC; h++) {
+        for (int j = 0; j < 2; j++) {
+            __m256i hi = _mm256_loadu_si256((const __m256i *)(w[2 * j] + FI_LANES * h));
+            __m256i lo = _mm256_loadu_si256((const __m256i *)(w[2 * j + 1] + FI_LANES * h));
+            __m256i p0 = _mm256_unpacklo_epi32(lo, hi), p1 = _mm256_unpackhi_epi32(lo, hi);
+            int i = 2 * FI_LANES * h + FI_LANES * j;
+            /* lanes 0, 1, 4, 5 in p0 and 2, 3, 6, 7 in p1 */
+            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x20), xe + i, ke + i,
+                                           q, check, o + i) << i;
+            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x31), xe + i + 4,
+                                           ke + i + 4, q, check, o + i + 4) << (i + 4);
+        }
+    }
+    return m;
+}
+#else
+/* Portable first attempts: one chunk, the same operations lane by lane. */
+#define FI_ZIG_FIRST(CT, UT, TO_BITS, FROM_BITS, SEL, VALUE, FAST)                 \
+    do {                                                                           \
+        UT x = WORD;                                                               \
+        CT z = VALUE(x);                                                           \
+        int32_t fast = FAST(x), in = 1;                                            \
+        UT park = x;                                                               \
+        if (check) {                                                               \
+            z = FROM_BITS((TO_BITS(z) & q->keep) | q->set);                        \
+            park = fast ? 0 : x;                                                   \
+        }                                                                          \
+        CT v = q->mean + q->sd * z;                                                \
+        if (check)                                                                 \
+            in = (v >= q->lo) & (v <= q->hi);                                      \
+        ok[i] = fast & in;                                                         \
+        o[i] = FROM_BITS(SEL(-(UT)ok[i], TO_BITS(v), park));                       \
+    } while (0)
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
+                                           int check, float *o)
+{
+    uint32_t w[4][FI_CHUNK];
+    int32_t ok[4 * FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++)
+        for (int k = 0; k < 4; k++)
+            for (int l = 0; l < FI_LANES; l++) {
+                int i = 4 * FI_LANES * h + FI_LANES * k + l;
+#define WORD w[k][FI_LANES * h + l]
+                FI_ZIG_FIRST(float, uint32_t, fi_f2u, fi_u2f, fi_sel32, fi_zig32_value, fi_zig32_fast);
+#undef WORD
+            }
+    uint64_t m = 0;
+    for (int i = 0; i < 4 * FI_CHUNK; i++)
+        m |= (uint64_t)(ok[i] == 0) << i;
+    return m;
+}
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
+                                           int check, double *o)
+{
+    uint32_t w[4][FI_CHUNK];
+    int32_t ok[2 * FI_CHUNK];
+    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    for (int h = 0; h < FI_GPC; h++)
+        for (int j = 0; j < 2; j++)
+            for (int l = 0; l < FI_LANES; l++) {
+                int L = FI_LANES * h + l, i = 2 * FI_LANES * h + FI_LANES * j + l;
+#define WORD fi_zig64_bits(w[2 * j][L], w[2 * j + 1][L])
+                FI_ZIG_FIRST(double, uint64_t, fi_d2u, fi_u2d, fi_sel64, fi_zig64_value, fi_zig64_fast);
+#undef WORD
+            }
+    uint64_t m = 0;
+    for (int i = 0; i < 2 * FI_CHUNK; i++)
+        m |= (uint64_t)(ok[i] == 0) << i;
+    return m;
+}
+#undef FI_ZIG_FIRST
+#endif
+
+/* Retry blocks for the listed elements of buf (flat index base + idx[r]),
+ * whose slots hold their states; finished values replace them. Per batch:
+ * the table lookups lane by lane, then the branch-free step on all lanes
+ * (which vectorizes). After FI_ZIG_MAXTRY blocks (never reached in
+ * practice) the last candidate is taken, clamped to [lo, hi]. */
+#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, TABLES, STEP)  \
+static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
+                         int32_t *idx, int nidx, CT *buf)                             \
+{                                                                                     \
+    for (uint32_t t = 1; nidx > 0 && t <= FI_ZIG_MAXTRY; t++) {                       \
+        int keep = 0;                                                                 \
+        int32_t last = t == FI_ZIG_MAXTRY;                                            \
+        for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
+            int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
+            uint64_t ctr[FI_CHUNK];                                                   \
+            uint32_t w[4][FI_CHUNK];                                                  \
+            UT p[FI_CHUNK], P[FI_CHUNK], nx[FI_CHUNK], zb[FI_CHUNK];                  \
+            CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK];                    \
+            int32_t fp[FI_CHUNK], ok[FI_CHUNK];                                       \
+            for (int l = 0; l < FI_CHUNK; l++) {                                      \
+                int32_t e = idx[r0 + (l < cnt ? l : cnt - 1)];                        \
+                ctr[l] = base + (uint64_t)e;                                          \
+                p[l] = TO_BITS(buf[e]);                                               \
+            }                                                                         \
+            fi_philox_gather(ctr, st->stream, FI_ZIG_SUB + t, st->k0, st->k1, w);     \
+            for (int l = 0; l < FI_CHUNK; l++) {                                      \
+                P[l] = p[l] ? p[l] : PROPOSAL;                                        \
+                TABLES;                                                               \
+            }                                                                         \
+            for (int l = 0; l < FI_CHUNK; l++) {                                      \
+                int32_t c = STEP;                                                     \
+                CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);     \
+                int32_t in = (val >= q->lo) & (val <= q->hi);                         \
+                val = val < q->lo ? q->lo : val;                                      \
+                val = val > q->hi ? q->hi : val;  /* moves only a rejected value */   \
+                ok[l] = (c & in) | last;                                              \
+                v[l] = FROM_BITS(SEL(-(UT)ok[l], TO_BITS(val), nx[l]));               \
+            }                                                                         \
+            for (int l = 0; l < cnt; l++) {                                           \
+                int32_t e = idx[r0 + l];                                              \
+                buf[e] = v[l];                                                        \
+                idx[keep] = e;                                                        \
+                keep += !ok[l];                                                       \
+            }                                                                         \
+        }                                                                             \
+        nidx = keep;                                                                  \
+    }                                                                                 \
+}
+
+FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
+             (x[l] = fabsf(fi_zig32_value(P[l])), F[l] = fi_zig_f32[P[l] & 255u],
+              D[l] = fi_zig_d32[P[l] & 255u], fp[l] = fi_zig32_fast(P[l])),
+             fi_zig32_step(p[l], P[l], x[l], F[l], D[l], fp[l], w[0][l], w[1][l], w[2][l],
+                           w[3][l], &zb[l], &nx[l]))
+FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
+             fi_zig64_bits(w[0][l], w[1][l]),
+             (x[l] = fabs(fi_zig64_value(P[l])), F[l] = fi_zig_f64[P[l] & 255u],
+              D[l] = fi_zig_d64[P[l] & 255u], fp[l] = fi_zig64_fast(P[l])),
+             fi_zig64_step(p[l], P[l], x[l], F[l], D[l], fp[l], fi_zig64_bits(w[0][l], w[1][l]),
+                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+#undef FI_ZIG_RETRY
+
+/* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
+ * computed straight into the output; otherwise through buf and STORE. */
+#define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, STORE, DIRECT, CHECK)             \
+    do {                                                                          \
+        CT buf[FI_TN_SUB];                                                        \
+        int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
+        OUT_T *o = (OUT_T *)out;                                                  \
+        uint64_t pos = start, end = start + (uint64_t)n;                          \
+        while (pos < end) {                                                       \
+            uint64_t b0 = pos / (GS) * (GS);                                      \
+            uint64_t b1 = (end + (GS) - 1) / (GS) * (GS);                         \
+            /* straight into the output: up to FI_ZIG_BIG values (fewer, fuller \
+             * retry batches); through buf: up to FI_TN_SUB */                    \
+            int direct = DIRECT && pos == b0 && b1 <= end;                        \
+            if (b1 > b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB))                      \
+                b1 = b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB);                      \
+            CT *dst = direct ? (CT *)o : buf;                                     \
+            int nidx = 0;                                                         \
+            uint64_t g = b0 / (GS);                                               \
+            for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (GS), g++) {              \
+                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0);          \
+                if (CHECK) /* many rejects: the branch-free left-packing */       \
+                    nidx = fi_tn_append((uint32_t)(m_ >> 32), k0 + 32, idx,       \
+                                        fi_tn_append((uint32_t)m_, k0, idx, nidx)); \
+                else                                                              \
+                    nidx = fi_zig_collect(m_, k0, idx, nidx);                     \
+            }                                                                     \
+            FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
+            uint64_t hi = b1 < end ? b1 : end;                                    \
+            if (!direct)                                                          \
+                FI_STORE_RUN(o, buf + (pos - b0), hi - pos, STORE);               \
+            o += hi - pos;                                                        \
+            pos = hi;                                                             \
+        }                                                                         \
+    } while (0)
+
+/* The parameters in the working precision (bits 32: float; 64: double). */
+#define FI_ZIG_Q_NORMAL(B, T, UT)                                                   \
+    const fi_zq##B q = {(T)prm->normal.mean, (T)prm->normal.std, -INFINITY, INFINITY, \
+                        ~(UT)0, (UT)0}
+#define FI_ZIG_Q_TRUNC(B, T, UT)                                                    \
+    const fi_tn_normal_params *tp_ = &prm->truncnorm.normal;                        \
+    const UT sign_ = (UT)1 << (B - 1);                                              \
+    const fi_zq##B q = {(T)tp_->mean, (T)tp_->std, (T)tp_->lo, (T)tp_->hi,          \
+                        (T)tp_->fold == 0 ? ~(UT)0 : ~sign_,                        \
+                        (T)tp_->fold < 0 ? sign_ : (UT)0}
+#define FI_ZIG_UT32 uint32_t
+#define FI_ZIG_UT64 uint64_t
+
+/* Per dtype of FI_DTYPE_TABLE: normal_ (mean, std) and the truncated
+ * normal's FI_TN_NORMAL method (mean, std, lo, hi, fold; kernels.h), both
+ * computed in WORK_T and stored through STORE (float16: float32 rounded
+ * once). */
+#define FI_ZIG_FOR_DTYPE(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)          \
+static void FI_SFX(k_normal_##SFX)(void *out, uint64_t start, int64_t n,                \
+                                   const fi_stream *st, const fi_params *prm)           \
+{                                                                                       \
+    FI_ZIG_Q_NORMAL(BITS, WORK_T, FI_ZIG_UT##BITS);                                     \
+    FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,        \
+               STORE, DIRECT, 0);                                                       \
+}                                                                                       \
+static void FI_SFX(k_tnzig_##SFX)(void *out, uint64_t start, int64_t n,                 \
+                                  const fi_stream *st, const fi_params *prm)            \
+{                                                                                       \
+    FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
+    FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,        \
+               STORE, DIRECT, 1);                                                       \
+}
+FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
+#undef FI_ZIG_FOR_DTYPE
+#undef FI_ZIG_Q_NORMAL
+#undef FI_ZIG_Q_TRUNC
+#undef FI_ZIG_UT32
+#undef FI_ZIG_UT64
+#undef FI_ZIG_RUN

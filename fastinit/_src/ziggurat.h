@@ -1,0 +1,200 @@
+/* The ziggurat normal sampler (Marsaglia & Tsang 2000, 256 layers): the
+ * per-element transforms, shared by the kernels (normal_impl.h, compiled per
+ * SIMD path) and the census (census.c). Plain C with fixed operation order
+ * and no FMA contraction, so that every path and machine gets the same bits.
+ * docs/normal-sampler.md gives the reasoning and the proof of the law.
+ *
+ * float32, one 32-bit word w per value:
+ *   k = w & 255 (layer), s = bit 8 (sign), u = w >> 9 (23 value bits):
+ *   disjoint bits, so layer and value are independent (Doornik 2005).
+ *   value u * X[j], j = w & 511 = 256 s + k (the tables carry the sign);
+ *   fast path: u < K[j] (|value| inside the curve without a test; 98.5% of
+ *   words).
+ * float64, the 64 bits b = hi:lo of two words (the 53-bit uniform's words):
+ *   u = b >> 11 (53 value bits), k = lo & 255, s = bit 8 of lo.
+ *
+ * The slow path (1.5% of elements) continues with the element's own retry
+ * blocks: block t = 1, 2, ... of flat index i is Philox counter
+ * (i, stream, FI_ZIG_SUB + t), a sub-space no other sampler uses. The state
+ * between blocks is the failed proposal, or 0 for none (see fi_zig32_step):
+ *   k >= 1, the wedge: accept x if F[k] + v D[k] < exp(-x^2/2) (tested as
+ *     log(F[k] + v D[k]) < -x^2/2), v a uniform from the block; a failure
+ *     starts a new attempt (state 0) in the next block.
+ *   k == 0, the tail beyond R (Marsaglia 1964): x = sqrt(R^2 - 2 log u1),
+ *     accepted if u2 x < R; trials repeat (never a new layer) until one is
+ *     accepted: the tail's mass is its proposal mass.
+ */
+#ifndef FASTINIT_ZIGGURAT_H
+#define FASTINIT_ZIGGURAT_H
+
+#include <math.h>
+#include <stdint.h>
+#include "fimath.h"
+#include "ziggurat_tables.h"
+
+#define FI_ZIG_SUB 0x80000000u    /* retry blocks: c3 = FI_ZIG_SUB + t */
+#define FI_ZIG_MAXTRY 100000u     /* then the last candidate, clamped */
+
+/* ---- float32 ----------------------------------------------------------- */
+
+/* The proposal w's signed value u * X[j], j = w & 511 (sign and layer). */
+static inline float fi_zig32_value(uint32_t w)
+{
+    return (float)(int32_t)(w >> 9) * fi_u2f((uint32_t)fi_zig_xk32[w & 511u]);
+}
+
+static inline int32_t fi_zig32_fast(uint32_t w)
+{
+    return (w >> 9) < (uint32_t)(fi_zig_xk32[w & 511u] >> 32);
+}
+
+/* x with the sign of the proposal w (bit 8) */
+static inline float fi_zig32_signed(uint32_t w, float x)
+{
+    return fi_u2f(fi_f2u(x) | ((w << 23) & 0x80000000u));
+}
+
+/* Wedge test of layer k >= 1 (bottom F, height D) for x = |value|, word r. */
+static inline int32_t fi_zig32_wedge(float F, float D, float x, uint32_t r)
+{
+    float v = (float)(int32_t)(r >> 8) * 0x1p-24f;
+    float y = F + v * D;
+    return fi_logf(y) < -0.5f * (x * x);
+}
+
+/* Tail proposal from the word r1 (u1 in (0, 1] as the Exp(1) samplers use)
+ * and its test with the word r2. */
+static inline float fi_zig32_tailx(uint32_t r1)
+{
+    float u1 = (float)(int32_t)(r1 >> 1) * 0x1p-31f + 0x1p-32f;
+    return sqrtf(FI_ZIG_RR32 - 2.0f * fi_logf(u1));
+}
+
+static inline int32_t fi_zig32_tailok(float x, uint32_t r2)
+{
+    return (float)(int32_t)(r2 >> 8) * 0x1p-24f * x < FI_ZIG_R32;
+}
+
+/* Bitwise select: a where the mask m is all ones, b where it is zero
+ * (the form GCC's vectorizer takes; ternaries here kept the loop scalar). */
+static inline uint32_t fi_sel32(uint32_t m, uint32_t a, uint32_t b) { return (a & m) | (b & ~m); }
+static inline uint64_t fi_sel64(uint64_t m, uint64_t a, uint64_t b) { return (a & m) | (b & ~m); }
+
+/* One retry block r0..r3. The state p is the element's failed proposal, or
+ * 0 (no proposal: a failed proposal is never 0, since u = 0 in layer 0 is
+ * fast). P = p ? p : r0 is the proposal, with its table values given (x =
+ * |value|, layer bottom F and height D, fastP = fast path, counted only for
+ * a fresh P). Words: fresh P = r0, its wedge uniform r1, one tail trial
+ * (r2, r3); an old P: wedge uniform r0, tail trials (r0, r1) and (r2, r3).
+ * Returns whether there is a candidate (0/1), its signed value's bits in
+ * *zb; *next is the state for the next block: P if the tail is still
+ * trying, else 0 (a failed wedge starts afresh, as does the caller when it
+ * rejects the candidate). Table-free and branch-free: lanes vectorize. */
+static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, float F, float D,
+                                    int32_t fastP, uint32_t r0, uint32_t r1, uint32_t r2,
+                                    uint32_t r3, uint32_t *zb, uint32_t *next)
+{
+    uint32_t fresh = -(uint32_t)(p == 0u);
+    uint32_t fast = fresh & -(uint32_t)fastP;
+    uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast;
+    uint32_t wok = -(uint32_t)fi_zig32_wedge(F, D, x, fi_sel32(fresh, r1, r0));
+    float ta = fi_zig32_tailx(r0), tb = fi_zig32_tailx(r2);
+    uint32_t aa = -(uint32_t)fi_zig32_tailok(ta, r1) & ~fresh;
+    uint32_t ab = -(uint32_t)fi_zig32_tailok(tb, r3);
+    uint32_t cand = fast | fi_sel32(tail, aa | ab, wok);
+    uint32_t xv = fi_sel32(tail, fi_sel32(aa, fi_f2u(ta), fi_f2u(tb)), fi_f2u(x));
+    *zb = xv | ((P << 23) & 0x80000000u);
+    *next = P & (tail & ~cand);
+    return (int32_t)(cand & 1u);
+}
+
+/* The same with the table lookups (scalar use: the census, the tests). */
+static inline int32_t fi_zig32_step_w(uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2,
+                                      uint32_t r3, float *z)
+{
+    uint32_t P = *p ? *p : r0, k = P & 255u, zb;
+    int32_t c = fi_zig32_step(*p, P, fabsf(fi_zig32_value(P)), fi_zig_f32[k], fi_zig_d32[k],
+                              fi_zig32_fast(P), r0, r1, r2, r3, &zb, p);
+    *z = fi_u2f(zb);
+    return c;
+}
+
+/* ---- float64 ----------------------------------------------------------- */
+
+static inline uint64_t fi_zig64_bits(uint32_t hi, uint32_t lo)
+{
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* (double) u for u < 2^53, exactly, without an int64 conversion (which
+ * AVX2 lacks, so that loops using it stay scalar): 2^32 uh from the double
+ * 2^84 + 2^32 uh and ul from 2^52 + ul, every step exact. */
+static inline double fi_u53_to_d(uint64_t u)
+{
+    double hi = fi_u2d((u >> 32) | 0x4530000000000000ull) - (0x1p84 + 0x1p52);
+    return hi + fi_u2d((u & 0xffffffffull) | 0x4330000000000000ull);
+}
+
+static inline double fi_zig64_value(uint64_t b)
+{
+    return fi_u53_to_d(b >> 11) * fi_zig_x64[b & 511u];
+}
+
+static inline int32_t fi_zig64_fast(uint64_t b)
+{
+    return (int64_t)(b >> 11) < fi_zig_k64[b & 255u];
+}
+
+static inline double fi_zig64_signed(uint64_t b, double x)
+{
+    return fi_u2d(fi_d2u(x) | ((b << 55) & 0x8000000000000000ull));
+}
+
+static inline int32_t fi_zig64_wedge(double F, double D, double x, uint64_t r)
+{
+    double v = fi_u53_to_d(r >> 11) * 0x1p-53;
+    double y = F + v * D;
+    return fi_log(y) < -0.5 * (x * x);
+}
+
+static inline double fi_zig64_tailx(uint64_t r1)
+{
+    double u1 = fi_u53_to_d(r1 >> 11) * 0x1p-53 + 0x1p-54;
+    return sqrt(FI_ZIG_RR64 - 2.0 * fi_log(u1));
+}
+
+static inline int32_t fi_zig64_tailok(double x, uint64_t r2)
+{
+    return fi_u53_to_d(r2 >> 11) * 0x1p-53 * x < FI_ZIG_R64;
+}
+
+/* One retry block (ra = r0:r1, rb = r2:r3), as fi_zig32_step. Fresh P = ra,
+ * its wedge uniform rb, no tail trial in this block; an old P: wedge
+ * uniform ra, tail trial (ra, rb). */
+static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, double F, double D,
+                                    int32_t fastP, uint64_t ra, uint64_t rb, uint64_t *zb,
+                                    uint64_t *next)
+{
+    uint64_t fresh = -(uint64_t)(p == 0u);
+    uint64_t fast = fresh & -(uint64_t)fastP;
+    uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast;
+    uint64_t wok = -(uint64_t)fi_zig64_wedge(F, D, x, fi_sel64(fresh, rb, ra));
+    double t = fi_zig64_tailx(ra);
+    uint64_t a = -(uint64_t)fi_zig64_tailok(t, rb) & ~fresh;
+    uint64_t cand = fast | fi_sel64(tail, a, wok);
+    uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_d2u(x));
+    *zb = xv | ((P << 55) & 0x8000000000000000ull);
+    *next = P & (tail & ~cand);
+    return (int32_t)(cand & 1u);
+}
+
+static inline int32_t fi_zig64_step_w(uint64_t *p, uint64_t ra, uint64_t rb, double *z)
+{
+    uint64_t P = *p ? *p : ra, k = P & 255u, zb;
+    int32_t c = fi_zig64_step(*p, P, fabs(fi_zig64_value(P)), fi_zig_f64[k], fi_zig_d64[k],
+                              fi_zig64_fast(P), ra, rb, &zb, p);
+    *z = fi_u2d(zb);
+    return c;
+}
+
+#endif
