@@ -54,7 +54,7 @@ def test_fill_many_equals_the_fills_one_by_one():
         _tensor.sample_(ref, dist, pf, rng=key, offset=i, num_threads=1)
         expected.append((a, ref))
     assert all(not a.any() for a, _ in expected)          # queued, not written
-    _core.fill_many(jobs, 2)
+    _tensor.run_jobs(jobs, 2)
     for a, ref in expected:
         assert np.array_equal(a, ref)
 
