@@ -13,20 +13,27 @@ _lock = threading.Lock()
 _num_threads = None  # set_num_threads(); None means OpenMP's default
 
 
+def _usable_cpus():
+    """CPUs this process may run on: its affinity mask where the OS has one."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 def _check_thread_arg(n, name):
+    """A thread-count argument: a positive int, or -k for all usable CPUs but k - 1."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
     n = operator.index(n)
     if n == 0:
         raise ValueError(f"{name}=0 is not allowed: use a positive count, or a negative "
                          f"one to count back from the number of CPUs (-1 = all)")
+    cpus = _usable_cpus() if n < 0 else None
+    if n < 0 and n < -cpus:
+        raise ValueError(f"{name}={n} counts back past the {cpus} usable CPUs; use a "
+                         f"positive count or one of -1..-{cpus} (-1 = all)")
     return n
-
-
-def _from_top(n):
-    if n > 0:
-        return n
-    return max(1, (os.cpu_count() or 1) + 1 + n)
 
 
 def set_num_threads(n):
@@ -34,7 +41,8 @@ def set_num_threads(n):
 
     ``n`` is a positive count, or negative to count back from the CPUs
     (``-1`` = all of them); ``None`` restores OpenMP's default, which honours
-    ``OMP_NUM_THREADS`` and threadpoolctl. Returns the previous setting.
+    ``OMP_NUM_THREADS`` and threadpoolctl. Counts above the CPUs this process
+    may use are capped at them when a fill runs. Returns the previous setting.
     """
     global _num_threads
     if n is not None:
@@ -50,14 +58,25 @@ def get_num_threads():
 
 
 def _resolve_threads(num_threads):
-    """Thread count for one call: the argument, else set_num_threads(), else OpenMP."""
+    """The thread count of one call, resolved in this one place.
+
+    The argument, else :func:`set_num_threads`, else OpenMP's default
+    (``OMP_NUM_THREADS``, threadpoolctl); validated; capped at the CPUs this
+    process may use (more threads than CPUs only add fork/join and memory:
+    the values never depend on the count); 1 in a build without OpenMP and
+    in a ``fork()`` child, where GNU libgomp's pool would hang (as torch does).
+    The kernels cap it again at their number of tasks.
+    """
     if num_threads is None:
         num_threads = _num_threads
     if num_threads is None:
         n = _core.omp_max_threads()
     else:
-        n = _from_top(_check_thread_arg(num_threads, "num_threads"))
-    return n if _core.openmp_enabled() else 1
+        n = _check_thread_arg(num_threads, "num_threads")
+    if n == 1 or not _core.openmp_enabled() or _core.forked():
+        return 1
+    cpus = _usable_cpus()
+    return max(1, min(n, cpus) if n > 0 else cpus + 1 + n)
 
 
 def get_simd_path():

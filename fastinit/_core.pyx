@@ -7,9 +7,15 @@ import numpy as np
 cimport numpy as cnp
 from cython.parallel cimport prange, parallel
 from libc.stdint cimport uint32_t, uint64_t, int64_t
+import threading
+
+from fastinit._guard cimport (fi_forked, fi_install_fork_handler, fi_poll, fi_poll_init,
+                              poll, raise_if_stopped)
 
 cnp.import_array()
 fi_get_simd()  # build the dispatch tables once, at import, under the GIL
+if fi_install_fork_handler() != 0:
+    raise ImportError("fastinit: pthread_atfork failed; a forked child could hang in OpenMP")
 
 BLOCK = FI_BLOCK
 SMALL = FI_SMALL
@@ -62,6 +68,15 @@ def omp_max_threads():
     return omp_get_max_threads()
 
 
+def forked():
+    """Whether this process is a fork() child of the process that imported fastinit.
+
+    libgomp's thread pool does not survive fork: fastinit then runs on one
+    thread (fastinit._config._resolve_threads reads this).
+    """
+    return bool(fi_forked())
+
+
 def simd_supported(str name):
     return bool(fi_simd_supported(SIMD_PATHS.index(name)))
 
@@ -91,7 +106,7 @@ def philox4x32(cnp.ndarray counter, cnp.ndarray key):
 
 
 cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
-                    uint64_t offset, int nthreads) except -1:
+                    uint64_t offset, int nthreads, bint check_signals) except -1:
     """Fill every element of arr with kernel k, in parallel over fixed blocks.
 
     Block b covers flat C-order indices [b*FI_BLOCK, (b+1)*FI_BLOCK); its
@@ -99,6 +114,9 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     thread count nor the memory layout changes any value. Non-contiguous
     arrays go through a per-thread scratch block and a strided scatter:
     extra memory is threads * FI_BLOCK items, never O(n).
+
+    With ``check_signals``, Python's signal handlers run between blocks every
+    20 ms (runtime.h); one that raises stops the fill, partly written.
     """
     cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
     cdef int64_t n = arr.size
@@ -117,13 +135,17 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     cdef int64_t *shp
     cdef int64_t *strd
     cdef char *scr
+    cdef fi_poll pl
+    fi_poll_init(&pl, check_signals)
     if cnp.PyArray_IS_C_CONTIGUOUS(arr):
         with nogil:
             for b in prange(nblocks, schedule='static', num_threads=nthreads):
+                if poll(&pl):
+                    continue
                 s = b * FI_BLOCK
                 c = n - s if n - s < FI_BLOCK else FI_BLOCK
                 k(base + s * itemsize, offset + <uint64_t>s, c, st, prm)
-        return 0
+        return raise_if_stopped(&pl)
     shape = np.asarray(arr_obj.shape, dtype=np.int64)
     strides = np.asarray(arr_obj.strides, dtype=np.int64)
     scratch = np.empty(nthreads * FI_BLOCK * itemsize, dtype=np.uint8)
@@ -132,12 +154,14 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     scr = <char *>cnp.PyArray_DATA(scratch)
     with nogil, parallel(num_threads=nthreads):
         for b in prange(nblocks, schedule='static'):
+            if poll(&pl):
+                continue
             s = b * FI_BLOCK
             c = n - s if n - s < FI_BLOCK else FI_BLOCK
             k(scr + omp_get_thread_num() * FI_BLOCK * itemsize, offset + <uint64_t>s, c, st, prm)
             fi_scatter(base, ndim, shp, strd, s, c,
                        scr + omp_get_thread_num() * FI_BLOCK * itemsize, itemsize)
-    return 0
+    return raise_if_stopped(&pl)
 
 
 cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
@@ -232,6 +256,8 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     sub-space word is 0 (rejection samplers use 1, 2, ... for their retries).
     params: the named parameters of the distribution (kernels.h), e.g.
     {"mean": 0.0, "std": 1.0} for DISTS["normal"].
+    Called from Python's main thread, the fill runs the signal handlers
+    every 20 ms, so Ctrl-C interrupts it (the array is then partly written).
     """
     cdef fi_kernel k = fi_get_kernel(dist, dtype)
     if k == NULL:
@@ -242,7 +268,8 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     st.sub = 0
     set_params(&prm, dist, params)
     if block is None:
-        run_kernel(k, arr, &st, &prm, offset, nthreads)
+        run_kernel(k, arr, &st, &prm, offset, nthreads,
+                   threading.current_thread() is threading.main_thread())
     else:
         run_block(k, arr, &st, &prm, block, nthreads)
     return arr

@@ -9,7 +9,7 @@ import math
 import numbers
 
 from ._public import public
-from ._tensor import shape_of
+from ._tensor import shape_of, short_repr
 
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -172,6 +172,20 @@ def calculate_gain(nonlinearity, param=None):
     >>> round(fastinit.calculate_gain("gelu"), 4)
     1.5335
     """
+    return gain_for(nonlinearity, param, "param")
+
+
+def gain_for(nonlinearity, param, name):
+    """:func:`calculate_gain`, with ``param`` reported under the caller's ``name``
+    (kaiming's ``a``) when the gain overflows the float range."""
+    try:
+        return _gain(nonlinearity, param)
+    except OverflowError:
+        raise ValueError(f"{name}={short_repr(param)} is too large: the {nonlinearity} gain "
+                         f"overflows the float range") from None
+
+
+def _gain(nonlinearity, param):
     if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
         return 1
     if nonlinearity == "tanh":

@@ -40,6 +40,8 @@ from libc.stdint cimport int64_t
 from libc.string cimport memcpy, memset
 from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm
 
+from fastinit._guard cimport fi_poll, fi_poll_init, fi_poll_stopped, poll, raise_if_stopped
+
 from . import _core, _dtypes
 
 cnp.import_array()
@@ -90,7 +92,7 @@ cdef inline double _sumsq(const real *x, int64_t n) noexcept nogil:
 
 
 cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t j0, int64_t j1, int64_t base,
-                           double gain, int nthreads) noexcept nogil:
+                           double gain, int nthreads, fi_poll *pl) noexcept nogil:
     """Turn the Gaussian vectors x_j0 .. x_{j1-1} into reflector vectors, in place.
 
     g holds them back to back (lengths m - j0, m - j0 - 1, ...), x_j at
@@ -103,6 +105,8 @@ cdef void _make_reflectors(real *g, real *d, int64_t m, int64_t j0, int64_t j1, 
     cdef double nrm, x0, s, scale
     cdef real *x
     for j in prange(j0, j1, schedule='static', chunksize=16, num_threads=nthreads):
+        if poll(pl):
+            continue
         L = m - j
         x = g + (j * m - (j * (j - 1)) // 2 - base)
         nrm = sqrt(_sumsq(x, L))
@@ -208,7 +212,7 @@ cdef void _chunk_own(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, in
 
 cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w, int p,
                  int panel, int b, const real *Vall, const int64_t *voff, const real *Uall,
-                 const real *Waall, const real *d, real *W) noexcept nogil:
+                 const real *Waall, const real *d, real *W, fi_poll *pl) noexcept nogil:
     """Columns q0..q0+w-1 of Q, all panels: the whole chain for these columns.
 
     Panel p owns the columns: they start as E (D on the diagonal) minus
@@ -219,6 +223,8 @@ cdef void _chunk(real *Q, int64_t m, int64_t ldq, bint trans, int64_t q0, int w,
     _chunk_own(Q, m, ldq, trans, q0, w, p, panel, b, Vall + voff[p],
                Waall + <int64_t>p * panel * panel, d)
     for pp in range(p - 1, -1, -1):
+        if poll(pl):
+            return
         _trailing(Q, m, ldq, trans, <int64_t>pp * panel, panel, q0, w, Vall + voff[pp],
                   Uall + <int64_t>pp * panel * panel, W)
 
@@ -284,19 +290,29 @@ cdef int _stewart(real[::1] out, real[::1] d, int64_t m, int64_t k, bint trans,
     cdef real *Wb = &Wbuf[0]
     cdef real *dp = &d[0]
     cdef int64_t *vo = &voff[0]
+    cdef fi_poll pl
+    fi_poll_init(&pl, threading.current_thread() is threading.main_thread())
     with nogil:
-        _make_reflectors(Q, dp, m, 0, k, 0, gain, nthreads)
+        _make_reflectors(Q, dp, m, 0, k, 0, gain, nthreads, &pl)
+    raise_if_stopped(&pl)
+    with nogil:
         for t in prange(<int>npanels, schedule='dynamic', num_threads=nthreads):
+            if poll(&pl):
+                continue
             _panel_prep(Q + (<int64_t>t * panel * m - (<int64_t>t * panel * (<int64_t>t * panel - 1)) // 2),
                         Vp + vo[t], Up + <int64_t>t * panel * panel,
                         Wap + <int64_t>t * panel * panel, dp + <int64_t>t * panel,
                         m - <int64_t>t * panel, _width(k, panel, t))
+    raise_if_stopped(&pl)
+    with nogil:
         for c in prange(<int>nch, schedule='dynamic', num_threads=nthreads):
+            if poll(&pl):
+                continue
             _chunk(Q, m, k if trans else m, trans, ctab[c, 0], <int>ctab[c, 1],
                    <int>ctab[c, 2], panel,
                    _width(k, panel, <int>ctab[c, 2]), Vp, vo, Up, Wap, dp,
-                   Wb + <int64_t>threadid() * panel * chunk)
-    return 0
+                   Wb + <int64_t>threadid() * panel * chunk, &pl)
+    return raise_if_stopped(&pl)
 
 
 def chunk_grid(int64_t k, int panel=PANEL, int chunk=CHUNK):
@@ -345,21 +361,27 @@ cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64
     cdef real *Wb = &Wbuf[0]
     cdef real *gp = &g[0]
     cdef real *dp = &d[0]
+    cdef fi_poll pl
+    fi_poll_init(&pl, threading.current_thread() is threading.main_thread())
     for pp in range(pmax, -1, -1):
         j0 = <int64_t>pp * panel
         b = _width(k, panel, pp)
         S0 = j0 * m - (j0 * (j0 - 1)) // 2
         draw(pp)
         with nogil:
-            _make_reflectors(gp, dp, m, j0, j0 + b, S0, gain, nthreads)
-            _panel_prep(gp, Vp, Up, Wap, dp + j0, m - j0, b)
+            _make_reflectors(gp, dp, m, j0, j0 + b, S0, gain, nthreads, &pl)
+            if not fi_poll_stopped(&pl):
+                _panel_prep(gp, Vp, Up, Wap, dp + j0, m - j0, b)
             for c in prange(nch, schedule='dynamic', num_threads=nthreads):
+                if poll(&pl):
+                    continue
                 if ctab[c, 2] == pp:
                     _chunk_own(Q, m, ldq, trans, ctab[c, 0], <int>ctab[c, 1], pp, panel, b,
                                Vp, Wap, dp)
                 elif ctab[c, 2] > pp:
                     _trailing(Q, m, ldq, trans, j0, b, ctab[c, 0], <int>ctab[c, 1], Vp, Up,
                               Wb + <int64_t>threadid() * panel * chunk)
+        raise_if_stopped(&pl)
     return 0
 
 

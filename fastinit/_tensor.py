@@ -45,7 +45,13 @@ def as_array(tensor, name="tensor"):
 
     Its dtype names its fastinit dtype (:func:`fastinit._dtypes.for_numpy`;
     bfloat16 tensors give tagged uint16 views); meta tensors give a
-    :class:`MetaShape`.
+    :class:`MetaShape`. The one adaptation of a target: every check on the
+    target itself is here, so that a call that raises has written nothing.
+    Refused: other types, other dtypes (structured ones too), read-only
+    arrays, torch tensors that torch itself would not write in place (other
+    devices, sparse, nested, inference tensors outside inference mode), and
+    self-overlapping views (two elements on one memory location: the
+    result would depend on the thread schedule).
     """
     if isinstance(tensor, MetaShape):
         return tensor
@@ -56,11 +62,74 @@ def as_array(tensor, name="tensor"):
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
-        return tensor
-    if is_torch(tensor):
-        return _torch_view(tensor, name)
-    raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
-                    f"{type(tensor).__name__}")
+        arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
+    elif is_torch(tensor):
+        arr = _torch_view(tensor, name)
+        if isinstance(arr, MetaShape):
+            return arr
+    else:
+        raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
+                        f"{type(tensor).__name__}")
+    check_no_overlap(arr, name)
+    return arr
+
+
+def check_no_overlap(arr, name="tensor"):
+    """Refuse a view in which two elements share memory (zero strides, torch ``expand``).
+
+    Sufficient test in O(ndim): with the axes sorted by |stride|, each
+    stride must step over everything the smaller axes span. Only views
+    built with ``as_strided`` can fail it without overlapping; those get the
+    exact test, on the byte offsets of the elements.
+    """
+    if arr.flags.c_contiguous or arr.flags.f_contiguous or arr.size <= 1:
+        return
+    axes = sorted((abs(st), n) for n, st in zip(arr.shape, arr.strides) if n > 1)
+    span = arr.itemsize  # bytes spanned by the axes already seen
+    for stride, n in axes:
+        if stride < span:
+            break
+        span = stride * (n - 1) + span
+    else:
+        return
+    if any(st == 0 for n, st in zip(arr.shape, arr.strides) if n > 1):
+        distinct = False
+    elif arr.size > _EXACT_OVERLAP_LIMIT:
+        raise ValueError(f"{name} has irregular strides {arr.strides} (shape {arr.shape}) "
+                         f"and more than 2**24 elements, too many to prove that none "
+                         f"overlap in memory; fill a copy (numpy.ascontiguousarray / "
+                         f"tensor.clone())")
+    else:
+        distinct = _distinct_elements(arr)
+    if not distinct:
+        raise ValueError(f"{name} has elements that overlap in memory (shape "
+                         f"{arr.shape}, strides {arr.strides}, e.g. a broadcast or "
+                         f"expanded view): writing it would make the result depend on the "
+                         f"thread schedule; fill a copy (numpy.ascontiguousarray / "
+                         f"tensor.clone())")
+
+
+# Irregular views up to this size get the exact overlap test (8 bytes per element).
+_EXACT_OVERLAP_LIMIT = 1 << 24
+
+
+def _distinct_elements(arr):
+    """Exact test for irregular views: the elements' byte offsets, sorted, are
+    at least one item apart."""
+    offsets = np.zeros((), np.int64)
+    for n, st in zip(arr.shape, arr.strides):
+        offsets = np.add.outer(offsets, np.arange(n, dtype=np.int64) * st)
+    offsets = np.sort(offsets, axis=None)
+    return bool((np.diff(offsets) >= arr.itemsize).all())
+
+
+def mark_written(tensor):
+    """After an in-place write: bump a torch tensor's version counter, as torch's
+    own in-place ops do, so that autograd refuses a backward that saved the
+    old values (no-op for NumPy arrays)."""
+    torch = sys.modules.get("torch")
+    if torch is not None and isinstance(tensor, torch.Tensor):
+        torch.autograd.graph.increment_version(tensor)
 
 
 def _torch_view(tensor, name):
@@ -69,21 +138,33 @@ def _torch_view(tensor, name):
     - dtypes float16, float32, float64 and bfloat16 (items viewed as uint16);
     - meta tensors: a :class:`MetaShape` (nothing is written);
     - ``requires_grad`` leaves and ``nn.Parameter``s are written through
-      ``detach()`` (no ``no_grad`` needed, as in torch.nn.init); any strides.
+      ``detach()`` (no ``no_grad`` needed, as in torch.nn.init); any strides;
+    - refused as torch refuses them: other devices, nested and sparse
+      tensors, lazy negation views, inference tensors outside inference mode.
     """
     import torch
+    if tensor.is_nested:
+        raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
+                        f"(fill each component, e.g. tensor.unbind())")
+    if tensor.device.type not in ("cpu", "meta"):
+        raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
+                         f"tensors only (initialize on the CPU, then move it)")
+    if tensor.layout != torch.strided:
+        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
+                        f"tensors are supported")
     desc = _dtypes.for_torch(tensor.dtype)
     if desc is None:
         raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
                         f"got {tensor.dtype}")
-    if tensor.layout != torch.strided:
-        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
-                        f"tensors are supported")
     if tensor.device.type == "meta":
         return np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape)).view(MetaShape)
-    if tensor.device.type != "cpu":
-        raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
-                         f"tensors only (initialize on the CPU, then move it)")
+    if tensor.is_neg():
+        raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
+                        f"tensor.resolve_neg() or a plain tensor")
+    if tensor.is_inference() and not torch.is_inference_mode_enabled():
+        raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
+                         f"refuses in-place updates of it there; fill it inside "
+                         f"torch.inference_mode(), or fill a clone()")
     t = tensor.detach()
     if desc.native:
         return t.numpy()
@@ -125,13 +206,23 @@ def check_dtype(dtype):
     return desc.numpy
 
 
+def short_repr(value, limit=40):
+    """repr(value), shortened in the middle (an int with 400 digits stays readable)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:20]}...{text[-12:]} ({len(text)} chars)"
+
+
 def check_float(value, name, *, positive=False, nonnegative=False):
     """A finite real number; written as not (x >= 0) so that NaN fails too."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         if hasattr(value, "item") and getattr(value, "size", 1) == 1:
             return check_float(value.item(), name, positive=positive, nonnegative=nonnegative)
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
+                         f"the float64 range") from None
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and not value > 0:
@@ -286,11 +377,22 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
                key.words if key is not None else (0, 0, 0), offset)
         queue = getattr(_queue, "jobs", None)
         if queue is not None and block is None:
-            queue.append(job)
+            queue.append(job + (tensor,))
         else:
             _core.fill(*job, nthreads, None if block is None else
                        block_runs(arr.shape, arr.strides, *block, offset))
+            mark_written(tensor)
     return tensor
+
+
+def check_targets(**targets):
+    """Adapt every target of a multi-tensor initializer before any is written.
+
+    ``check_targets(weight=w, bias=b)`` runs :func:`as_array` on each (None
+    is skipped), so that a bad bias is reported before the weight is
+    touched. Returns the arrays in the same order.
+    """
+    return tuple(None if t is None else as_array(t, name) for name, t in targets.items())
 
 
 _queue = threading.local()
@@ -301,9 +403,9 @@ def collecting():
     """Queue the element-wise fills made in this thread; yield the queue (a list).
 
     Each fill is validated (and its key drawn) at its call, as usual, but
-    written only when the caller runs the queue, all at once, with
-    ``_core.fill_many(jobs, nthreads)``: one parallel pass for a whole
-    model. Only the element-wise fills of :func:`sample_` are queued;
+    written only when the caller runs the queue with :func:`run_jobs`, all
+    at once: one parallel pass for a whole model. Only the element-wise
+    fills of :func:`sample_` without ``global_shape`` are queued;
     initializers that write otherwise (orthogonal_, eye_, dirac_, sparse_)
     write at once, so a caller must not queue a fill of a tensor that such
     an initializer then writes again.
@@ -329,8 +431,11 @@ def immediate():
 
 
 def run_jobs(jobs, num_threads=None):
-    """Write queued fills (from :func:`collecting`) in one parallel pass."""
-    _core.fill_many(list(jobs), _resolve_threads(num_threads))
+    """Write queued fills (from :func:`collecting`) in one parallel pass, then bump
+    the version counters of the torch tensors written."""
+    _core.fill_many([j[:6] for j in jobs], _resolve_threads(num_threads))
+    for j in jobs:
+        mark_written(j[6])
 
 
 def functional(inplace):

@@ -14,6 +14,7 @@ import math
 from ._fans import calculate_fan_in_and_fan_out
 from ._public import public
 from ._random import spawn_sources
+from ._tensor import check_targets
 from .fills import constant_, uniform_, zeros_
 from .schemes import kaiming_uniform_
 
@@ -157,6 +158,8 @@ def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_thre
     >>> bool(np.abs(w).max() <= 0.25 and np.abs(b).max() <= 0.25)
     True
     """
+    check_targets(weight=weight, bias=bias)  # both, before either is written
+    calculate_fan_in_and_fan_out(weight)
     (wr, wg), (br, bg) = spawn_sources(rng, generator, 2)
     kaiming_uniform_(weight, a=math.sqrt(5), generator=wg, rng=wr, num_threads=num_threads)
     if bias is None:

@@ -5,7 +5,12 @@ SPEC 7), ``num_threads=`` and ``offset=`` (the flat index of the first
 element of this piece in the whole logical tensor: pieces filled with their
 offsets equal the whole filled at once, bit for bit).
 """
-from . import _dtypes
+import functools
+import math
+
+import numpy as np
+
+from . import _core, _dtypes
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
 
@@ -135,6 +140,16 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None
                    index=index)
 
 
+@functools.lru_cache(maxsize=None)
+def normal_tail(dtype):
+    """The largest |z| the normal sampler returns for ``dtype``, with room for
+    float32 rounding: the ziggurat's tail proposal sqrt(R^2 - 2 ln u) at its
+    smallest u (fastinit/_src/ziggurat.h), computed by the kernel's own
+    transform; 32-bit streams for float32 and float16, 64-bit for float64."""
+    bits = 64 if dtype == np.float64 else 32
+    return float(_core._zig_tailx(0, bits)) * (1 + 2.0 ** -20)
+
+
 def normal_params(mean, std):
     mean = check_float(mean, "mean")
     std = check_float(std, "std")
@@ -142,7 +157,13 @@ def normal_params(mean, std):
         raise ValueError(f"normal expects std >= 0.0, but found std {std}")
 
     def params(dtype):
+        dtype = _dtypes.of(dtype)
         check_in_dtype_range(mean, "mean", dtype)
+        big, tail = dtype.max, normal_tail(dtype.work)
+        if not abs(mean) + tail * std <= big:
+            raise ValueError(f"std={std} is too large for {dtype}: values reach |mean| + "
+                             f"{tail:.3f} * std, beyond the largest {dtype} ({big:g}); "
+                             f"allowed: std <= {(big - abs(mean)) / tail:.6g}")
         return {"mean": mean, "std": std}
     return params
 

@@ -13,7 +13,9 @@ from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
 from ._public import public
 from ._random import resolve_key
-from ._tensor import as_array, check_block, check_float, has_data, is_torch
+from ._tensor import (as_array, check_block, check_float, has_data, immediate, is_torch,
+                      mark_written)
+from .fills import zeros_
 
 
 
@@ -160,6 +162,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
         _haar_block_into(arr, block[0], block[1], gain, key, nthreads)
     elif has_data(arr):
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
+        mark_written(tensor)
     return tensor
 
 
@@ -225,7 +228,8 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
     nthreads = _resolve_threads(num_threads)
     key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
     if has_data(arr):
-        arr[...] = 0
+        with immediate():
+            zeros_(tensor, num_threads=nthreads)
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
     return tensor

@@ -10,7 +10,7 @@ it runs exactly as fast as the plain fill and draws exactly its values
 import math
 import warnings
 
-from ._fans import calculate_gain, fan_for
+from ._fans import fan_for, gain_for
 from ._public import public
 from ._tensor import as_array, check_block, check_float, check_offset, check_shape, sample_
 from .fills import normal_params, uniform_params
@@ -74,7 +74,7 @@ def _kaiming_std(a, nonlinearity, fan):
     """torch's std = gain / sqrt(fan)."""
     if a is not None:
         check_float(a, "a")
-    return calculate_gain(nonlinearity, a) / math.sqrt(fan)
+    return gain_for(nonlinearity, a, "a") / math.sqrt(fan)
 
 
 _COMMON = """generator : torch.Generator or seed, optional
@@ -428,8 +428,8 @@ def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_
     True
     """
     law = _law(distribution)
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0 \
-            or not math.isfinite(scale):
+    scale = check_float(scale, "scale")
+    if not scale > 0:
         raise ValueError(f"scale must be a positive finite number, got {scale!r}")
     spread = {"truncated_normal": lambda v: math.sqrt(v) / TRUNC_STD,
               "uniform": lambda v: math.sqrt(3.0 * v), "normal": math.sqrt}[law]

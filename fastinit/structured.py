@@ -76,7 +76,7 @@ def eye_(tensor, *, num_threads=None, global_shape=None, index=None):
     _, (r0, c0) = _block_of(arr, global_shape, index)
     if has_data(arr):
         with immediate():
-            zeros_(arr, num_threads=num_threads)
+            zeros_(tensor, num_threads=num_threads)  # the tensor: a torch version bump
         d = np.arange(max(r0, c0), min(r0 + arr.shape[0], c0 + arr.shape[1]))
         arr[d - r0, d - c0] = _one(arr)
     return tensor
@@ -135,7 +135,7 @@ def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None)
     if not has_data(arr):
         return tensor
     with immediate():
-        zeros_(arr, num_threads=num_threads)
+        zeros_(tensor, num_threads=num_threads)
     ones = np.array([(g * per_group + d, d) for g in range(groups)])  # (groups, 2, min_dim)
     rows, cols = ones[:, 0].ravel() - starts[0], ones[:, 1].ravel() - starts[1]
     centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
@@ -207,7 +207,7 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
     (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
     if vr is None and vg is None and is_torch(tensor) and has_data(arr):
         vg = kg = _torch_default_generator()      # torch's default generator, as torch
-    normal_(arr, 0, std, vg, rng=vr, num_threads=num_threads, global_shape=(rows, cols),
+    normal_(tensor, 0, std, vg, rng=vr, num_threads=num_threads, global_shape=(rows, cols),
             index=(slice(r0, r0 + arr.shape[0]), slice(c0, c0 + arr.shape[1])))
     if num_zeros == 0 or not has_data(arr):
         return tensor

@@ -50,3 +50,41 @@ def test_torch_default_init_with_generators():
     assert np.array_equal(w, w2) and np.array_equal(b, b2)
     with pytest.raises(ValueError, match="either rng= or generator="):
         fastinit.torch_default_init_(np.empty((8, 8)), rng=1, generator=2)
+
+
+def _bad_biases():
+    ro = np.zeros(8)
+    ro.flags.writeable = False
+    bad = [(np.zeros(8, np.int32), TypeError, "bias must have dtype"),
+           (ro, ValueError, "bias is read-only"),
+           ([0.0] * 8, TypeError, "bias must be a numpy.ndarray or a torch.Tensor"),
+           (np.lib.stride_tricks.as_strided(np.zeros(1), (8,), (0,)), ValueError,
+            "bias has elements that overlap")]
+    try:
+        import torch
+    except ImportError:
+        return bad
+    return bad + [(torch.zeros(8, dtype=torch.int64), TypeError, "bias must have dtype"),
+                  (torch.zeros(1).expand(8), ValueError, "bias has elements that overlap")]
+
+
+@pytest.mark.parametrize("bias,exc,match", _bad_biases())
+def test_torch_default_init_validates_both_before_writing(bias, exc, match):
+    """A bad bias is reported before the weight is touched, and the seed
+    source is not advanced."""
+    w = np.zeros((8, 4))
+    g = np.random.default_rng(3)
+    state = g.bit_generator.state
+    with pytest.raises(exc, match=match):
+        fastinit.torch_default_init_(w, bias, rng=g)
+    assert not w.any()
+    assert g.bit_generator.state == state
+
+
+def test_bias_uniform_validates_the_weight_before_writing():
+    b = np.zeros(8)
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        fastinit.bias_uniform_(b, np.zeros(8), rng=0)
+    with pytest.raises(ValueError, match="fewer than 2 dimensions"):
+        fastinit.torch_default_init_(np.zeros(8), b, rng=0)
+    assert not b.any()

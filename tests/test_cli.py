@@ -212,3 +212,15 @@ def test_bench_model_json():
 def test_bench_model_bad_arguments(bad):
     p = run_cli("bench", *bad)
     assert p.returncode == 2 and "usage" in p.stderr
+
+
+@pytest.mark.parametrize("target", ["/missing/dir/x.png", "{tmp}/x.txt", "{tmp}/noext"])
+def test_demo_bad_plot_path_is_a_usage_error_before_any_work(tmp_path, target):
+    if not target.startswith("/missing"):
+        pytest.importorskip("matplotlib")  # the format list is matplotlib's
+    target = target.format(tmp=tmp_path)
+    p = run_cli("demo", "--layers", "2", "--width", "4", "--batch", "2", "--plot", target)
+    assert p.returncode == 2
+    assert "usage:" in p.stderr and "--plot" in p.stderr and "Traceback" not in p.stderr
+    assert p.stdout == ""  # no demo ran
+    assert not os.path.exists(target)

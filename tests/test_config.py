@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import fastinit
-from fastinit import _core
+from fastinit import _config, _core
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(fastinit.__file__)))
 
@@ -37,17 +37,20 @@ def test_show_config():
 
 
 def test_set_num_threads():
+    cpus = _config._usable_cpus()
     old = fastinit.set_num_threads(3)
     try:
-        assert fastinit.get_num_threads() == 3
+        assert fastinit.get_num_threads() == min(3, cpus)
         fastinit.set_num_threads(-1)
-        assert fastinit.get_num_threads() == (os.cpu_count() or 1)
+        assert fastinit.get_num_threads() == cpus
     finally:
         fastinit.set_num_threads(old)
 
 
 def test_omp_num_threads_is_honoured():
-    assert _run("import fastinit; print(fastinit.get_num_threads())", OMP_NUM_THREADS="3") == "3"
+    expected = str(min(3, _config._usable_cpus()))
+    assert _run("import fastinit; print(fastinit.get_num_threads())",
+                OMP_NUM_THREADS="3") == expected
 
 
 def test_threadpoolctl_is_honoured():
@@ -80,3 +83,53 @@ def test_small_and_large_arrays_same_values_any_threads():
     # below the small-array threshold a single thread runs; values are the same
     small = fastinit.normal(1000, rng=1, num_threads=7)
     assert np.array_equal(small, fastinit.normal(2_000_000, rng=1, num_threads=7)[:1000])
+
+
+# ---- one thread-count resolution: validated, capped ---------------------------------
+
+@pytest.mark.parametrize("huge", [10**6, 2**31, 2**63, 10**30])
+def test_absurd_thread_counts_are_capped_at_the_cpus(huge):
+    cpus = _config._usable_cpus()
+    assert _config._resolve_threads(huge) == min(cpus, _config._resolve_threads(cpus))
+    a = fastinit.normal(300_000, rng=4, num_threads=huge)
+    assert np.array_equal(a, fastinit.normal(300_000, rng=4, num_threads=1))
+    q = fastinit.orthogonal((300, 200), rng=4, num_threads=huge)
+    assert np.array_equal(q, fastinit.orthogonal((300, 200), rng=4, num_threads=1))
+
+
+def test_thread_cap_follows_the_affinity_mask():
+    if not hasattr(os, "sched_getaffinity"):
+        pytest.skip("no affinity masks here")
+    code = ("import os, fastinit; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "print(fastinit.get_num_threads(), fastinit._config._resolve_threads(64))")
+    assert _run(code, OMP_NUM_THREADS="8").split() == ["1", "1"]
+
+
+@pytest.mark.parametrize("bad,exc,match", [
+    (0, ValueError, "num_threads=0"),
+    (-10**6, ValueError, r"num_threads=-1000000 counts back past"),
+    (True, TypeError, "num_threads must be an int"),
+    (2.0, TypeError, "num_threads must be an int"),
+    (np.float64(2), TypeError, "num_threads must be an int"),
+    ("4", TypeError, "num_threads must be an int"),
+])
+def test_bad_thread_counts(bad, exc, match):
+    a = np.zeros(10)
+    with pytest.raises(exc, match=match):
+        fastinit.normal_(a, rng=0, num_threads=bad)
+    with pytest.raises(exc, match=match):
+        fastinit.orthogonal_(a.reshape(2, 5), rng=0, num_threads=bad)
+    assert not a.any()
+
+
+def test_negative_counts_count_back_from_the_usable_cpus():
+    cpus = _config._usable_cpus()
+    assert _config._resolve_threads(-1) == min(cpus, _config._resolve_threads(cpus))
+    assert _config._resolve_threads(-cpus) == 1
+    with pytest.raises(ValueError, match="counts back past"):
+        fastinit.set_num_threads(-cpus - 1)
+
+
+def test_numpy_integers_accepted():
+    assert np.array_equal(fastinit.normal(10, rng=0, num_threads=np.int64(2)),
+                          fastinit.normal(10, rng=0))

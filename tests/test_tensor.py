@@ -1,5 +1,6 @@
 """Array adaptation and bad input: TypeError/ValueError naming the argument, nothing written."""
 import math
+import re
 
 import numpy as np
 import pytest
@@ -109,35 +110,248 @@ def test_signatures_match_torch_style():
     assert list(p)[:3] == ["shape", "mean", "std"] and p["dtype"].default == "float32"
 
 
-class TestTorchTensors:
-    torch = pytest.importorskip("torch")
+@pytest.fixture
+def torch():
+    """torch, or a skip of this one test (the rest of the module runs without it)."""
+    return pytest.importorskip("torch")
 
+
+class TestTorchTensors:
     @pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
-    def test_filled_in_place(self, dtype):
-        torch = self.torch
+    def test_filled_in_place(self, torch, dtype):
         t = torch.zeros(300, 200, dtype=getattr(torch, dtype))
         out = fastinit.normal_(t, 0.0, 1.0, rng=3)
         assert out is t
         ref = fastinit.normal((300, 200), 0.0, 1.0, rng=3, dtype=dtype)
         assert np.array_equal(t.numpy(), ref)
 
-    def test_parameter_requiring_grad(self):
-        torch = self.torch
+    def test_parameter_requiring_grad(self, torch):
         p = torch.nn.Parameter(torch.zeros(64, 32))
         out = fastinit.uniform_(p, -1, 1, rng=0)
         assert out is p and p.requires_grad
         assert p.detach().abs().max() > 0
         assert np.array_equal(p.detach().numpy(), fastinit.uniform((64, 32), -1, 1, rng=0))
 
-    def test_non_contiguous_tensor(self):
-        torch = self.torch
+    def test_non_contiguous_tensor(self, torch):
         t = torch.zeros(200, 300).t()
         fastinit.normal_(t, rng=1)
         assert np.array_equal(t.numpy(), fastinit.normal((300, 200), rng=1))
 
-    def test_bad_torch_dtypes(self):
-        torch = self.torch
+    def test_bad_torch_dtypes(self, torch):
         allowed = "torch.bfloat16, torch.float16, torch.float32 or torch.float64"
         for dtype in (torch.int64, torch.complex64, torch.float8_e4m3fn):
             with pytest.raises(TypeError, match=allowed):
                 fastinit.normal_(torch.zeros(3, dtype=dtype))
+
+
+# ---- refused targets: self-overlapping views ----------------------------------
+
+def test_zero_stride_view_refused():
+    base = np.zeros(1, np.float32)
+    view = np.lib.stride_tricks.as_strided(base, (1 << 20,), (0,))
+    assert view.flags.writeable
+    with pytest.raises(ValueError, match="overlap in memory"):
+        fastinit.normal_(view, rng=0)
+    with pytest.raises(ValueError, match="overlap in memory"):
+        fastinit.orthogonal_(np.lib.stride_tricks.as_strided(base, (4, 4), (0, 4)), rng=0)
+    assert base[0] == 0  # nothing written
+
+
+@pytest.mark.parametrize("shape,strides,overlaps", [
+    ((3, 2), (8, 12), False),   # interleaved rows: fails the quick test, distinct
+    ((3, 2), (8, 16), True),    # element (2, 0) and (1, 1)... share offset 16
+    ((2, 2), (4, 4), True),     # equal strides
+    ((4, 3), (12, -4), False),  # negative strides of a plain reversed view
+])
+def test_irregular_views_get_the_exact_answer(shape, strides, overlaps):
+    buf = np.full(64, np.nan, np.float32)
+    start = buf[8:]  # room for the negative stride
+    view = np.lib.stride_tricks.as_strided(start, shape, strides)
+    if overlaps:
+        with pytest.raises(ValueError, match="overlap in memory"):
+            fastinit.uniform_(view, rng=1)
+        assert np.isnan(buf).all()
+    else:
+        fastinit.uniform_(view, rng=1)
+        assert np.array_equal(view, fastinit.uniform(shape, rng=1))
+        assert np.isnan(buf).sum() == buf.size - view.size
+
+
+def test_huge_irregular_view_is_refused_as_unprovable():
+    n = (1 << 23) + 1  # 2**24 + 2 elements, interleaved: distinct, but too many to check
+    base = np.zeros(2 * n + 4, np.float32)
+    view = np.lib.stride_tricks.as_strided(base, (n, 2), (8, 12))
+    with pytest.raises(ValueError, match="too many to prove that none overlap"):
+        fastinit.uniform_(view, rng=0)
+    assert not base.any()
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+def test_ndarray_subclasses_are_filled_through_a_base_view():
+    m = np.matrix(np.zeros((3, 5)))
+    before = m.copy()
+    assert fastinit.orthogonal_(m, rng=0) is m
+    assert type(m) is np.matrix
+    assert np.array_equal(np.asarray(m), fastinit.orthogonal((3, 5), rng=0, dtype=np.float64))
+    assert not np.array_equal(m, before)
+    fastinit.normal_(m, rng=2)
+    assert np.array_equal(np.asarray(m), fastinit.normal((3, 5), rng=2, dtype=np.float64))
+
+
+def test_structured_dtype_is_a_dtype_error():
+    for fn in (fastinit.xavier_uniform_, fastinit.lecun_normal_, fastinit.kaiming_normal_,
+               fastinit.variance_scaling_, fastinit.normal_, fastinit.orthogonal_):
+        with pytest.raises(TypeError, match="tensor must have dtype"):
+            fn(np.zeros(3, dtype=[("a", "f4")]))
+
+
+@pytest.mark.parametrize("fn", ["xavier_uniform_", "xavier_normal_", "lecun_uniform_",
+                                "lecun_normal_", "variance_scaling_", "kaiming_normal_"])
+def test_list_is_not_an_array_for_schemes(fn):
+    with pytest.raises(TypeError, match="tensor must be a numpy.ndarray or a torch.Tensor, "
+                                        "got list"):
+        getattr(fastinit, fn)([[1.0, 2.0], [3.0, 4.0]])
+
+
+# ---- parameters beyond the float range -----------------------------------------
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: fastinit.normal_(np.zeros(3), std=10**400), "std"),
+    (lambda: fastinit.normal_(np.zeros(3), mean=-10**400), "mean"),
+    (lambda: fastinit.uniform_(np.zeros(3), 0, 10**400), "b"),
+    (lambda: fastinit.kaiming_uniform_(np.zeros((3, 3)), a=1e200), "a"),
+    (lambda: fastinit.kaiming_normal_(np.zeros((3, 3)), a=10**400), "a"),
+    (lambda: fastinit.xavier_normal_(np.zeros((3, 3)), gain=10**400), "gain"),
+    (lambda: fastinit.variance_scaling_(np.zeros((3, 3)), 10**400), "scale"),
+    (lambda: fastinit.calculate_gain("elu", 1e300), "param"),
+    (lambda: fastinit.calculate_gain("leaky_relu", 10**400), "param"),
+])
+def test_overflowing_parameters_are_value_errors(call, name):
+    with pytest.raises(ValueError, match=rf"\b{name}\b"):
+        call()
+
+
+# ---- normal_: std against the dtype -----------------------------------------------
+
+@pytest.mark.parametrize("dtype,std", [(np.float16, 1e5), (np.float16, 1e4),
+                                       (np.float32, 1e38), (np.float64, 1e308)])
+def test_normal_std_checked_against_dtype(dtype, std):
+    a = np.zeros(1000, dtype)
+    with pytest.raises(ValueError, match=re.escape(f"std={std} is too large for "
+                                                   f"{np.dtype(dtype)}")):
+        fastinit.normal_(a, 0.0, std, rng=0)
+    assert not a.any()
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_normal_largest_allowed_std_never_overflows(dtype):
+    """The bound comes from the sampler's largest |z| (its smallest u1): the
+    kernel's own transform at that input stays under normal_tail, so
+    |mean| + normal_tail * std <= max never yields inf."""
+    from fastinit import _core
+    from fastinit.fills import normal_tail
+    bits = 64 if dtype == np.float64 else 32
+    if hasattr(_core, "_zig_tailx"):  # a ziggurat: its tail proposal at the smallest u
+        zmax = _core._zig_tailx(0, bits)
+    elif bits == 64:  # Box-Muller: the radius at the smallest u1
+        zmax = max(abs(z) for z in _core._normal_pair64(0, 0, 0, 0))
+    else:
+        zmax = max(abs(z) for z in _core._normal_pair32(0, 0))
+    tail = normal_tail(np.dtype(dtype))  # must follow the sampler (fastinit/fills.py)
+    assert zmax <= tail < zmax * (1 + 2.0**-18)
+    big = float(np.finfo(dtype).max)
+    std = big / tail
+    w = fastinit.normal_(np.zeros(4096, dtype), 0.0, std, rng=0)
+    assert np.isfinite(w).all()
+    with pytest.raises(ValueError, match="std="):
+        fastinit.normal_(np.zeros(1, dtype), 0.0, std * (1 + 2.0**-10), rng=0)
+
+
+class TestTorchWrites:
+    """In-place fills obey torch's rules for in-place ops (DESIGN.md section 6)."""
+
+    def _all_inplace(self):
+        """(name, call) for every public in-place initializer, on a fresh target."""
+        f = fastinit
+        calls = {
+            "zeros_": lambda t: f.zeros_(t), "ones_": lambda t: f.ones_(t),
+            "constant_": lambda t: f.constant_(t, 0.5),
+            "uniform_": lambda t: f.uniform_(t, rng=0), "normal_": lambda t: f.normal_(t, rng=0),
+            "trunc_normal_": lambda t: f.trunc_normal_(t, rng=0),
+            "xavier_uniform_": lambda t: f.xavier_uniform_(t, rng=0),
+            "xavier_normal_": lambda t: f.xavier_normal_(t, rng=0),
+            "kaiming_uniform_": lambda t: f.kaiming_uniform_(t, rng=0),
+            "kaiming_normal_": lambda t: f.kaiming_normal_(t, rng=0),
+            "lecun_uniform_": lambda t: f.lecun_uniform_(t, rng=0),
+            "lecun_normal_": lambda t: f.lecun_normal_(t, rng=0),
+            "variance_scaling_": lambda t: f.variance_scaling_(t, rng=0),
+            "orthogonal_": lambda t: f.orthogonal_(t, rng=0),
+            "delta_orthogonal_": lambda t: f.delta_orthogonal_(t, rng=0),
+            "eye_": lambda t: f.eye_(t[:, :, 0, 0]),
+            "dirac_": lambda t: f.dirac_(t),
+            "sparse_": lambda t: f.sparse_(t[:, :, 0, 0], 0.5, rng=0),
+            "bias_zeros_": lambda t: f.bias_zeros_(t), "bias_constant_": lambda t: f.bias_constant_(t),
+            "bias_uniform_": lambda t: f.bias_uniform_(t, (4, 4), rng=0),
+            "torch_default_init_": lambda t: f.torch_default_init_(t, rng=0),
+        }
+        aliases = {"glorot_uniform_", "glorot_normal_", "he_uniform_", "he_normal_"}
+        public = {n for n in fastinit.__all__
+                  if n.endswith("_") and not n.startswith("_")} - aliases
+        assert public <= set(calls), f"add to this test: {sorted(public - set(calls))}"
+        return calls
+
+    def test_every_inplace_write_bumps_the_version_counter(self, torch):
+        for name, call in self._all_inplace().items():
+            w = torch.nn.Parameter(torch.ones(4, 4, 3, 3))
+            x = torch.ones(4, 4, 3, 3, requires_grad=True)
+            y = (w * x).sum()  # saves w for the gradient of x
+            before = w._version
+            call(w)
+            assert w._version > before, name
+            with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+                y.backward()
+
+    def test_view_write_bumps_the_base(self, torch):
+        base = torch.zeros(8, 8)
+        before = base._version
+        fastinit.normal_(base[2:6, ::2], rng=0)
+        assert base._version > before
+
+    def test_issue_reproducer_raises_like_torch(self, torch):
+        w = torch.nn.Parameter(torch.ones(3, 3))
+        x = torch.ones(3, 3, requires_grad=True)
+        y = (w * x).sum()
+        fastinit.normal_(w, rng=0)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            y.backward()
+        assert x.grad is None
+
+    def test_inference_tensors(self, torch):
+        with torch.inference_mode():
+            t = torch.zeros(300, 200)
+            fastinit.normal_(t, rng=1)  # inside inference mode: allowed, as in torch
+        assert np.array_equal(t.numpy(), fastinit.normal((300, 200), rng=1))
+        with pytest.raises(ValueError, match="inference tensor"):
+            fastinit.uniform_(t, rng=2)
+        assert np.array_equal(t.numpy(), fastinit.normal((300, 200), rng=1))
+        with pytest.raises(RuntimeError, match="inference"):
+            t.uniform_()  # torch refuses the same
+
+    def test_expanded_tensor_refused(self, torch):
+        t = torch.zeros(1)
+        with pytest.raises(ValueError, match="overlap in memory"):
+            fastinit.normal_(t.expand(1 << 20), rng=0)
+        with pytest.raises(RuntimeError, match="single memory location"):
+            torch.nn.init.normal_(t.expand(1 << 20))  # torch refuses the same
+        assert t.item() == 0
+
+    def test_nested_and_negative_view_tensors_refused(self, torch):
+        import warnings
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "nested tensors are a prototype"
+            nt = torch.nested.nested_tensor([torch.zeros(2), torch.zeros(3)])
+        with pytest.raises(TypeError, match="nested tensor"):
+            fastinit.normal_(nt, rng=0)
+        neg = torch._neg_view(torch.zeros(4))
+        with pytest.raises(TypeError, match="negative bit"):
+            fastinit.normal_(neg, rng=0)

@@ -168,9 +168,39 @@ def add_arguments(p):
                    help="comma list of initializers (default: all): " + ",".join(INITS))
     p.add_argument("--activations", type=_choice_list(ACTS), default=list(ACTS),
                    help="comma list of activations (default: all): " + ",".join(ACTS))
-    p.add_argument("--plot", metavar="FILE.png", default=None,
+    p.add_argument("--plot", metavar="FILE.png", default=None, type=plot_path,
                    help="draw per-layer curves with matplotlib (pip install fastinit[plot])")
     p.add_argument("--json", action="store_true", help="print the measurements as JSON")
+
+
+def plot_path(text):
+    """--plot's file: its folder must exist and be writable, and matplotlib must
+    know its format (checked before any work; argparse then prints the usage
+    and exits with 2)."""
+    import argparse
+    import os
+    folder = os.path.dirname(os.path.abspath(text))
+    if not os.path.isdir(folder):
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: folder {folder!r} does "
+                                         f"not exist")
+    if not os.access(folder, os.W_OK):
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: folder {folder!r} is "
+                                         f"not writable")
+    ext = os.path.splitext(text)[1].lower().lstrip(".")
+    formats = _plot_formats()
+    if formats is not None and ext not in formats:
+        raise argparse.ArgumentTypeError(f"cannot write {text!r}: the extension names the "
+                                         f"format, one of {', '.join(sorted(formats))}")
+    return text
+
+
+def _plot_formats():
+    """The file formats matplotlib writes, or None without matplotlib (run() says so)."""
+    try:
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        return None
+    return set(FigureCanvasBase.get_supported_filetypes())
 
 
 def _choice_list(known):
