@@ -281,11 +281,116 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     return arr
 
 
+
+# ---- many fills in one parallel pass ------------------------------------------
+cdef struct fi_job:
+    fi_kernel k
+    char *base
+    int64_t n
+    int itemsize
+    uint64_t offset
+    fi_stream st
+    fi_params prm
+    int ndim            # 0: C-contiguous; else the strided layout below
+    int64_t *shape
+    int64_t *strides
+
+
+cdef inline int64_t find_job(const int64_t *first, int64_t njobs, int64_t b) noexcept nogil:
+    """The job whose blocks [first[j], first[j + 1]) hold global block b."""
+    cdef int64_t lo = 0, hi = njobs - 1, mid
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if first[mid] <= b:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def fill_many(list jobs, int nthreads):
+    """Run many fills as one parallel pass: every job's blocks in one loop.
+
+    jobs: (arr, dist, dtype, params, key, offset) tuples as the arguments of
+    :func:`fill` (validated by the caller; zero-element arrays allowed).
+    The fixed-size blocks of all jobs are numbered one after another and
+    handed to the threads dynamically, so many small tensors and a few big
+    ones balance over the threads; each block's values are those
+    :func:`fill` gives it (the same kernel, key and flat positions), so the
+    result equals the fills done one by one, for any thread count.
+    """
+    cdef int64_t njobs = len(jobs), j, total = 0, ndims = 0, elements = 0
+    cdef cnp.ndarray jobbuf = np.zeros(max(njobs, 1) * sizeof(fi_job), dtype=np.uint8)
+    cdef fi_job *js = <fi_job *>cnp.PyArray_DATA(jobbuf)
+    cdef cnp.ndarray firstbuf = np.zeros(njobs + 1, dtype=np.int64)
+    cdef int64_t *first = <int64_t *>cnp.PyArray_DATA(firstbuf)
+    cdef cnp.ndarray arr, layout
+    cdef int64_t *lay
+    cdef int maxitem = 1, dist, dtype
+    for j in range(njobs):
+        arr = <cnp.ndarray>jobs[j][0]
+        if not cnp.PyArray_IS_C_CONTIGUOUS(arr):
+            ndims += arr.ndim
+    layout = np.zeros(2 * max(ndims, 1), dtype=np.int64)
+    lay = <int64_t *>cnp.PyArray_DATA(layout)
+    ndims = 0
+    for j in range(njobs):
+        arr_obj, dist, dtype, params, key, offset = jobs[j]
+        arr = <cnp.ndarray>arr_obj
+        js[j].k = fi_get_kernel(dist, dtype)
+        if js[j].k == NULL:
+            raise ValueError(f"no kernel for distribution {dist}, dtype {dtype}")
+        js[j].base = <char *>cnp.PyArray_DATA(arr)
+        js[j].n = arr.size
+        js[j].itemsize = arr.itemsize
+        js[j].offset = offset
+        js[j].st.k0, js[j].st.k1, js[j].st.stream = key
+        js[j].st.sub = 0
+        set_params(&js[j].prm, dist, params)
+        js[j].ndim = 0
+        if arr.size and not cnp.PyArray_IS_C_CONTIGUOUS(arr):
+            js[j].ndim = arr.ndim
+            js[j].shape = lay + 2 * ndims
+            js[j].strides = lay + 2 * ndims + arr.ndim
+            for d in range(arr.ndim):
+                js[j].shape[d] = arr.shape[d]
+                js[j].strides[d] = arr.strides[d]
+            ndims += arr.ndim
+        maxitem = max(maxitem, arr.itemsize)
+        first[j] = total
+        total += (arr.size + FI_BLOCK - 1) // FI_BLOCK
+        elements += arr.size
+    first[njobs] = total
+    if total == 0:
+        return
+    if elements <= FI_SMALL:
+        nthreads = 1
+    if nthreads > total:
+        nthreads = <int>total
+    cdef cnp.ndarray scratch = np.empty(nthreads * FI_BLOCK * maxitem, dtype=np.uint8)
+    cdef char *scr = <char *>cnp.PyArray_DATA(scratch)
+    cdef int64_t b, s, c
+    cdef fi_job *jb
+    cdef char *mine
+    with nogil, parallel(num_threads=nthreads):
+        for b in prange(total, schedule='dynamic', chunksize=1):
+            jb = js + find_job(first, njobs, b)
+            s = (b - first[jb - js]) * FI_BLOCK
+            c = jb.n - s if jb.n - s < FI_BLOCK else FI_BLOCK
+            if jb.ndim == 0:
+                jb.k(jb.base + s * jb.itemsize, jb.offset + <uint64_t>s, c, &jb.st, &jb.prm)
+            else:
+                mine = scr + omp_get_thread_num() * FI_BLOCK * maxitem
+                jb.k(mine, jb.offset + <uint64_t>s, c, &jb.st, &jb.prm)
+                fi_scatter(jb.base, jb.ndim, jb.shape, jb.strides, s, c, mine, jb.itemsize)
+
+
 # ---- test hooks: the per-element math on chosen inputs ----------------------
 cdef extern from "_src/transforms.h" nogil:
     float fi_logf(float x)
     double fi_log(double x)
     unsigned short fi_f32_to_f16(float f)
+    unsigned short fi_f32_to_bf16(float f)
     float fi_uniform32(uint32_t w, float low, float scale, float top)
     double fi_uniform64(uint32_t hi, uint32_t lo, double low, double scale, double top)
 
@@ -360,13 +465,26 @@ def _zig_tailx(uint64_t r, int bits):
     return fi_zig32_tailx(<uint32_t>r) if bits == 32 else fi_zig64_tailx(r)
 
 
-def _f32_to_f16(float[::1] x):
+ctypedef unsigned short (*fi_store16)(float) noexcept nogil
+
+
+cdef _store16(float[::1] x, fi_store16 conv):
     out = np.empty(x.shape[0], np.uint16)
     cdef unsigned short[::1] o = out
     cdef Py_ssize_t i
     for i in range(x.shape[0]):
-        o[i] = fi_f32_to_f16(x[i])
-    return out.view(np.float16)
+        o[i] = conv(x[i])
+    return out
+
+
+def _f32_to_f16(float[::1] x):
+    """The kernels' float32 -> float16 store conversion."""
+    return _store16(x, fi_f32_to_f16).view(np.float16)
+
+
+def _f32_to_bf16(float[::1] x):
+    """The kernels' float32 -> bfloat16 store conversion (the bits, as uint16)."""
+    return _store16(x, fi_f32_to_bf16)
 
 
 cdef extern from "_src/census.h" nogil:

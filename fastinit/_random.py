@@ -57,11 +57,15 @@ def _torch_words(gen):
     return tuple(int(x) for x in w.tolist())
 
 
-def _source(rng, generator):
+def _source(rng, generator, torch_default=False):
     """Validate the seed arguments; return a function that draws (k0, k1, stream).
 
-    The one place that checks ``rng=`` and ``generator=``.
+    The one place that checks ``rng=`` and ``generator=``. With neither,
+    the key comes from torch's default generator when ``torch_default``
+    (the target is a torch tensor), else from fastinit's default generator.
     """
+    if generator is None and rng is None and torch_default:
+        return lambda: _torch_words(None)
     if generator is not None:
         if rng is not None:
             raise ValueError("pass either rng= or generator=, not both")
@@ -230,14 +234,17 @@ class Key:
         return (Key.from_words, self._words)
 
 
-def resolve_key(rng=None, generator=None, *, draw=True):
+def resolve_key(rng=None, generator=None, *, draw=True, torch_default=False):
     """The Key of one fill, from ``rng=`` / ``generator=``.
 
     With ``draw=False`` the arguments are only checked and nothing is drawn
     (None is returned): zero-element fills are no-ops and leave generators
-    where they were.
+    where they were. ``torch_default``: the target is a torch tensor, so
+    that without a seed the key is drawn from torch's default generator
+    (``torch.manual_seed`` makes a torch program reproducible, and
+    ``generator=g`` equals the default generator seeded as ``g``).
     """
-    source = _source(rng, generator)
+    source = _source(rng, generator, torch_default)
     return Key._of(tuple(source())) if draw else None
 
 

@@ -3,11 +3,13 @@
 Everything is checked here, in Python, before the GIL is released: the C
 kernels trust what they are given.
 """
+import contextlib
 import functools
 import inspect
 import math
 import numbers
 import sys
+import threading
 
 import numpy as np
 
@@ -18,17 +20,41 @@ from ._random import resolve_key
 _MAX_ELEMENTS = 2**62
 
 
+class MetaShape(np.ndarray):
+    """The shape and dtype of a torch meta tensor: an array with no data.
+
+    Initializers validate their arguments against it as usual and then
+    write nothing (see :func:`has_data`): on the meta device an in-place
+    initializer is a no-op that returns the tensor itself, as in torch.
+    """
+
+
+def has_data(arr):
+    """Whether an adapted target has elements to write (not empty, not meta)."""
+    return arr.size > 0 and not isinstance(arr, MetaShape)
+
+
+def is_torch(tensor):
+    """Whether ``tensor`` is a torch tensor (torch imported by the caller)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(tensor, torch.Tensor)
+
+
 def as_array(tensor, name="tensor"):
     """A writable NumPy view sharing memory with ``tensor`` (ndarray or torch CPU tensor).
 
-    The one adaptation of a target: every check on the target itself is
-    here, so that a call that raises has written nothing. Refused: other
-    types, dtypes other than float16/32/64 (structured ones too), read-only
+    Its dtype names its fastinit dtype (:func:`fastinit._dtypes.for_numpy`;
+    bfloat16 tensors give tagged uint16 views); meta tensors give a
+    :class:`MetaShape`. The one adaptation of a target: every check on the
+    target itself is here, so that a call that raises has written nothing.
+    Refused: other types, other dtypes (structured ones too), read-only
     arrays, torch tensors that torch itself would not write in place (other
     devices, sparse, nested, inference tensors outside inference mode), and
     self-overlapping views (two elements on one memory location: the
     result would depend on the thread schedule).
     """
+    if isinstance(tensor, MetaShape):
+        return tensor
     if isinstance(tensor, np.ndarray):
         if _dtypes.for_numpy(tensor.dtype) is None:
             raise TypeError(f"{name} must have dtype {_dtypes.names()} (native byte order), "
@@ -37,37 +63,15 @@ def as_array(tensor, name="tensor"):
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
         arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
+    elif is_torch(tensor):
+        arr = _torch_view(tensor, name)
+        if isinstance(arr, MetaShape):
+            return arr
     else:
-        arr = _torch_as_array(tensor, name)
-    check_no_overlap(arr, name)
-    return arr
-
-
-def _torch_as_array(tensor, name):
-    torch = sys.modules.get("torch")
-    if torch is None or not isinstance(tensor, torch.Tensor):
         raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
                         f"{type(tensor).__name__}")
-    if tensor.is_nested:
-        raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
-                        f"(fill each component, e.g. tensor.unbind())")
-    if tensor.device.type != "cpu":
-        raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
-                         f"tensors only (initialize on the CPU, then move it)")
-    if tensor.layout != torch.strided:
-        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
-                        f"tensors are supported")
-    if _dtypes.for_torch(tensor.dtype) is None:
-        raise TypeError(f"{name} must have dtype {_dtypes.names('torch.')}, got "
-                        f"{tensor.dtype}")
-    if tensor.is_neg():
-        raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
-                        f"tensor.resolve_neg() or a plain tensor")
-    if tensor.is_inference() and not torch.is_inference_mode_enabled():
-        raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
-                         f"refuses in-place updates of it there; fill it inside "
-                         f"torch.inference_mode(), or fill a clone()")
-    return tensor.detach().numpy()
+    check_no_overlap(arr, name)
+    return arr
 
 
 def check_no_overlap(arr, name="tensor"):
@@ -128,6 +132,45 @@ def mark_written(tensor):
         torch.autograd.graph.increment_version(tensor)
 
 
+def _torch_view(tensor, name):
+    """The NumPy view of a torch tensor: every torch-specific rule in one place.
+
+    - dtypes float16, float32, float64 and bfloat16 (items viewed as uint16);
+    - meta tensors: a :class:`MetaShape` (nothing is written);
+    - ``requires_grad`` leaves and ``nn.Parameter``s are written through
+      ``detach()`` (no ``no_grad`` needed, as in torch.nn.init); any strides;
+    - refused as torch refuses them: other devices, nested and sparse
+      tensors, lazy negation views, inference tensors outside inference mode.
+    """
+    import torch
+    if tensor.is_nested:
+        raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
+                        f"(fill each component, e.g. tensor.unbind())")
+    if tensor.device.type not in ("cpu", "meta"):
+        raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
+                         f"tensors only (initialize on the CPU, then move it)")
+    if tensor.layout != torch.strided:
+        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
+                        f"tensors are supported")
+    desc = _dtypes.for_torch(tensor.dtype)
+    if desc is None:
+        raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
+                        f"got {tensor.dtype}")
+    if tensor.device.type == "meta":
+        return np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape)).view(MetaShape)
+    if tensor.is_neg():
+        raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
+                        f"tensor.resolve_neg() or a plain tensor")
+    if tensor.is_inference() and not torch.is_inference_mode_enabled():
+        raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
+                         f"refuses in-place updates of it there; fill it inside "
+                         f"torch.inference_mode(), or fill a clone()")
+    t = tensor.detach()
+    if desc.native:
+        return t.numpy()
+    return t.view(torch.int16).numpy().view(desc.numpy)
+
+
 def shape_of(tensor_or_shape, name="tensor"):
     """The shape of an array/tensor, or a validated shape tuple."""
     if hasattr(tensor_or_shape, "shape") and not isinstance(tensor_or_shape, tuple):
@@ -151,14 +194,14 @@ def check_shape(shape, name="shape"):
 
 
 def check_dtype(dtype):
-    """A fillable dtype (see fastinit._dtypes) as a numpy dtype; None means float32."""
+    """A fillable NumPy dtype (see fastinit._dtypes) as a numpy dtype; None means float32."""
     if dtype is None:
         return _dtypes.DEFAULT.numpy
     try:
         desc = _dtypes.for_numpy(np.dtype(dtype))
     except TypeError:
         desc = None
-    if desc is None:
+    if desc is None or not desc.native:
         raise TypeError(f"dtype must be {_dtypes.names()}, got {dtype!r}")
     return desc.numpy
 
@@ -295,7 +338,8 @@ def _show(index):
 
 
 def check_in_dtype_range(value, name, dtype):
-    big = float(np.finfo(dtype).max)
+    """``dtype``: a fastinit DType or a numpy dtype."""
+    big = _dtypes.of(dtype).max
     if abs(value) > big:
         raise ValueError(f"{name}={value} is out of range for {dtype} (|{name}| <= {big:g})")
 
@@ -305,27 +349,39 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
     ``dist`` is a name of ``_core.DISTS``; ``params_for(dtype)`` returns its
-    named kernel parameters (a dict, kernels.h) for the array's dtype.
-    ``global_shape`` / ``index``: the array is ``whole[index]`` of the same
-    fill of a tensor of ``global_shape`` (see :func:`check_block`).
-    ``array``: ``as_array(tensor)`` when the caller has it already. Returns
-    ``tensor`` itself (torch tensors stay torch tensors). Random streams are
-    drawn only for random fills of non-empty tensors: constant fills and
-    zero-element tensors leave the seed source untouched.
+    named kernel parameters (a dict, kernels.h) for the array's dtype
+    descriptor (fastinit._dtypes.DType). ``global_shape`` / ``index``: the
+    array is ``whole[index]`` of the same fill of a tensor of
+    ``global_shape`` (see :func:`check_block`). ``array``:
+    ``as_array(tensor)`` when the caller has it already. Returns ``tensor``
+    itself (torch tensors stay torch tensors). Random streams are drawn only
+    for random fills of tensors with data: constant fills, zero-element and
+    meta tensors leave the seed source untouched. With neither ``rng`` nor
+    ``generator``, a torch tensor draws its key from torch's default
+    generator.
+
+    Inside :func:`collecting`, a fill without ``global_shape`` is validated
+    and queued instead of run (see there).
     """
     arr = as_array(tensor) if array is None else array
     offset = check_offset(offset, arr.size)
     block = check_block(global_shape, index, arr.shape, offset)
     nthreads = _resolve_threads(num_threads)
-    params = params_for(arr.dtype)
+    desc = _dtypes.for_numpy(arr.dtype)
+    params = params_for(desc)
     random = dist != "constant"
-    key = resolve_key(rng, generator, draw=random and arr.size > 0)
-    if arr.size:
-        _core.fill(arr, _core.DISTS[dist], _dtypes.for_numpy(arr.dtype).code, params,
-                   key.words if key is not None else (0, 0, 0), offset, nthreads,
-                   None if block is None else block_runs(arr.shape, arr.strides, *block,
-                                                         offset))
-        mark_written(tensor)
+    key = resolve_key(rng, generator, draw=random and has_data(arr),
+                      torch_default=is_torch(tensor))
+    if has_data(arr):
+        job = (arr, _core.DISTS[dist], desc.code, params,
+               key.words if key is not None else (0, 0, 0), offset)
+        queue = getattr(_queue, "jobs", None)
+        if queue is not None and block is None:
+            queue.append(job + (tensor,))
+        else:
+            _core.fill(*job, nthreads, None if block is None else
+                       block_runs(arr.shape, arr.strides, *block, offset))
+            mark_written(tensor)
     return tensor
 
 
@@ -337,6 +393,49 @@ def check_targets(**targets):
     touched. Returns the arrays in the same order.
     """
     return tuple(None if t is None else as_array(t, name) for name, t in targets.items())
+
+
+_queue = threading.local()
+
+
+@contextlib.contextmanager
+def collecting():
+    """Queue the element-wise fills made in this thread; yield the queue (a list).
+
+    Each fill is validated (and its key drawn) at its call, as usual, but
+    written only when the caller runs the queue with :func:`run_jobs`, all
+    at once: one parallel pass for a whole model. Only the element-wise
+    fills of :func:`sample_` without ``global_shape`` are queued;
+    initializers that write otherwise (orthogonal_, eye_, dirac_, sparse_)
+    write at once, so a caller must not queue a fill of a tensor that such
+    an initializer then writes again.
+    """
+    outer = getattr(_queue, "jobs", None)
+    _queue.jobs = jobs = []
+    try:
+        yield jobs
+    finally:
+        _queue.jobs = outer
+
+
+@contextlib.contextmanager
+def immediate():
+    """Write every fill at its call, even inside :func:`collecting` (for
+    initializers that write a tensor again after a fill: eye_, sparse_)."""
+    outer = getattr(_queue, "jobs", None)
+    _queue.jobs = None
+    try:
+        yield
+    finally:
+        _queue.jobs = outer
+
+
+def run_jobs(jobs, num_threads=None):
+    """Write queued fills (from :func:`collecting`) in one parallel pass, then bump
+    the version counters of the torch tensors written."""
+    _core.fill_many([j[:6] for j in jobs], _resolve_threads(num_threads))
+    for j in jobs:
+        mark_written(j[6])
 
 
 def functional(inplace):

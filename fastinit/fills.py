@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from . import _core
+from . import _core, _dtypes
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
 
@@ -39,7 +39,7 @@ def constant_(tensor, val, *, num_threads=None):
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
-        return {"value": float(dtype.type(val))}
+        return {"value": _dtypes.of(dtype).round(val)}
     return sample_(tensor, "constant", params, num_threads=num_threads)
 
 
@@ -79,14 +79,13 @@ def uniform_params(a, b):
                          f"from={a} > to={b}")
 
     def params(dtype):
-        check_in_dtype_range(a, "a", dtype)
-        check_in_dtype_range(b, "b", dtype)
-        if not b - a <= float(np.finfo(dtype).max):
-            raise ValueError(f"uniform_ expects to-from <= the largest {dtype} "
-                             f"({np.finfo(dtype).max}), but found to={b} and from={a}")
-        lo = dtype.type(a)
-        top = np.nextafter(dtype.type(b), dtype.type(-np.inf))
-        return {"low": a, "width": b - a, "top": float(max(top, lo))}
+        d = _dtypes.of(dtype)
+        check_in_dtype_range(a, "a", d)
+        check_in_dtype_range(b, "b", d)
+        if not b - a <= d.max:
+            raise ValueError(f"uniform_ expects to-from <= the largest {d} "
+                             f"({d.max:g}), but found to={b} and from={a}")
+        return {"low": a, "width": b - a, "top": max(d.prev(b), d.round(a))}
     return params
 
 
@@ -158,8 +157,9 @@ def normal_params(mean, std):
         raise ValueError(f"normal expects std >= 0.0, but found std {std}")
 
     def params(dtype):
+        dtype = _dtypes.of(dtype)
         check_in_dtype_range(mean, "mean", dtype)
-        big, tail = float(np.finfo(dtype).max), normal_tail(dtype)
+        big, tail = dtype.max, normal_tail(dtype.work)
         if not abs(mean) + tail * std <= big:
             raise ValueError(f"std={std} is too large for {dtype}: values reach |mean| + "
                              f"{tail:.3f} * std, beyond the largest {dtype} ({big:g}); "

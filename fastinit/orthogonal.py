@@ -13,7 +13,8 @@ from . import _dtypes, _orthogonal
 from ._config import _resolve_threads
 from ._public import public
 from ._random import resolve_key
-from ._tensor import as_array, check_block, check_float, mark_written
+from ._tensor import (as_array, check_block, check_float, has_data, immediate, is_torch,
+                      mark_written)
 from .fills import zeros_
 
 
@@ -27,12 +28,12 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
     are filled directly; others go through a contiguous buffer.
     """
     m, k = max(rows, cols), min(rows, cols)
-    cdt = _dtypes.for_numpy(arr.dtype).work
-    direct = arr.dtype == cdt and arr.flags.c_contiguous
-    buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=cdt)
+    desc = _dtypes.for_numpy(arr.dtype)
+    direct = desc.native and arr.dtype == desc.work and arr.flags.c_contiguous
+    buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=desc.work)
     _orthogonal.stewart(buf, m, k, gain, key.words, nthreads, trans=rows > cols)
-    if not direct:  # strided, Fortran-order or float16 target: one copy (rounds float16)
-        np.copyto(arr, buf.reshape(arr.shape), casting="unsafe")
+    if not direct:  # strided, Fortran-order or 16-bit target: one copy (rounds 16-bit)
+        np.copyto(arr, desc.encode(buf.reshape(arr.shape)))
 
 
 def _check_gain(gain):
@@ -54,7 +55,8 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
     """
     rows, cols = gshape[0], math.prod(gshape[1:])
     m, k, trans = max(rows, cols), min(rows, cols), rows > cols
-    work = _dtypes.for_numpy(arr.dtype).work
+    desc = _dtypes.for_numpy(arr.dtype)
+    work = desc.work
     r0, r1 = starts[0], starts[0] + arr.shape[0]
     fidx = np.arange(cols).reshape(gshape[1:])[
         tuple(slice(s, s + n) for s, n in zip(starts[1:], arr.shape[1:]))].ravel()
@@ -77,7 +79,7 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
         else:              # buf: M[ga:gb, :]
             lo, hi = max(r0, ga), min(r1, gb)
             out[lo - r0:hi - r0] = buf.reshape(gb - ga, m)[lo - ga:hi - ga][:, fidx]
-    np.copyto(arr, out.reshape(arr.shape), casting="unsafe")
+    np.copyto(arr, desc.encode(out.reshape(arr.shape)))
 
 
 @public(bench="bench_orthogonal")
@@ -155,10 +157,10 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
     block = check_block(global_shape, index, arr.shape)
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_key(rng, generator, draw=arr.size > 0)
-    if arr.size and block is not None:
+    key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
+    if has_data(arr) and block is not None:
         _haar_block_into(arr, block[0], block[1], gain, key, nthreads)
-    elif arr.size:
+    elif has_data(arr):
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
         mark_written(tensor)
     return tensor
@@ -224,9 +226,10 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
                          f"out={out_c}, in={in_c}")
     gain = _check_gain(gain)
     nthreads = _resolve_threads(num_threads)
-    key = resolve_key(rng, generator, draw=arr.size > 0)
-    if arr.size:
-        zeros_(tensor, num_threads=nthreads)
+    key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
+    if has_data(arr):
+        with immediate():
+            zeros_(tensor, num_threads=nthreads)
         centre = arr[(slice(None), slice(None)) + tuple(s // 2 for s in arr.shape[2:])]
         _haar_into(centre, out_c, in_c, gain, key, nthreads)
     return tensor

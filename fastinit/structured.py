@@ -9,8 +9,9 @@ import numbers
 import numpy as np
 
 from ._public import public
+from . import _dtypes
 from ._random import resolve_key, spawn_sources
-from ._tensor import as_array, check_block, check_float
+from ._tensor import as_array, check_block, check_float, has_data, immediate, is_torch
 from .fills import normal_, uniform_, zeros_
 
 # Columns of sparse_'s zero-position keys held at once: at most this many
@@ -23,6 +24,15 @@ def _block_of(arr, global_shape, index):
     block = check_block(global_shape, index, arr.shape)
     return block if block is not None else (arr.shape, (0,) * arr.ndim)
 
+
+def _one(arr):
+    """The stored item of 1.0 in ``arr``'s dtype."""
+    return _dtypes.for_numpy(arr.dtype).encode(1.0)
+
+
+def _torch_default_generator():
+    import torch
+    return torch.default_generator
 
 
 @public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
@@ -64,9 +74,11 @@ def eye_(tensor, *, num_threads=None, global_shape=None, index=None):
     if arr.ndim != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     _, (r0, c0) = _block_of(arr, global_shape, index)
-    zeros_(tensor, num_threads=num_threads)  # the tensor: a torch version bump
-    d = np.arange(max(r0, c0), min(r0 + arr.shape[0], c0 + arr.shape[1]))
-    arr[d - r0, d - c0] = 1
+    if has_data(arr):
+        with immediate():
+            zeros_(tensor, num_threads=num_threads)  # the tensor: a torch version bump
+        d = np.arange(max(r0, c0), min(r0 + arr.shape[0], c0 + arr.shape[1]))
+        arr[d - r0, d - c0] = _one(arr)
     return tensor
 
 
@@ -120,13 +132,16 @@ def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None)
         raise ValueError("dim 0 must be divisible by groups")
     per_group = gshape[0] // groups
     d = np.arange(min(per_group, gshape[1]))
-    zeros_(tensor, num_threads=num_threads)
+    if not has_data(arr):
+        return tensor
+    with immediate():
+        zeros_(tensor, num_threads=num_threads)
     ones = np.array([(g * per_group + d, d) for g in range(groups)])  # (groups, 2, min_dim)
     rows, cols = ones[:, 0].ravel() - starts[0], ones[:, 1].ravel() - starts[1]
     centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
     if all(0 <= c < n for c, n in zip(centre, arr.shape[2:])):
         inside = (rows >= 0) & (rows < arr.shape[0]) & (cols >= 0) & (cols < arr.shape[1])
-        arr[(rows[inside], cols[inside]) + tuple(centre)] = 1
+        arr[(rows[inside], cols[inside]) + tuple(centre)] = _one(arr)
     return tensor
 
 
@@ -190,9 +205,11 @@ def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads
         raise ValueError(f"sparsity must be in [0, 1], got {sparsity}")
     num_zeros = math.ceil(sparsity * rows)
     (vr, vg), (kr, kg) = spawn_sources(rng, generator, 2)
+    if vr is None and vg is None and is_torch(tensor) and has_data(arr):
+        vg = kg = _torch_default_generator()      # torch's default generator, as torch
     normal_(tensor, 0, std, vg, rng=vr, num_threads=num_threads, global_shape=(rows, cols),
             index=(slice(r0, r0 + arr.shape[0]), slice(c0, c0 + arr.shape[1])))
-    if num_zeros == 0 or arr.size == 0:
+    if num_zeros == 0 or not has_data(arr):
         return tensor
     # The keys of the block's columns, whole height, a panel of columns at a
     # time; one key stream (drawn once) for every panel.

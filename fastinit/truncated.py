@@ -34,15 +34,13 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
 def _inside(a, b, dtype):
-    """The smallest and largest values of ``dtype`` in [a, b]."""
-    t = dtype.type
-    with np.errstate(over="ignore"):
-        lo, hi = t(a), t(b)
-    if float(lo) < a:
-        lo = np.nextafter(lo, t(np.inf))
-    if float(hi) > b:
-        hi = np.nextafter(hi, t(-np.inf))
-    return float(lo), float(hi)
+    """The smallest and largest values of ``dtype`` (a DType) in [a, b]."""
+    lo, hi = dtype.round(a), dtype.round(b)
+    if lo < a:
+        lo = dtype.next(lo)
+    if hi > b:
+        hi = dtype.prev(hi)
+    return lo, hi
 
 
 def _log1mexp(x):
@@ -102,21 +100,23 @@ def trunc_normal_params(mean, std, a, b):
         point = min(max(mean, a), b)
 
         def const(dtype):
+            dtype = _dtypes.of(dtype)
             lo, hi = _inside(a, b, dtype)
             if not lo <= hi:
                 raise ValueError(f"trunc_normal_: no {dtype} value lies in [a, b] = "
                                  f"[{a!r}, {b!r}]")
-            return {"value": min(max(float(dtype.type(point)), lo), hi)}
+            return {"value": min(max(dtype.round(point), lo), hi)}
         return "constant", const
     alpha, beta = (a - mean) / std, (b - mean) / std
     w = (b - a) / std
     method, flip, alpha_f = _choose(alpha, beta, w)
 
     def params(dtype):
+        dtype = _dtypes.of(dtype)
         lo, hi = _inside(a, b, dtype)
         if not lo <= hi:
             raise ValueError(f"trunc_normal_: no {dtype} value lies in [a, b] = [{a!r}, {b!r}]")
-        work = _dtypes.for_numpy(dtype).work
+        work = dtype.work
         if abs(mean) > np.finfo(work).max or std > np.finfo(work).max:
             raise ValueError(f"trunc_normal_: mean={mean} or std={std} is out of range for "
                              f"the {np.dtype(work)} computation of {dtype} values")

@@ -188,6 +188,32 @@ def test_asv_check_passes():
     assert "No problems found" in p.stdout + p.stderr
 
 
+def test_bench_model_json():
+    pytest.importorskip("torch")
+    from fastinit.cli import llama
+    p = run_cli("bench", "--model", "--scale", "64", "--repeat", "1", "--model-dtypes",
+                "float32,bfloat16", "--json", timeout=300)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["params"] == llama.n_params(64) == sum(
+        x.numel() for x in llama.Llama(64, device="meta").parameters())
+    ways = {"torch eager", "materialize", "init_", "patch", "to_empty+reset"}
+    for dtype in ("float32", "bfloat16"):
+        rows = {r["way"]: r for r in doc["rows"] if r["dtype"] == dtype}
+        assert ways <= set(rows)
+        assert rows["torch eager"]["speedup_vs_eager"] == 1.0
+        for r in rows.values():
+            assert r["seconds"] > 0 and math.isclose(
+                r["gbps"], doc["params"] * (4 if dtype == "float32" else 2) / r["seconds"] / 1e9)
+
+
+@pytest.mark.parametrize("bad", [["--model", "--scale", "0"],
+                                 ["--model", "--model-dtypes", "float64"]])
+def test_bench_model_bad_arguments(bad):
+    p = run_cli("bench", *bad)
+    assert p.returncode == 2 and "usage" in p.stderr
+
+
 @pytest.mark.parametrize("target", ["/missing/dir/x.png", "{tmp}/x.txt", "{tmp}/noext"])
 def test_demo_bad_plot_path_is_a_usage_error_before_any_work(tmp_path, target):
     if not target.startswith("/missing"):

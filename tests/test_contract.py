@@ -11,7 +11,7 @@ def test_codes_and_names_come_from_the_c_tables():
     assert _core.DISTS == {"constant": 0, "uniform": 1, "normal": 2, "truncnorm": 3}
     assert _core.TN_METHODS == {"normal": 0, "uniform": 1, "exp": 2}
     assert [(c, n) for c, n, _, _ in _core.DTYPE_TABLE] == [
-        (0, "float32"), (1, "float64"), (2, "float16")]
+        (0, "float32"), (1, "float64"), (2, "float16"), (3, "bfloat16")]
     assert _core.SIMD_PATHS == ("baseline", "avx2", "avx512")
 
 
@@ -22,11 +22,15 @@ def test_dtype_descriptors():
     assert _dtypes.DEFAULT.name == "float32"
     assert _dtypes.for_numpy(np.dtype(">f4")) is None
     assert _dtypes.names() == "float16, float32 or float64"
+    bf16 = by_name["bfloat16"]
+    assert bf16.work == np.float32 and bf16.itemsize == 2 and not bf16.native
+    assert _dtypes.for_numpy(bf16.numpy) is bf16 and _dtypes.for_numpy(np.dtype(np.uint16)) is None
+    assert _dtypes.names(numpy_only=False) == "bfloat16, float16, float32 or float64"
 
 
-@pytest.mark.parametrize("dt", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("dt", ["float32", "float64", "float16", "bfloat16"])
 def test_python_sends_exactly_the_declared_fields(dt):
-    dtype = np.dtype(dt)
+    dtype = next(d for d in _dtypes.DTYPES if d.name == dt)
     cases = [("constant", {"value": 0.5}), ("uniform", fills.uniform_params(-1, 2)(dtype)),
              ("normal", fills.normal_params(0, 2)(dtype))]
     for a, b in [(-2, 2), (0, math.inf), (0.1, 0.2), (8, 9)]:

@@ -8,6 +8,7 @@ single-process fastinit result bit for bit. The group has a bounded
 timeout, every rank destroys it in ``finally``, and the parent kills any
 rank still alive at the deadline.
 """
+import contextlib
 import math
 import os
 import socket
@@ -53,13 +54,9 @@ def _placements(world):
 def _rank(rank, world, port, outdir):
     """One rank: every initializer x every mesh/placement; failures go to a file."""
     import fastinit
-    from datetime import timedelta
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.tensor import distribute_tensor
-    failures = []
-    try:
-        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
-                                world_size=world, timeout=timedelta(seconds=120))
+    with rank_group(rank, world, port, outdir) as failures:
         for mesh_shape, placements in _placements(world):
             mesh = init_device_mesh("cpu", mesh_shape)
             for name, shape, call in INITS:
@@ -86,6 +83,18 @@ def _rank(rank, world, port, outdir):
         if not abs(got - want) < tol or abs(shard_fan - want) < 10 * tol:
             failures.append(f"kaiming std {got} vs global-fan {want} (tol {tol}), "
                             f"shard fan would give {shard_fan}")
+
+
+@contextlib.contextmanager
+def rank_group(rank, world, port, outdir):
+    """In a spawned rank: join the gloo group, yield a list for failure messages; on
+    exit record any exception, leave the group and write the list to rank{rank}.txt."""
+    from datetime import timedelta
+    failures = []
+    try:
+        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
+                                world_size=world, timeout=timedelta(seconds=120))
+        yield failures
     except Exception:
         failures.append(traceback.format_exc())
     finally:
@@ -101,12 +110,13 @@ def _free_port():
         return s.getsockname()[1]
 
 
-@pytest.mark.parametrize("world", [2, 4])
-def test_dtensor_shards_equal_the_single_process_result(world):
+def spawn_ranks(target, world, *args):
+    """Run ``target(rank, world, port, outdir, *args)`` on ``world`` spawned ranks with a
+    deadline; return the non-empty reports the ranks wrote (rank{r}.txt in outdir)."""
     import torch.multiprocessing as mp
     with tempfile.TemporaryDirectory() as outdir:
-        ctx = mp.start_processes(_rank, args=(world, _free_port(), outdir), nprocs=world,
-                                 join=False, start_method="spawn")
+        ctx = mp.start_processes(target, args=(world, _free_port(), outdir) + args,
+                                 nprocs=world, join=False, start_method="spawn")
         deadline = time.monotonic() + DEADLINE
         try:
             while not ctx.join(timeout=5):
@@ -123,7 +133,13 @@ def test_dtensor_shards_equal_the_single_process_result(world):
             text = open(path).read()
             if text:
                 reports.append(f"rank {r}:\n{text}")
-        assert not reports, "\n".join(reports)
+        return reports
+
+
+@pytest.mark.parametrize("world", [2, 4])
+def test_dtensor_shards_equal_the_single_process_result(world):
+    reports = spawn_ranks(_rank, world)
+    assert not reports, "\n".join(reports)
 
 
 def test_plain_tensors_are_untouched_by_the_dtensor_path():

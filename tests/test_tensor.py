@@ -138,10 +138,10 @@ class TestTorchTensors:
         assert np.array_equal(t.numpy(), fastinit.normal((300, 200), rng=1))
 
     def test_bad_torch_dtypes(self, torch):
-        with pytest.raises(TypeError, match="torch.float16, torch.float32 or torch.float64"):
-            fastinit.normal_(torch.zeros(3, dtype=torch.int64))
-        with pytest.raises(TypeError, match="torch.float16, torch.float32 or torch.float64"):
-            fastinit.normal_(torch.zeros(3, dtype=torch.bfloat16))
+        allowed = "torch.bfloat16, torch.float16, torch.float32 or torch.float64"
+        for dtype in (torch.int64, torch.complex64, torch.float8_e4m3fn):
+            with pytest.raises(TypeError, match=allowed):
+                fastinit.normal_(torch.zeros(3, dtype=dtype))
 
 
 # ---- refused targets: self-overlapping views ----------------------------------

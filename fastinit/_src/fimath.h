@@ -75,4 +75,14 @@ static inline uint16_t fi_f32_to_f16(float f)
     return (uint16_t)(sign | r);
 }
 
+/* float -> bfloat16 bits (the top half of the float), round to nearest
+ * even, overflow to inf; NaN stays a (quiet) NaN. Branch-free but for NaN,
+ * so the store loops vectorize. */
+static inline uint16_t fi_f32_to_bf16(float f)
+{
+    uint32_t x = fi_f2u(f);
+    uint32_t r = (x + 0x7fffu + ((x >> 16) & 1u)) >> 16;
+    return (uint16_t)((x & 0x7fffffffu) > 0x7f800000u ? ((x >> 16) | 0x40u) : r);
+}
+
 #endif

@@ -41,7 +41,8 @@ typedef struct {
 #define FI_DTYPE_TABLE(X)                                                        \
     X(FI_F32, f32, "float32", float, float, 32, fi_store_f32, 1)                 \
     X(FI_F64, f64, "float64", double, double, 64, fi_store_f64, 1)               \
-    X(FI_F16, f16, "float16", uint16_t, float, 32, fi_f32_to_f16, 0)
+    X(FI_F16, f16, "float16", uint16_t, float, 32, fi_f32_to_f16, 0)            \
+    X(FI_BF16, bf16, "bfloat16", uint16_t, float, 32, fi_f32_to_bf16, 0)
 
 #define FI_DTYPE_ENUM_(CODE, ...) CODE,
 enum fi_dtype { FI_DTYPE_TABLE(FI_DTYPE_ENUM_) FI_NDTYPES };

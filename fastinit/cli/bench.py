@@ -203,9 +203,33 @@ def add_arguments(p):
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--json", action="store_true",
                    help="print one JSON document on stdout instead of the table")
+    m = p.add_argument_group("whole model (--model)")
+    m.add_argument("--model", action="store_true",
+                   help="time initializing a Llama-like model (about 1.1 B parameters at "
+                        "--scale 1): materialize, init_, patch against torch (see "
+                        "fastinit.cli.model_bench)")
+    m.add_argument("--scale", type=positive_int, default=1,
+                   help="divide the model's width, MLP and vocabulary by this (default 1; "
+                        "4 gives about 75 M parameters)")
+    m.add_argument("--model-dtypes", type=model_dtypes, default=["float32", "bfloat16"],
+                   help="comma list of float32, bfloat16, float16 (default float32,bfloat16)")
+    m.add_argument("--no-hf", action="store_true",
+                   help="skip the transformers LlamaForCausalLM rows")
+
+
+def model_dtypes(text):
+    names = [s.strip() for s in text.split(",") if s.strip()]
+    bad = [n for n in names if n not in ("float32", "bfloat16", "float16")]
+    if bad or not names:
+        raise argparse.ArgumentTypeError(f"model dtypes are float32, bfloat16, float16; got "
+                                         f"{text!r}")
+    return names
 
 
 def run(args):
+    if args.model:
+        from . import model_bench
+        return model_bench.run(args)
     threads = args.threads or [fastinit.get_num_threads()]
     doc = measure(args.size, args.dtype, threads, args.repeat, args.ortho_n,
                   families=args.only, seed=args.seed, progress=True)

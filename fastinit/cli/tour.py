@@ -9,6 +9,10 @@
 3. Per scheme, make its largest tensor with fastinit, NumPy and PyTorch
    (when importable), the way a user of each would, print the speeds and
    ratios, and scale them to the whole list.
+4. Whole model (with PyTorch): a Llama-like model (fastinit.cli.llama, about
+   a quarter of ``--size-gb``) made by ``fastinit.torch.materialize`` from
+   the meta device, every parameter checked against torch's own law for its
+   layer, and timed against torch's eager construction.
 
 Exit code 0 when every check passes, 1 otherwise.
 """
@@ -130,6 +134,8 @@ def add_arguments(p):
     p.add_argument("--no-compare", action="store_true",
                    help="skip the NumPy / PyTorch timing")
     p.add_argument("--quiet", action="store_true", help="no progress display")
+    p.add_argument("--no-model", action="store_true",
+                   help="skip the whole-model section (it needs PyTorch)")
 
 
 def _make_all(layers, make, prog, what):
@@ -173,7 +179,8 @@ def run(args):
     torch, torch_why = (None, "skipped (--no-compare)") if args.no_compare else \
         _optional("torch")
     n_schemes = len({s for _, _, s in layers})
-    steps = 2 * len(layers) + (0 if args.no_compare else n_schemes)
+    model = torch is not None and not args.no_model
+    steps = 2 * len(layers) + (0 if args.no_compare else n_schemes) + (3 if model else 0)
     print(f"fastinit {fastinit.__version__} tour: {len(layers)} tensors, {n_total:,} float32 "
           f"values ({nbytes / 1e9:.2f} GB), {threads} thread(s), SIMD path "
           f"{fastinit.get_simd_path()}")
@@ -191,12 +198,16 @@ def run(args):
         rows = None
         if not args.no_compare:
             rows = compare(layers, per_scheme, torch, args.tour_seed, threads, prog)
+        model_report = whole_model(torch, args.size_gb, args.tour_seed, threads, prog) \
+            if model else None
     ok_all = _report_checks(layers, results)
     print()
     print(f"fastinit made all {len(layers)} tensors ({nbytes / 1e9:.2f} GB) in {t_fi:.2f} s "
           f"({nbytes / t_fi / 1e9:.2f} GB/s, fresh memory, page faults included)")
     if rows is not None:
         _report_speed(rows, torch, torch_why, t_fi, nbytes)
+    if model_report is not None:
+        ok_all &= _report_model(model_report)
     print("\nnext: python -m fastinit bench   (per-family table)   |   "
           "python -m fastinit demo   (which scheme suits which activation)")
     return 0 if ok_all else 1
@@ -256,4 +267,58 @@ def _report_checks(layers, results):
         else:
             what = f"max |w - value| = {d['err']:.1e}"
         print(f"  {'OK  ' if ok else 'FAIL'} {scheme:<26} {len(names):>3} tensors  {what}")
+    return ok_all
+
+
+# torch's law per layer of the Llama-like model: Linear weights
+# U(+-1/sqrt(in)) (kaiming_uniform_ with a=sqrt(5)), Embedding N(0, 1),
+# RMSNorm weights one.
+_TORCH_LAWS = {
+    "Linear": Scheme("Linear U(+-1/sqrt(in))", None, None, None,
+                     lambda shape: 1 / math.sqrt(3 * shape[1]), KURTOSIS["uniform"],
+                     "random", None),
+    "Embedding": Scheme("Embedding N(0, 1)", None, None, None, lambda shape: 1.0,
+                        KURTOSIS["normal"], "random", None),
+    "RMSNorm": Scheme("RMSNorm ones", None, None, None, None, None, "constant", 1.0),
+}
+
+
+def whole_model(torch, size_gb, seed, threads, prog):
+    """Materialize the Llama-like model from meta, check it, time it against torch."""
+    import fastinit.torch as ft
+    from . import llama
+    scale = next((s for s in range(1, 65) if 4 * llama.n_params(s) <= size_gb * 1e9 / 4), 64)
+    prog.step(f"whole model: warm-up (scale 1/{scale})")
+    llama.Llama(scale, device="meta")           # torch's one-time meta set-up
+    prog.step("whole model: torch eager construction")
+    t_torch = best_times(lambda: llama.Llama(scale), 1)
+    prog.step("whole model: fastinit.torch.materialize + checks")
+    t0 = time.perf_counter()
+    model = ft.materialize(llama.Llama(scale, device="meta"), rng=seed, num_threads=threads)
+    t_fi = time.perf_counter() - t0
+    checks = {}
+    for mname, mod in model.named_modules():
+        law = _TORCH_LAWS.get(type(mod).__name__)
+        if law is not None:
+            w = mod.weight.detach().numpy()
+            checks.setdefault(law.name, []).append(check(mname, law, w))
+    return {"scale": scale, "params": llama.n_params(scale), "torch": t_torch,
+            "fastinit": t_fi, "checks": checks, "torch_version": torch.__version__}
+
+
+def _report_model(r):
+    print(f"\nwhole model: Llama-like at scale 1/{r['scale']} ({r['params'] / 1e6:.1f} M "
+          f"float32 parameters) made by fastinit.torch.materialize from the meta device, "
+          f"checked per parameter against torch's law for its layer:")
+    ok_all = True
+    for law, res in r["checks"].items():
+        ok = all(x[0] for x in res)
+        ok_all &= ok
+        zs = [max(abs(x[1].get("z_mean", 0)), abs(x[1].get("z_std", 0))) for x in res]
+        print(f"  {'OK  ' if ok else 'FAIL'} {law:<24} {len(res):>3} tensors  worst |z| = "
+              f"{max(zs):.1f}" if any(zs) else
+              f"  {'OK  ' if ok else 'FAIL'} {law:<24} {len(res):>3} tensors  exact")
+    print(f"  materialize {r['fastinit']:.3f} s, torch {r['torch_version']} eager "
+          f"construction {r['torch']:.3f} s ({r['torch'] / r['fastinit']:.1f}x); the full "
+          f"1.1 B model: python -m fastinit bench --model")
     return ok_all
