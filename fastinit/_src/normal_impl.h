@@ -56,15 +56,14 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
 static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
         const uint64_t *te, const fi_zq32 *q, int check, float *o)
 {
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     __m256i w = _mm256_loadu_si256((const __m256i *)wp);
     __m256i u = _mm256_srli_epi32(w, 9);
-    /* the even dwords (X) and the odd ones (K) of the 8 entries come out in
-     * lane order 0, 1, 4, 5, 2, 3, 6, 7; one permute restores it */
+    /* te holds the entries of lanes 0, 1, 4, 5, 2, 3, 6, 7 (fi_zig32_slot),
+     * so that one shuffle puts the even dwords (X) and one the odd ones (K)
+     * in lane order */
     __m256 ta = _mm256_loadu_ps((const float *)te), tb = _mm256_loadu_ps((const float *)(te + 4));
-    __m256 xt = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(ta, tb, 0x88), order);
-    __m256i kt = _mm256_permutevar8x32_epi32(_mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd)),
-                                             order);
+    __m256 xt = _mm256_shuffle_ps(ta, tb, 0x88);
+    __m256i kt = _mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd));
     __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
     __m256i ok = _mm256_cmpgt_epi32(kt, u);
     __m256 park = _mm256_castsi256_ps(w);
@@ -89,9 +88,18 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
     uint32_t w[4][FI_CHUNK];
     uint64_t te[4][FI_CHUNK];
     fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    /* the lookups with scalar loads, two words at a time; the empty asm
+     * keeps the compiler from turning them into lane extractions, which
+     * would compete with Philox for the vector units */
     for (int k = 0; k < 4; k++)
-        for (int l = 0; l < FI_CHUNK; l++)
-            te[k][l] = fi_zig_xk32[w[k][l] & 511u];
+        for (int l = 0; l < FI_CHUNK; l += 2) {
+            uint64_t pr;
+            memcpy(&pr, &w[k][l], sizeof pr);
+            __asm__("" : "+r"(pr));
+            int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1);  /* fi_zig32_first8's order */
+            te[k][d] = fi_zig_xk32[pr & 511u];
+            te[k][d + 1] = fi_zig_xk32[(pr >> 32) & 511u];
+        }
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++) {
@@ -231,10 +239,14 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 
 /* Retry blocks for the listed elements of buf (flat index base + idx[r]),
  * whose slots hold their states; finished values replace them. Per batch:
- * the table lookups lane by lane, then the branch-free step on all lanes
- * (which vectorizes). After FI_ZIG_MAXTRY blocks (never reached in
- * practice) the last candidate is taken, clamped to [lo, hi]. */
-#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, TABLES, STEP)  \
+ * the proposals' table lookups lane by lane; then, each only if some lane of
+ * the batch reads it (fi_zig_needs), the wedge tests and the tail
+ * proposals (the logs and square roots: most batches need one of the two
+ * or neither); then the branch-free step. The part loops vectorize. After
+ * FI_ZIG_MAXTRY blocks (never reached in practice) the last candidate is
+ * taken, clamped to [lo, hi]. */
+#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, LOOKUP, WEDGE,  \
+                     TAIL, STEP)                                                         \
 static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
                          int32_t *idx, int nidx, CT *buf)                             \
 {                                                                                     \
@@ -244,10 +256,11 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
             uint64_t ctr[FI_CHUNK];                                                   \
-            uint32_t w[4][FI_CHUNK];                                                  \
+            uint32_t w[4][FI_CHUNK], need = 0;                                        \
             UT p[FI_CHUNK], P[FI_CHUNK], nx[FI_CHUNK], zb[FI_CHUNK];                  \
-            CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK];                    \
-            int32_t fp[FI_CHUNK], ok[FI_CHUNK];                                       \
+            CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK], ta[FI_CHUNK],      \
+               tb[FI_CHUNK];                                                          \
+            int32_t fp[FI_CHUNK], ok[FI_CHUNK], wok[FI_CHUNK];                        \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
                 int32_t e = idx[r0 + (l < cnt ? l : cnt - 1)];                        \
                 ctr[l] = base + (uint64_t)e;                                          \
@@ -256,8 +269,20 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
             fi_philox_gather(ctr, st->stream, FI_ZIG_SUB + t, st->k0, st->k1, w);     \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
                 P[l] = p[l] ? p[l] : PROPOSAL;                                        \
-                TABLES;                                                               \
+                LOOKUP;                                                               \
+                need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);           \
             }                                                                         \
+            for (int l = 0; l < FI_CHUNK; l++) {                                      \
+                wok[l] = 0;                                                           \
+                ta[l] = tb[l] = 0;                                                    \
+            }                                                                         \
+            if (need & FI_ZIG_NEED_WEDGE)                                             \
+                for (int l = 0; l < FI_CHUNK; l++)                                    \
+                    wok[l] = WEDGE;                                                   \
+            if (need & FI_ZIG_NEED_TAIL)                                              \
+                for (int l = 0; l < FI_CHUNK; l++) {                                  \
+                    TAIL;                                                             \
+                }                                                                     \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
                 int32_t c = STEP;                                                     \
                 CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);     \
@@ -281,13 +306,18 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
 FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
              (x[l] = fabsf(fi_zig32_value(P[l])), F[l] = fi_zig_f32[P[l] & 255u],
               D[l] = fi_zig_d32[P[l] & 255u], fp[l] = fi_zig32_fast(P[l])),
-             fi_zig32_step(p[l], P[l], x[l], F[l], D[l], fp[l], w[0][l], w[1][l], w[2][l],
-                           w[3][l], &zb[l], &nx[l]))
+             fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
+             (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
+             fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
+                           &zb[l], &nx[l]))
 FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
              fi_zig64_bits(w[0][l], w[1][l]),
              (x[l] = fabs(fi_zig64_value(P[l])), F[l] = fi_zig_f64[P[l] & 255u],
               D[l] = fi_zig_d64[P[l] & 255u], fp[l] = fi_zig64_fast(P[l])),
-             fi_zig64_step(p[l], P[l], x[l], F[l], D[l], fp[l], fi_zig64_bits(w[0][l], w[1][l]),
+             fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
+                                                   : fi_zig64_bits(w[2][l], w[3][l])),
+             (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
+             fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
                            fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
 #undef FI_ZIG_RETRY
 
