@@ -45,6 +45,17 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
     return nidx + c;
 }
 
+/* A chunk function gets its words w (computed by the previous call, or
+ * before the first) and computes the next chunk's into wn when `more`: on
+ * the SIMD paths between its table lookups and its arithmetic, so that the
+ * core overlaps the lookups (scalar loads) with Philox (vector units). */
+#define FI_ZIG_NEXT                                                               \
+    do {                                                                          \
+        if (more)                                                                 \
+            fi_philox_chunk((g + 1) * FI_CHUNK, st->stream, st->sub, st->k0,      \
+                            st->k1, wn);                                          \
+    } while (0)
+
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
 /* The first attempts of 8 lanes: the same operations as fi_zig32_value /
  * fi_zig32_fast (integer conversion, one product, mean + sd * z), so the
@@ -83,11 +94,10 @@ static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
-                                           int check, float *o)
+                                           int check, float *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     uint64_t te[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     /* the lookups with scalar loads, two words at a time; the empty asm
      * keeps the compiler from turning them into lane extractions, which
      * would compete with Philox for the vector units */
@@ -100,6 +110,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
             te[k][d] = fi_zig_xk32[pr & 511u];
             te[k][d + 1] = fi_zig_xk32[(pr >> 32) & 511u];
         }
+    FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++) {
@@ -147,12 +158,11 @@ static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b,
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
-                                           int check, double *o)
+                                           int check, double *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     double xe[2 * FI_CHUNK];
     int64_t ke[2 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -160,6 +170,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                 xe[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_x64[lo & 511u];
                 ke[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_k64[lo & 255u];
             }
+    FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++) {
         for (int j = 0; j < 2; j++) {
@@ -196,11 +207,11 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
     } while (0)
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
-                                           int check, float *o)
+                                           int check, float *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     int32_t ok[4 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -216,11 +227,11 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
-                                           int check, double *o)
+                                           int check, double *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     int32_t ok[2 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -245,8 +256,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
  * or neither); then the branch-free step. The part loops vectorize. After
  * FI_ZIG_MAXTRY blocks (never reached in practice) the last candidate is
  * taken, clamped to [lo, hi]. */
-#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, LOOKUP, WEDGE,  \
-                     TAIL, STEP)                                                         \
+#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,      \
+                     DERIVE, WEDGE, TAIL, STEP)                                          \
 static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
                          int32_t *idx, int nidx, CT *buf)                             \
 {                                                                                     \
@@ -261,15 +272,22 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
             CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK], ta[FI_CHUNK],      \
                tb[FI_CHUNK];                                                          \
             int32_t fp[FI_CHUNK], ok[FI_CHUNK], wok[FI_CHUNK];                        \
+            ET ea[FI_CHUNK], eb[FI_CHUNK];                                            \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
                 int32_t e = idx[r0 + (l < cnt ? l : cnt - 1)];                        \
                 ctr[l] = base + (uint64_t)e;                                          \
                 p[l] = TO_BITS(buf[e]);                                               \
             }                                                                         \
             fi_philox_gather(ctr, st->stream, FI_ZIG_SUB + t, st->k0, st->k1, w);     \
+            for (int l = 0; l < FI_CHUNK; l++)                                        \
+                P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                         \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                P[l] = p[l] ? p[l] : PROPOSAL;                                        \
-                LOOKUP;                                                               \
+                UT j = P[l];                                                          \
+                __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */         \
+                ENTRY;                                                                \
+            }                                                                         \
+            for (int l = 0; l < FI_CHUNK; l++) {                                      \
+                DERIVE;                                                               \
                 need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);           \
             }                                                                         \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
@@ -303,17 +321,20 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
     }                                                                                 \
 }
 
-FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
-             (x[l] = fabsf(fi_zig32_value(P[l])), F[l] = fi_zig_f32[P[l] & 255u],
-              D[l] = fi_zig_d32[P[l] & 255u], fp[l] = fi_zig32_fast(P[l])),
+FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l], uint64_t,
+             (ea[l] = fi_zig_xk32[j & 511u], F[l] = fi_zig_f32[j & 255u],
+              D[l] = fi_zig_d32[j & 255u]),
+             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
              fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
              (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
              fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
                            &zb[l], &nx[l]))
 FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
-             fi_zig64_bits(w[0][l], w[1][l]),
-             (x[l] = fabs(fi_zig64_value(P[l])), F[l] = fi_zig_f64[P[l] & 255u],
-              D[l] = fi_zig_d64[P[l] & 255u], fp[l] = fi_zig64_fast(P[l])),
+             fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
+             (ea[l] = fi_d2u(fi_zig_x64[j & 511u]), eb[l] = (uint64_t)fi_zig_k64[j & 255u],
+              F[l] = fi_zig_f64[j & 255u], D[l] = fi_zig_d64[j & 255u]),
+             (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
+              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
              fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
                                                    : fi_zig64_bits(w[2][l], w[3][l])),
              (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
@@ -327,6 +348,7 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
         int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
+        uint32_t wb[2][4][FI_CHUNK];  /* this chunk's words and the next's */     \
         OUT_T *o = (OUT_T *)out;                                                  \
         uint64_t pos = start, end = start + (uint64_t)n;                          \
         while (pos < end) {                                                       \
@@ -340,8 +362,12 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
             CT *dst = direct ? (CT *)o : buf;                                     \
             int nidx = 0;                                                         \
             uint64_t g = b0 / (GS);                                               \
+            fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,    \
+                            wb[0]);                                               \
             for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (GS), g++) {              \
-                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0);          \
+                int c_ = (int)(g & 1u) ^ (int)((b0 / (GS)) & 1u);                 \
+                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0, wb[c_],   \
+                                            wb[c_ ^ 1], k0 + (GS) < (int)(b1 - b0)); \
                 if (CHECK) /* many rejects: the branch-free left-packing */       \
                     nidx = fi_tn_append((uint32_t)(m_ >> 32), k0 + 32, idx,       \
                                         fi_tn_append((uint32_t)m_, k0, idx, nidx)); \
@@ -396,3 +422,4 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_UT32
 #undef FI_ZIG_UT64
 #undef FI_ZIG_RUN
+#undef FI_ZIG_NEXT
