@@ -248,6 +248,18 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 #undef FI_ZIG_FIRST
 #endif
 
+/* The retry block c3 of the first min(n, FI_CHUNK) listed elements (the
+ * last one repeated to fill the batch). */
+static inline void FI_SFX(zig_batch_words)(const fi_stream *st, uint64_t base, uint32_t c3,
+                                           const int32_t *idx, int n, uint32_t w[4][FI_CHUNK])
+{
+    uint64_t ctr[FI_CHUNK];
+    for (int l = 0; l < FI_CHUNK; l++)
+        ctr[l] = base + (uint64_t)idx[l < n ? l : n - 1];
+    fi_philox_gather(ctr, st->stream, c3, st->k0, st->k1, w);
+}
+#define fi_zig_batch_words FI_SFX(zig_batch_words)
+
 /* Retry blocks for the listed elements of buf (flat index base + idx[r]),
  * whose slots hold their states; finished values replace them. Per batch:
  * the proposals' table lookups lane by lane; then, each only if some lane of
@@ -264,21 +276,18 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
     for (uint32_t t = 1; nidx > 0 && t <= FI_ZIG_MAXTRY; t++) {                       \
         int keep = 0;                                                                 \
         int32_t last = t == FI_ZIG_MAXTRY;                                            \
+        uint32_t wb[2][4][FI_CHUNK];  /* this batch's words and the next's */         \
+        fi_zig_batch_words(st, base, FI_ZIG_SUB + t, idx, nidx, wb[0]);               \
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
-            uint64_t ctr[FI_CHUNK];                                                   \
-            uint32_t w[4][FI_CHUNK], need = 0;                                        \
+            uint32_t (*w)[FI_CHUNK] = wb[(r0 / FI_CHUNK) & 1], need = 0;              \
             UT p[FI_CHUNK], P[FI_CHUNK], nx[FI_CHUNK], zb[FI_CHUNK];                  \
             CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK], ta[FI_CHUNK],      \
                tb[FI_CHUNK];                                                          \
             int32_t fp[FI_CHUNK], ok[FI_CHUNK], wok[FI_CHUNK];                        \
             ET ea[FI_CHUNK], eb[FI_CHUNK];                                            \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                int32_t e = idx[r0 + (l < cnt ? l : cnt - 1)];                        \
-                ctr[l] = base + (uint64_t)e;                                          \
-                p[l] = TO_BITS(buf[e]);                                               \
-            }                                                                         \
-            fi_philox_gather(ctr, st->stream, FI_ZIG_SUB + t, st->k0, st->k1, w);     \
+            for (int l = 0; l < FI_CHUNK; l++)                                        \
+                p[l] = TO_BITS(buf[idx[r0 + (l < cnt ? l : cnt - 1)]]);               \
             for (int l = 0; l < FI_CHUNK; l++)                                        \
                 P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                         \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
@@ -286,6 +295,10 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
                 __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */         \
                 ENTRY;                                                                \
             }                                                                         \
+            /* the next batch's words (its positions are still unwritten) */          \
+            if (r0 + FI_CHUNK < nidx)                                                 \
+                fi_zig_batch_words(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,      \
+                                   nidx - r0 - FI_CHUNK, wb[((r0 / FI_CHUNK) & 1) ^ 1]); \
             for (int l = 0; l < FI_CHUNK; l++) {                                      \
                 DERIVE;                                                               \
                 need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);           \
@@ -341,6 +354,7 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
              fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
                            fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
 #undef FI_ZIG_RETRY
+#undef fi_zig_batch_words
 
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
  * computed straight into the output; otherwise through buf and STORE. */
