@@ -27,6 +27,12 @@
 
 typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
+/* A retry batch's proposals and their table entries (fi_zig*_batch_look):
+ * float32 keeps the packed entries in fi_zig32_first8's order. */
+typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 float F[FI_CHUNK], D[FI_CHUNK]; } fi_zl32;
+typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
 /* Append k0 + (the set bits of m) to idx (2 entries of slack): the first
  * two positions are written without a branch (a chunk has fewer than 3
@@ -248,6 +254,224 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 #undef FI_ZIG_FIRST
 #endif
 
+/* One retry batch: the FI_CHUNK lanes' states p and block words w -> the
+ * slot values v (the accepted value, or the next state) and ok (accepted,
+ * or forced by `last`). Generic form: the proposals' table lookups lane by
+ * lane; then, each only if some lane reads it (fi_zig_needs), the wedge
+ * tests and the tail proposals (the logs and square roots: most batches
+ * need one of the two or neither); then the branch-free step. The part
+ * loops vectorize. A value rejected by [lo, hi] is clamped to it (used
+ * only when forced). */
+#define FI_ZIG_BATCH(NAME, CT, UT, QT, LT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,   \
+                     DERIVE, WEDGE, TAIL, STEP)                                          \
+static inline void FI_SFX(NAME##_look)(const UT *p, uint32_t w[4][FI_CHUNK], LT *lk)     \
+{                                                                                        \
+    UT *P = lk->P;                                                                       \
+    ET *ea = lk->ea, *eb = lk->eb;                                                       \
+    CT *F = lk->F, *D = lk->D;                                                           \
+    for (int l = 0; l < FI_CHUNK; l++)                                                   \
+        P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                                    \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        UT j = P[l];                                                                     \
+        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */                    \
+        ENTRY;                                                                           \
+    }                                                                                    \
+    (void)eb;                                                                            \
+}                                                                                        \
+static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK],       \
+                                const LT *lk, int32_t last, CT *v, int32_t *ok)          \
+{                                                                                        \
+    uint32_t need = 0;                                                                   \
+    const UT *P = lk->P;                                                                 \
+    const ET *ea = lk->ea, *eb = lk->eb;                                                 \
+    const CT *F = lk->F, *D = lk->D;                                                     \
+    UT nx[FI_CHUNK], zb[FI_CHUNK];                                                       \
+    CT x[FI_CHUNK], ta[FI_CHUNK], tb[FI_CHUNK];                                          \
+    int32_t fp[FI_CHUNK], wok[FI_CHUNK];                                                 \
+    (void)eb;                                                                            \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        DERIVE;                                                                          \
+        need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);                      \
+    }                                                                                    \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        wok[l] = 0;                                                                      \
+        ta[l] = tb[l] = 0;                                                               \
+    }                                                                                    \
+    if (need & FI_ZIG_NEED_WEDGE)                                                        \
+        for (int l = 0; l < FI_CHUNK; l++)                                               \
+            wok[l] = WEDGE;                                                              \
+    if (need & FI_ZIG_NEED_TAIL)                                                         \
+        for (int l = 0; l < FI_CHUNK; l++) {                                             \
+            TAIL;                                                                        \
+        }                                                                                \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        int32_t c = STEP;                                                                \
+        CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);                \
+        int32_t in = (val >= q->lo) & (val <= q->hi);                                    \
+        val = val < q->lo ? q->lo : val;                                                 \
+        val = val > q->hi ? q->hi : val;                                                 \
+        ok[l] = (c & in) | last;                                                         \
+        v[l] = FROM_BITS(SEL(-(UT)ok[l], TO_BITS(val), nx[l]));                          \
+    }                                                                                    \
+}
+
+#if !defined(FI_PHILOX_AVX2) && !defined(FI_PHILOX_AVX512)
+FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
+             uint64_t,
+             (ea[l] = fi_zig_xk32[j & 511u], F[l] = fi_zig_f32[j & 255u],
+              D[l] = fi_zig_d32[j & 255u]),
+             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
+             fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
+             (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
+             fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
+                           &zb[l], &nx[l]))
+#endif
+FI_ZIG_BATCH(zig64_batch, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, fi_u2d, fi_sel64,
+             fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
+             (ea[l] = fi_d2u(fi_zig_x64[j & 511u]), eb[l] = (uint64_t)fi_zig_k64[j & 255u],
+              F[l] = fi_zig_f64[j & 255u], D[l] = fi_zig_d64[j & 255u]),
+             (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
+              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
+             fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
+                                                   : fi_zig64_bits(w[2][l], w[3][l])),
+             (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
+             fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
+                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+#undef FI_ZIG_BATCH
+
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+/* The float32 batch on 8 lanes in registers: the operations of fi_logf,
+ * fi_zig32_wedge, fi_zig32_tailx, fi_zig32_tailok and fi_zig32_step in the
+ * same order (no FMA: the build passes -ffp-contract=off), so the same
+ * bits as the generic batch; without its round trips through arrays. */
+static inline __attribute__((always_inline)) __m256 fi_logf8(__m256 x)
+{
+    __m256i ix = _mm256_add_epi32(_mm256_castps_si256(x),
+                                  _mm256_set1_epi32((int)(0x3f800000u - 0x3f3504f3u)));
+    __m256i e = _mm256_sub_epi32(_mm256_srli_epi32(ix, 23), _mm256_set1_epi32(0x7f));
+    __m256 m = _mm256_castsi256_ps(_mm256_add_epi32(
+        _mm256_and_si256(ix, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f3504f3)));
+    __m256 f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+    __m256 s = _mm256_div_ps(f, _mm256_add_ps(_mm256_set1_ps(2.0f), f));
+    __m256 z = _mm256_mul_ps(s, s);
+    __m256 r = _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.333333333333f),
+               _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.2f),
+               _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.142857142857f),
+               _mm256_mul_ps(z, _mm256_set1_ps(0.111111111111f)))))))); 
+    __m256 lm = _mm256_sub_ps(f, _mm256_mul_ps(s, _mm256_sub_ps(f, _mm256_mul_ps(_mm256_set1_ps(2.0f), r))));
+    __m256 ef = _mm256_cvtepi32_ps(e);
+    return _mm256_add_ps(_mm256_mul_ps(ef, _mm256_set1_ps(0.693145751953125f)),
+                         _mm256_add_ps(lm, _mm256_mul_ps(ef, _mm256_set1_ps(1.428606765330187e-06f))));
+}
+
+/* (float)(int32_t)(r >> sh) * 2^-k, the uniforms of ziggurat.h */
+static inline __attribute__((always_inline)) __m256 fi_zig_unif8(__m256i r, int sh, float scale)
+{
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, sh)), _mm256_set1_ps(scale));
+}
+
+static inline __attribute__((always_inline)) __m256 fi_zig32_tailx8(__m256i r1)
+{
+    __m256 u1 = _mm256_add_ps(fi_zig_unif8(r1, 1, 0x1p-31f), _mm256_set1_ps(0x1p-32f));
+    return _mm256_sqrt_ps(_mm256_sub_ps(_mm256_set1_ps(FI_ZIG_RR32),
+                                        _mm256_mul_ps(_mm256_set1_ps(2.0f), fi_logf8(u1))));
+}
+
+static inline __attribute__((always_inline)) __m256i fi_zig32_tailok8(__m256 x, __m256i r2)
+{
+    return _mm256_castps_si256(_mm256_cmp_ps(_mm256_mul_ps(fi_zig_unif8(r2, 8, 0x1p-24f), x),
+                                             _mm256_set1_ps(FI_ZIG_R32), _CMP_LT_OQ));
+}
+
+static inline __attribute__((always_inline)) __m256i fi_sel8(__m256i m, __m256i a, __m256i b)
+{
+    return _mm256_or_si256(_mm256_and_si256(a, m), _mm256_andnot_si256(m, b));
+}
+
+/* lanes h*8 .. h*8+7 of a batch; te, F, D: the lookups of their proposals */
+static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 *q,
+        __m256i p, __m256i P, const uint64_t *te, const float *F, const float *D,
+        const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3,
+        int32_t last, float *v, int32_t *ok)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i r0 = _mm256_loadu_si256((const __m256i *)w0), r1 = _mm256_loadu_si256((const __m256i *)w1);
+    __m256i r2 = _mm256_loadu_si256((const __m256i *)w2), r3 = _mm256_loadu_si256((const __m256i *)w3);
+    __m256i fresh = _mm256_cmpeq_epi32(p, zero);
+    __m256i u = _mm256_srli_epi32(P, 9);
+    __m256 ta_ = _mm256_loadu_ps((const float *)te), tb_ = _mm256_loadu_ps((const float *)(te + 4));
+    __m256 X = _mm256_shuffle_ps(ta_, tb_, 0x88);
+    __m256i K = _mm256_castps_si256(_mm256_shuffle_ps(ta_, tb_, 0xdd));
+    __m256 x = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(u), X),
+                             _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    __m256i fast = _mm256_and_si256(fresh, _mm256_cmpgt_epi32(K, u));
+    __m256i tail = _mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
+                       _mm256_and_si256(P, _mm256_set1_epi32(255)), zero));
+    __m256i wok = zero;
+    __m256 ta = _mm256_setzero_ps(), tb = ta;
+    if (~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(fast, tail))) & 0xff) {
+        __m256 vv = fi_zig_unif8(fi_sel8(fresh, r1, r0), 8, 0x1p-24f);
+        __m256 y = _mm256_add_ps(_mm256_loadu_ps(F), _mm256_mul_ps(vv, _mm256_loadu_ps(D)));
+        __m256 h = _mm256_mul_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(x, x));
+        wok = _mm256_castps_si256(_mm256_cmp_ps(fi_logf8(y), h, _CMP_LT_OQ));
+    }
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(tail))) {
+        ta = fi_zig32_tailx8(r0);
+        tb = fi_zig32_tailx8(r2);
+    }
+    __m256i aa = _mm256_andnot_si256(fresh, fi_zig32_tailok8(ta, r1));
+    __m256i ab = fi_zig32_tailok8(tb, r3);
+    __m256i cand = _mm256_or_si256(fast, fi_sel8(tail, _mm256_or_si256(aa, ab), wok));
+    __m256i xv = fi_sel8(tail, fi_sel8(aa, _mm256_castps_si256(ta), _mm256_castps_si256(tb)),
+                         _mm256_castps_si256(x));
+    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(P, 23),
+                                                      _mm256_set1_epi32((int)0x80000000u)));
+    __m256i nx = _mm256_and_si256(P, _mm256_andnot_si256(cand, tail));
+    __m256 z = _mm256_castsi256_ps(_mm256_or_si256(
+        _mm256_and_si256(zb, _mm256_set1_epi32((int)q->keep)), _mm256_set1_epi32((int)q->set)));
+    __m256 lo = _mm256_set1_ps(q->lo), hi = _mm256_set1_ps(q->hi);
+    __m256 val = _mm256_add_ps(_mm256_set1_ps(q->mean), _mm256_mul_ps(_mm256_set1_ps(q->sd), z));
+    __m256 in = _mm256_and_ps(_mm256_cmp_ps(val, lo, _CMP_GE_OQ), _mm256_cmp_ps(val, hi, _CMP_LE_OQ));
+    val = _mm256_blendv_ps(val, lo, _mm256_cmp_ps(val, lo, _CMP_LT_OQ));
+    val = _mm256_blendv_ps(val, hi, _mm256_cmp_ps(val, hi, _CMP_GT_OQ));
+    __m256i okv = _mm256_or_si256(_mm256_and_si256(cand, _mm256_castps_si256(in)),
+                                  _mm256_set1_epi32(-last));
+    _mm256_storeu_si256((__m256i *)v, fi_sel8(okv, _mm256_castps_si256(val), nx));
+    _mm256_storeu_si256((__m256i *)ok, _mm256_srli_epi32(okv, 31));
+}
+
+static inline void FI_SFX(zig32_batch_look)(const uint32_t *p, uint32_t w[4][FI_CHUNK],
+                                            fi_zl32 *lk)
+{
+    for (int h = 0; h < FI_GPC; h++) {
+        __m256i pv = _mm256_loadu_si256((const __m256i *)(p + FI_LANES * h));
+        __m256i Pv = fi_sel8(_mm256_cmpeq_epi32(pv, _mm256_setzero_si256()),
+                             _mm256_loadu_si256((const __m256i *)(w[0] + FI_LANES * h)), pv);
+        _mm256_storeu_si256((__m256i *)(lk->P + FI_LANES * h), Pv);
+    }
+    for (int l = 0; l < FI_CHUNK; l++) {
+        uint32_t j = lk->P[l];
+        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */
+        lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = fi_zig_xk32[j & 511u];
+        lk->F[l] = fi_zig_f32[j & 255u];
+        lk->D[l] = fi_zig_d32[j & 255u];
+    }
+}
+
+static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
+                                       uint32_t w[4][FI_CHUNK], const fi_zl32 *lk,
+                                       int32_t last, float *v, int32_t *ok)
+{
+    for (int h = 0; h < FI_GPC; h++) {
+        int o = FI_LANES * h;
+        fi_zig32_batch8(q, _mm256_loadu_si256((const __m256i *)(p + o)),
+                        _mm256_loadu_si256((const __m256i *)(lk->P + o)), lk->ea + o,
+                        lk->F + o, lk->D + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
+                        v + o, ok + o);
+    }
+}
+#endif
+
 /* The retry block c3 of the first min(n, FI_CHUNK) listed elements (the
  * last one repeated to fill the batch). */
 static inline void FI_SFX(zig_batch_words)(const fi_stream *st, uint64_t base, uint32_t c3,
@@ -258,18 +482,34 @@ static inline void FI_SFX(zig_batch_words)(const fi_stream *st, uint64_t base, u
         ctr[l] = base + (uint64_t)idx[l < n ? l : n - 1];
     fi_philox_gather(ctr, st->stream, c3, st->k0, st->k1, w);
 }
-#define fi_zig_batch_words FI_SFX(zig_batch_words)
+
+/* The states (slots of buf) and retry block c3 of the first min(n,
+ * FI_CHUNK) listed elements (the last one repeated to fill the batch). */
+#define FI_ZIG_BATCH_IN(NAME, CT, UT, TO_BITS)                                          \
+static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,        \
+                                const int32_t *idx, int n, const CT *buf, UT *p,        \
+                                uint32_t w[4][FI_CHUNK])                                \
+{                                                                                       \
+    uint32_t pad[FI_CHUNK];                                                             \
+    const uint32_t *off = (const uint32_t *)idx;                                        \
+    if (n < FI_CHUNK) {  /* the last batch: its last element repeated */                \
+        for (int l = 0; l < FI_CHUNK; l++)                                              \
+            pad[l] = (uint32_t)idx[l < n ? l : n - 1];                                  \
+        off = pad;                                                                      \
+    }                                                                                   \
+    for (int l = 0; l < FI_CHUNK; l++)                                                  \
+        p[l] = TO_BITS(buf[off[l]]);                                                    \
+    fi_philox_gather_off(base, off, st->stream, c3, st->k0, st->k1, w);                 \
+}
 
 /* Retry blocks for the listed elements of buf (flat index base + idx[r]),
- * whose slots hold their states; finished values replace them. Per batch:
- * the proposals' table lookups lane by lane; then, each only if some lane of
- * the batch reads it (fi_zig_needs), the wedge tests and the tail
- * proposals (the logs and square roots: most batches need one of the two
- * or neither); then the branch-free step. The part loops vectorize. After
- * FI_ZIG_MAXTRY blocks (never reached in practice) the last candidate is
- * taken, clamped to [lo, hi]. */
-#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,      \
-                     DERIVE, WEDGE, TAIL, STEP)                                          \
+ * whose slots hold their states; finished values replace them. FI_CHUNK
+ * elements at a time (BATCH); the next batch's words are computed between
+ * this batch's lookups and its arithmetic... in program order at least: the
+ * call sits after the batch's state loads. After FI_ZIG_MAXTRY blocks
+ * (never reached in practice) the last candidate is taken, clamped to
+ * [lo, hi]. */
+#define FI_ZIG_RETRY(NAME, CT, UT, QT, LT, TO_BITS, BATCH)                                \
 static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
                          int32_t *idx, int nidx, CT *buf)                             \
 {                                                                                     \
@@ -277,52 +517,21 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
         int keep = 0;                                                                 \
         int32_t last = t == FI_ZIG_MAXTRY;                                            \
         uint32_t wb[2][4][FI_CHUNK];  /* this batch's words and the next's */         \
-        fi_zig_batch_words(st, base, FI_ZIG_SUB + t, idx, nidx, wb[0]);               \
+        UT pb[2][FI_CHUNK];           /* and states */                                \
+        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, nidx, buf, pb[0], wb[0]); \
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
-            uint32_t (*w)[FI_CHUNK] = wb[(r0 / FI_CHUNK) & 1], need = 0;              \
-            UT p[FI_CHUNK], P[FI_CHUNK], nx[FI_CHUNK], zb[FI_CHUNK];                  \
-            CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK], ta[FI_CHUNK],      \
-               tb[FI_CHUNK];                                                          \
-            int32_t fp[FI_CHUNK], ok[FI_CHUNK], wok[FI_CHUNK];                        \
-            ET ea[FI_CHUNK], eb[FI_CHUNK];                                            \
-            for (int l = 0; l < FI_CHUNK; l++)                                        \
-                p[l] = TO_BITS(buf[idx[r0 + (l < cnt ? l : cnt - 1)]]);               \
-            for (int l = 0; l < FI_CHUNK; l++)                                        \
-                P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                         \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                UT j = P[l];                                                          \
-                __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */         \
-                ENTRY;                                                                \
-            }                                                                         \
-            /* the next batch's words (its positions are still unwritten) */          \
+            int cur = (r0 / FI_CHUNK) & 1;                                            \
+            LT lk;                                                                    \
+            CT v[FI_CHUNK];                                                           \
+            int32_t ok[FI_CHUNK];                                                     \
+            FI_SFX(BATCH##_look)(pb[cur], wb[cur], &lk);                              \
+            /* the next batch's states and words (its elements are untouched) */      \
             if (r0 + FI_CHUNK < nidx)                                                 \
-                fi_zig_batch_words(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,      \
-                                   nidx - r0 - FI_CHUNK, wb[((r0 / FI_CHUNK) & 1) ^ 1]); \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                DERIVE;                                                               \
-                need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);           \
-            }                                                                         \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                wok[l] = 0;                                                           \
-                ta[l] = tb[l] = 0;                                                    \
-            }                                                                         \
-            if (need & FI_ZIG_NEED_WEDGE)                                             \
-                for (int l = 0; l < FI_CHUNK; l++)                                    \
-                    wok[l] = WEDGE;                                                   \
-            if (need & FI_ZIG_NEED_TAIL)                                              \
-                for (int l = 0; l < FI_CHUNK; l++) {                                  \
-                    TAIL;                                                             \
-                }                                                                     \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                int32_t c = STEP;                                                     \
-                CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);     \
-                int32_t in = (val >= q->lo) & (val <= q->hi);                         \
-                val = val < q->lo ? q->lo : val;                                      \
-                val = val > q->hi ? q->hi : val;  /* moves only a rejected value */   \
-                ok[l] = (c & in) | last;                                              \
-                v[l] = FROM_BITS(SEL(-(UT)ok[l], TO_BITS(val), nx[l]));               \
-            }                                                                         \
+                FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,   \
+                                     nidx - r0 - FI_CHUNK, buf, pb[cur ^ 1],          \
+                                     wb[cur ^ 1]);                                    \
+            FI_SFX(BATCH)(q, pb[cur], wb[cur], &lk, last, v, ok);                     \
             for (int l = 0; l < cnt; l++) {                                           \
                 int32_t e = idx[r0 + l];                                              \
                 buf[e] = v[l];                                                        \
@@ -334,27 +543,12 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
     }                                                                                 \
 }
 
-FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l], uint64_t,
-             (ea[l] = fi_zig_xk32[j & 511u], F[l] = fi_zig_f32[j & 255u],
-              D[l] = fi_zig_d32[j & 255u]),
-             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
-             fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
-             (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
-             fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
-                           &zb[l], &nx[l]))
-FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
-             fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
-             (ea[l] = fi_d2u(fi_zig_x64[j & 511u]), eb[l] = (uint64_t)fi_zig_k64[j & 255u],
-              F[l] = fi_zig_f64[j & 255u], D[l] = fi_zig_d64[j & 255u]),
-             (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
-              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
-             fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
-                                                   : fi_zig64_bits(w[2][l], w[3][l])),
-             (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
-             fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
-                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+FI_ZIG_BATCH_IN(zig32_batch_in, float, uint32_t, fi_f2u)
+FI_ZIG_BATCH_IN(zig64_batch_in, double, uint64_t, fi_d2u)
+#undef FI_ZIG_BATCH_IN
+FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, zig32_batch)
+FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batch)
 #undef FI_ZIG_RETRY
-#undef fi_zig_batch_words
 
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
  * computed straight into the output; otherwise through buf and STORE. */
