@@ -34,19 +34,21 @@ typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
 typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
                  double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
-/* Append k0 + (the set bits of m) to idx (2 entries of slack): the first
- * two positions are written without a branch (a chunk has fewer than 3
- * unfinished elements 93% of the time), the rest in a loop. */
-static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx, int nidx)
+/* Append k0 + (the set bits of m) to idx (K <= FI_LANES entries of slack):
+ * the first K positions are written without a branch, the rest in a loop.
+ * K = 2 for normal_ (a chunk has fewer than 3 unfinished elements 93% of
+ * the time), 6 for the truncated normal (about 4 per chunk for (-2, 2)). */
+static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx,
+                                                              int nidx, int K)
 {
     int c = __builtin_popcountll(m);
-    uint64_t m2 = m & (m - 1);
-    idx[nidx] = k0 + __builtin_ctzll(m | (1ull << 63));
-    idx[nidx + 1] = k0 + __builtin_ctzll(m2 | (1ull << 63));
-    if (__builtin_expect(c > 2, 0)) {
-        int r = nidx + 2;
-        for (m2 &= m2 - 1; m2; m2 &= m2 - 1)
-            idx[r++] = k0 + __builtin_ctzll(m2);
+    uint64_t mk = m;
+    for (int j = 0; j < K; j++, mk &= mk - 1)
+        idx[nidx + j] = k0 + __builtin_ctzll(mk | (1ull << 63));
+    if (__builtin_expect(c > K, 0)) {
+        int r = nidx + K;
+        for (; mk; mk &= mk - 1)
+            idx[r++] = k0 + __builtin_ctzll(mk);
     }
     return nidx + c;
 }
@@ -576,11 +578,7 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
                 int c_ = (int)(g & 1u) ^ (int)((b0 / (GS)) & 1u);                 \
                 uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0, wb[c_],   \
                                             wb[c_ ^ 1], k0 + (GS) < (int)(b1 - b0)); \
-                if (CHECK) /* many rejects: the branch-free left-packing */       \
-                    nidx = fi_tn_append((uint32_t)(m_ >> 32), k0 + 32, idx,       \
-                                        fi_tn_append((uint32_t)m_, k0, idx, nidx)); \
-                else                                                              \
-                    nidx = fi_zig_collect(m_, k0, idx, nidx);                     \
+                nidx = fi_zig_collect(m_, k0, idx, nidx, (CHECK) ? 6 : 2);        \
             }                                                                     \
             FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
             uint64_t hi = b1 < end ? b1 : end;                                    \
