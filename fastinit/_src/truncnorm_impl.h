@@ -360,7 +360,7 @@ static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
         for (int j = 0; j < 8; j++)
             idx[nidx + j] = k0 + b + lp[j];
 #endif
-        nidx += __builtin_popcount(m8);
+        nidx += fi_popcount64(m8);
     }
     return nidx;
 }
