@@ -27,7 +27,8 @@
 
 typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
-/* A retry batch's proposals and their table entries (fi_zig*_batch_look):
+/* A retry batch's proposals and their table entries (fi_zig*_batch_look;
+ * the AVX2 float32 batch reads F and D itself, only for its wedge tests):
  * float32 keeps the packed entries in fi_zig32_first8's order. */
 typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
                  float F[FI_CHUNK], D[FI_CHUNK]; } fi_zl32;
@@ -408,9 +409,10 @@ static inline __attribute__((always_inline)) __m256i fi_sel8(__m256i m, __m256i 
     return _mm256_or_si256(_mm256_and_si256(a, m), _mm256_andnot_si256(m, b));
 }
 
-/* lanes h*8 .. h*8+7 of a batch; te, F, D: the lookups of their proposals */
+/* 8 lanes of a batch: states p, proposals P (also in memory, Pk), te: their
+ * packed entries in fi_zig32_first8's order */
 static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 *q,
-        __m256i p, __m256i P, const uint64_t *te, const float *F, const float *D,
+        __m256i p, __m256i P, const uint64_t *te, const uint32_t *Pk,
         const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3,
         int32_t last, float *v, int32_t *ok)
 {
@@ -431,7 +433,13 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     __m256 ta = _mm256_setzero_ps(), tb = ta;
     if (~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(fast, tail))) & 0xff) {
         __m256 vv = fi_zig_unif8(fi_sel8(fresh, r1, r0), 8, 0x1p-24f);
-        __m256 y = _mm256_add_ps(_mm256_loadu_ps(F), _mm256_mul_ps(vv, _mm256_loadu_ps(D)));
+        /* the layers' bottoms and heights, read only here (scalar loads) */
+        uint32_t k0 = Pk[0], k1 = Pk[1], k2 = Pk[2], k3 = Pk[3], k4 = Pk[4], k5 = Pk[5], k6 = Pk[6], k7 = Pk[7];
+        __asm__("" : "+r"(k0), "+r"(k1), "+r"(k2), "+r"(k3), "+r"(k4), "+r"(k5), "+r"(k6), "+r"(k7));
+#define T_(tab) _mm256_setr_ps(tab[k0 & 255u], tab[k1 & 255u], tab[k2 & 255u], tab[k3 & 255u], \
+                               tab[k4 & 255u], tab[k5 & 255u], tab[k6 & 255u], tab[k7 & 255u])
+        __m256 y = _mm256_add_ps(T_(fi_zig_f32), _mm256_mul_ps(vv, T_(fi_zig_d32)));
+#undef T_
         __m256 h = _mm256_mul_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(x, x));
         wok = _mm256_castps_si256(_mm256_cmp_ps(fi_logf8(y), h, _CMP_LT_OQ));
     }
@@ -473,8 +481,6 @@ static inline void FI_SFX(zig32_batch_look)(const uint32_t *p, uint32_t w[4][FI_
         uint32_t j = lk->P[l];
         __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */
         lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = fi_zig_xk32[j & 511u];
-        lk->F[l] = fi_zig_f32[j & 255u];
-        lk->D[l] = fi_zig_d32[j & 255u];
     }
 }
 
@@ -486,7 +492,7 @@ static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
         int o = FI_LANES * h;
         fi_zig32_batch8(q, _mm256_loadu_si256((const __m256i *)(p + o)),
                         _mm256_loadu_si256((const __m256i *)(lk->P + o)), lk->ea + o,
-                        lk->F + o, lk->D + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
+                        lk->P + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
                         v + o, ok + o);
     }
 }
