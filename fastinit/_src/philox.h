@@ -64,17 +64,33 @@ fi_mulhilo8(__m256i c, __m256i m, __m256i *hi, __m256i *lo)
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
 }
 
+
+/* counter words of the positions base + off (8 32-bit offsets) */
+static inline void
+fi_counter_off8(uint64_t base, __m256i off, __m256i *lo, __m256i *hi)
+{
+    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
+    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
+    *lo = _mm256_add_epi32(b, off);
+    /* the high word gets a carry where the low word wrapped (unsigned lo < base) */
+    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
+    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
+}
+
+/* the counter words of the 16 positions base + off[l] (a: lanes 0-7, b: 8-15) */
+static inline void
+fi_counters_off16(uint64_t base, const uint32_t *off, __m256i *alo, __m256i *ahi, __m256i *blo,
+                  __m256i *bhi)
+{
+    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)off), alo, ahi);
+    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)(off + 8)), blo, bhi);
+}
+
 /* low and high 32-bit counter words of base + lane for the 8 lanes at base */
 static inline void
 fi_counter8(uint64_t base, __m256i *lo, __m256i *hi)
 {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
-    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
-    *lo = _mm256_add_epi32(b, lane);
-    /* the high word gets a carry where the low word wrapped (unsigned lo < base) */
-    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
-    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
+    fi_counter_off8(base, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), lo, hi);
 }
 
 #define FI_ROUND8(c0, c1, c2, c3, k0v, k1v)                                     \
@@ -143,24 +159,12 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
     fi_philox_core16(_mm512_loadu_si512(lo), _mm512_loadu_si512(hi), c2, c3, k0, k1, w);
 }
 
-/* positions base + off[l] (off: 16 32-bit offsets), split into counter words */
-static inline void
-fi_counter_off8(uint64_t base, __m256i off, __m256i *lo, __m256i *hi)
-{
-    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
-    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
-    *lo = _mm256_add_epi32(b, off);
-    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
-    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
-}
-
 static inline void
 fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, uint32_t c3,
                      uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
 {
     __m256i alo, ahi, blo, bhi;
-    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)off), &alo, &ahi);
-    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)(off + 8)), &blo, &bhi);
+    fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
     fi_philox_core16(_mm512_inserti64x4(_mm512_castsi256_si512(alo), blo, 1),
                      _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w);
 }
@@ -210,24 +214,12 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
                       _mm256_loadu_si256((const __m256i *)(hi + 8)), c2, c3, k0, k1, w);
 }
 
-/* positions base + off[l] (off: 16 32-bit offsets), split into counter words */
-static inline void
-fi_counter_off8(uint64_t base, __m256i off, __m256i *lo, __m256i *hi)
-{
-    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
-    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
-    *lo = _mm256_add_epi32(b, off);
-    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
-    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
-}
-
 static inline void
 fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, uint32_t c3,
                      uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
 {
     __m256i alo, ahi, blo, bhi;
-    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)off), &alo, &ahi);
-    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)(off + 8)), &blo, &bhi);
+    fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
     fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w);
 }
 
