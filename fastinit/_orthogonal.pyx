@@ -530,3 +530,160 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
         else:
             _stewart[double](flat, d, m, k, trans, gain, nthreads, panel, chunk)
     return out
+
+
+# ---------------------------------------------------------------- rows of Q (exact=False)
+
+# Rows of Q per task of the row path: groups [g * ROWS, (g + 1) * ROWS) of Q's
+# rows (the last one shorter). A constant of the row path's values, like PANEL.
+cdef enum:
+    RGRP = 64
+ROWS = RGRP
+
+
+cdef inline void _trsm_runu(int m, int n, const real *a, int lda, real *b,
+                            int ldb) noexcept nogil:
+    """b <- b inv(a), a upper triangular with unit diagonal (n x n)."""
+    cdef char side = c'R', uplo = c'U', trans = c'N', diag = c'U'
+    cdef real one = 1
+    if real is float:
+        strsm(&side, &uplo, &trans, &diag, &m, &n, &one, <real *>a, &lda, b, &ldb)
+    else:
+        dtrsm(&side, &uplo, &trans, &diag, &m, &n, &one, <real *>a, &lda, b, &ldb)
+
+
+cdef inline void _rows_panel(real *Y, int64_t m, int h, int64_t j0, int b, const real *V,
+                             const real *U, real *Z) noexcept nogil:
+    """Y <- Y (I - V U^{-1} V^T) on coordinates j0..m-1: one panel from the right.
+
+    Y is one row group, h x m column-major (Y(i, c) at Y[i + c * h]); V the
+    panel's dense (m - j0) x b vectors, U its striu(V^T V) + I. Z = Y V
+    U^{-1} (h x b scratch), then Y -= Z V^T: single-threaded BLAS calls
+    whose shapes depend on m, the panel and the group's height only.
+    """
+    cdef int64_t r = m - j0
+    _gemm(c'N', c'N', h, b, <int>r, <real>1, Y + j0 * h, h, <real *>V, <int>r, <real>0, Z, h)
+    _trsm_runu(h, b, U, b, Z, h)
+    _gemm(c'N', c'T', h, <int>r, b, <real>-1, Z, h, <real *>V, <int>r, <real>1, Y + j0 * h, h)
+
+
+cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t k,
+                       int64_t ra, int64_t rb, double gain, int nthreads, int panel,
+                       object draw) except -1:
+    """Rows ra..rb-1 (on the ROWS grid, or rb = m) of H_0 ... H_{k-1}, forward.
+
+    Y holds the row groups one after the other, each h x m column-major,
+    starting as rows of the identity. For panel p = 0, 1, ...: draw its
+    Gaussians (draw(p) fills g), make its reflectors, dense V and U (the
+    u-blocks in parallel, the same calls as stewart()'s), then apply the
+    panel to every group from the right (one task per group). d gets the
+    signs times gain. A group's values depend on nothing but the key, m, k
+    and the group: not on the other groups, on ra, rb or on nthreads.
+    """
+    cdef int64_t npanels = (k + panel - 1) // panel, j0, S0, r
+    cdef int p, b, t, ngroups = <int>((rb - ra + RGRP - 1) // RGRP), nub
+    cdef real *Yp = &Y[0]
+    cdef real *gp = &g[0]
+    cdef real *dp = &d[0]
+    dt = Y.base.dtype
+    cdef real[::1] V = _aligned(m * panel, dt)
+    cdef real[::1] U = _aligned(panel * panel, dt)
+    cdef real[::1] Zbuf = _aligned(max(nthreads, 1) * RGRP * panel, dt)
+    cdef real *Vp = &V[0]
+    cdef real *Up = &U[0]
+    cdef real *Zb = &Zbuf[0]
+    cdef int64_t i, q0, h
+    cdef fi_poll pl
+    fi_poll_init(&pl, threading.current_thread() is threading.main_thread())
+    with nogil:
+        memset(Yp, 0, (rb - ra) * m * sizeof(real))
+        for t in range(ngroups):
+            q0 = ra + <int64_t>t * RGRP
+            h = min(<int64_t>RGRP, rb - q0)
+            for i in range(h):
+                Yp[(q0 - ra) * m + i + (q0 + i) * h] = 1
+    for p in range(<int>npanels):
+        j0 = <int64_t>p * panel
+        b = _width(k, panel, p)
+        r = m - j0
+        S0 = j0 * m - (j0 * (j0 - 1)) // 2
+        draw(p)
+        nub = (b + UBLK - 1) // UBLK
+        with nogil:
+            _make_reflectors(gp, dp, m, j0, j0 + b, S0, gain, nthreads, &pl)
+            for t in range(b):
+                _v_column(gp, Vp, r, t)
+            for t in prange(nub, schedule='static', chunksize=1, num_threads=nthreads):
+                _u_block(Vp, r, b, t * UBLK, Up)
+            for t in prange(ngroups, schedule='dynamic', num_threads=nthreads):
+                if poll(&pl):
+                    continue
+                q0 = ra + <int64_t>t * RGRP
+                _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), j0, b,
+                            Vp, Up, Zb + <int64_t>threadid() * RGRP * panel)
+        raise_if_stopped(&pl)
+    return 0
+
+
+def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple key,
+               int nthreads, dtype, int panel=PANEL):
+    """Rows ra..rb-1 of gain * Q by the row path of exact=False, one group at a time.
+
+    ra and rb must lie on the ROWS grid (multiples of ROWS, or rb = m);
+    dtype is float32 or float64. The reflectors are stewart()'s (same
+    Gaussians, v_j, panels and U), applied forward from the right to rows
+    of the identity, one panel at a time: Q[ra:rb] = E H_0 ... H_{k-1} D.
+    The values differ from stewart()'s by rounding only (another order of
+    the same products); each group of ROWS rows has the same bits whatever
+    ra, rb and nthreads. Returns a list of (q0, rows), rows a (h, k) array
+    for Q[q0:q0 + h], made when read (a generator). Memory: (rb - ra) * m
+    items (the rows' full width) plus O(m * panel). Time: 4 (rb - ra)
+    (m k - k^2 / 2) flops plus regenerating every panel's factors.
+    """
+    if not (m >= k >= 1) or not (0 <= ra < rb <= m):
+        raise ValueError(f"row_groups: bad shape m={m}, k={k}, rows [{ra}, {rb})")
+    if ra % ROWS or (rb % ROWS and rb != m):
+        raise ValueError(f"row_groups: [{ra}, {rb}) is not on the {ROWS}-row grid")
+    dtype = np.dtype(dtype)
+    if dtype != np.float32 and dtype != np.float64:
+        raise TypeError(f"row_groups: dtype must be float32 or float64, got {dtype}")
+    if m > 2**31 - 1:
+        raise ValueError(f"row_groups: a side of {m} exceeds BLAS's 32-bit sizes")
+    if panel < 1 or nthreads < 1:
+        raise ValueError(f"row_groups: panel={panel}, nthreads={nthreads} must be >= 1")
+    panel = <int>min(panel, k)
+    code = _dtypes.for_numpy(dtype).code
+    g = _aligned(m * panel, dtype)
+    d = np.empty(k, dtype=dtype)
+    Y = _aligned((rb - ra) * m, dtype)
+    normal = _core.DISTS["normal"]
+
+    def draw(p):
+        j0 = p * panel
+        j1 = min(j0 + panel, k)
+        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
+        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+
+    with _blas_single_thread():
+        if dtype == np.float32:
+            _stewart_rows[float](Y, d, g, m, k, ra, rb, gain, nthreads, panel, draw)
+        else:
+            _stewart_rows[double](Y, d, g, m, k, ra, rb, gain, nthreads, panel, draw)
+
+    def groups():   # a group is h x m column-major in Y: its first k columns, times d
+        for q0 in range(ra, rb, ROWS):
+            h = min(ROWS, rb - q0)
+            yield q0, Y[(q0 - ra) * m:(q0 - ra) * m + h * k].reshape(k, h).T * d
+    return groups()
+
+
+def stewart_rows(cnp.ndarray out, int64_t m, int64_t k, int64_t ra, int64_t rb, double gain,
+                 tuple key, int nthreads, int panel=PANEL):
+    """Rows ra..rb-1 of gain * Q by the row path (see row_groups) into ``out``,
+    a C-contiguous float32/float64 (rb - ra, k) array."""
+    if out.size != (rb - ra) * k or not out.flags.c_contiguous:
+        raise ValueError(f"stewart_rows: out.size={out.size} is not ({rb} - {ra}) * {k}")
+    flat = out.reshape(rb - ra, k)
+    for q0, rows in row_groups(m, k, ra, rb, gain, key, nthreads, out.dtype, panel):
+        flat[q0 - ra:q0 - ra + rows.shape[0]] = rows
+    return out
