@@ -385,6 +385,19 @@ cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64
     return 0
 
 
+def _panel_draws(g, int64_t m, int64_t k, int panel, tuple key, int nthreads):
+    """draw(p): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into g."""
+    code = _dtypes.for_numpy(g.dtype).code
+    normal = _core.DISTS["normal"]
+
+    def draw(p):
+        j0 = p * panel
+        j1 = min(j0 + panel, k)
+        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
+        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+    return draw
+
+
 def stewart_columns(cnp.ndarray out, int64_t m, int64_t k, int64_t qa, int64_t qb, double gain,
                     tuple key, int nthreads, int panel=PANEL, int chunk=CHUNK,
                     bint trans=False):
@@ -409,17 +422,9 @@ def stewart_columns(cnp.ndarray out, int64_t m, int64_t k, int64_t qa, int64_t q
     panel = <int>min(panel, k)
     if m * k <= SMALL:
         nthreads = 1
-    code = _dtypes.for_numpy(out.dtype).code
     g = _aligned(m * panel, out.dtype)
     d = np.empty(k, dtype=out.dtype)
-    normal = _core.DISTS["normal"]
-
-    def draw(pp):
-        j0 = pp * panel
-        j1 = min(j0 + panel, k)
-        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
-        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
-
+    draw = _panel_draws(g, m, k, panel, key, nthreads)
     flat = out.reshape(-1)
     with _blas_single_thread():
         if out.dtype == np.float32:
@@ -652,18 +657,12 @@ def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple 
     if panel < 1 or nthreads < 1:
         raise ValueError(f"row_groups: panel={panel}, nthreads={nthreads} must be >= 1")
     panel = <int>min(panel, k)
-    code = _dtypes.for_numpy(dtype).code
+    if m * k <= SMALL:
+        nthreads = 1
     g = _aligned(m * panel, dtype)
     d = np.empty(k, dtype=dtype)
     Y = _aligned((rb - ra) * m, dtype)
-    normal = _core.DISTS["normal"]
-
-    def draw(p):
-        j0 = p * panel
-        j1 = min(j0 + panel, k)
-        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
-        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
-
+    draw = _panel_draws(g, m, k, panel, key, nthreads)
     with _blas_single_thread():
         if dtype == np.float32:
             _stewart_rows[float](Y, d, g, m, k, ra, rb, gain, nthreads, panel, draw)
