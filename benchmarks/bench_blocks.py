@@ -85,11 +85,12 @@ def row_share(m, k, ra, rb, panel=256, rows=64):
 
     The path computes the groups of ``rows`` rows covering the range, h rows in
     all; per panel p (width b, first coordinate j_p) it does Z = Y V (2 h (m - j_p)
-    b flops), Z U^{-1} (h b^2) and Y -= Z V^T (2 h (m - j_p) b)
-    (fastinit._orthogonal._rows_panel). The per-panel factors are not counted.
+    b flops; a copy in panel 0, where Y is rows of the identity), Z U^{-1}
+    (h b^2) and Y -= Z V^T (2 h (m - j_p) b) (fastinit._orthogonal._rows_panel).
+    The per-panel factors are not counted.
     """
     h = min(-(-rb // rows) * rows, m) - ra // rows * rows
-    flops = sum(h * (4 * (m - j) * min(panel, k - j) + min(panel, k - j) ** 2)
+    flops = sum(h * ((4 if j else 2) * (m - j) * min(panel, k - j) + min(panel, k - j) ** 2)
                 for j in range(0, k, panel))
     return flops / _chain_flops(m, k, 0, k, panel, 128)
 

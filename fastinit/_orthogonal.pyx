@@ -557,17 +557,26 @@ cdef inline void _trsm_runu(int m, int n, const real *a, int lda, real *b,
         dtrsm(&side, &uplo, &trans, &diag, &m, &n, &one, <real *>a, &lda, b, &ldb)
 
 
-cdef inline void _rows_panel(real *Y, int64_t m, int h, int64_t j0, int b, const real *V,
-                             const real *U, real *Z) noexcept nogil:
+cdef inline void _rows_panel(real *Y, int64_t m, int h, int64_t q0, int64_t j0, int b,
+                             const real *V, const real *U, real *Z) noexcept nogil:
     """Y <- Y (I - V U^{-1} V^T) on coordinates j0..m-1: one panel from the right.
 
-    Y is one row group, h x m column-major (Y(i, c) at Y[i + c * h]); V the
-    panel's dense (m - j0) x b vectors, U its striu(V^T V) + I. Z = Y V
-    U^{-1} (h x b scratch), then Y -= Z V^T: single-threaded BLAS calls
-    whose shapes depend on m, the panel and the group's height only.
+    Y is one row group (Q's rows q0..q0+h-1), h x m column-major (Y(i, c) at
+    Y[i + c * h]); V the panel's dense (m - j0) x b vectors, U its
+    striu(V^T V) + I. Z = Y V U^{-1} (h x b scratch), then Y -= Z V^T:
+    single-threaded BLAS calls whose shapes depend on m, the panel and the
+    group's height only. In the first panel Y is still rows of the
+    identity, so Y V is V's rows q0.. (copied: the exact product).
     """
-    cdef int64_t r = m - j0
-    _gemm(c'N', c'N', h, b, <int>r, <real>1, Y + j0 * h, h, <real *>V, <int>r, <real>0, Z, h)
+    cdef int64_t r = m - j0, i
+    cdef int c
+    if j0 == 0:
+        for c in range(b):
+            for i in range(h):
+                Z[i + <int64_t>c * h] = V[q0 + i + <int64_t>c * r]
+    else:
+        _gemm(c'N', c'N', h, b, <int>r, <real>1, Y + j0 * h, h, <real *>V, <int>r, <real>0,
+              Z, h)
     _trsm_runu(h, b, U, b, Z, h)
     _gemm(c'N', c'T', h, <int>r, b, <real>-1, Z, h, <real *>V, <int>r, <real>1, Y + j0 * h, h)
 
@@ -624,8 +633,8 @@ cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t
                 if poll(&pl):
                     continue
                 q0 = ra + <int64_t>t * RGRP
-                _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), j0, b,
-                            Vp, Up, Zb + <int64_t>threadid() * RGRP * panel)
+                _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), q0, j0,
+                            b, Vp, Up, Zb + <int64_t>threadid() * RGRP * panel)
         raise_if_stopped(&pl)
     return 0
 
