@@ -155,11 +155,12 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
         ``True`` (default): a block is the whole's block bit for bit; a block
         of Q's rows (the tensor's columns when ``rows <= cols``, its rows
         otherwise) then costs about the whole's time. ``False``: a block that
-        leaves out some of Q's rows is computed at its share of the time and
-        equals the whole's block to rounding (within ``sqrt(min(rows, cols))
-        * eps * |gain|`` elementwise), the same bits for any split of Q's rows
-        and any ``num_threads``; blocks that take all of Q's rows, and
-        whole tensors, are exact either way (docs/randomness.md).
+        leaves out some of Q's rows is computed from its own rows, in about
+        its share of the time, and equals the whole's block to rounding
+        (within ``2 * sqrt(min(rows, cols)) * eps * |gain|`` elementwise),
+        with the same bits for any split of Q's rows and any
+        ``num_threads``; blocks that take all of Q's rows, and whole
+        tensors, are exact either way (docs/randomness.md).
 
     Returns
     -------
