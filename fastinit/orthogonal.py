@@ -94,7 +94,7 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads, exact=True):
         tuple(slice(s, s + n) for s, n in zip(starts[1:], arr.shape[1:]))].ravel()
     if not exact and (r1 - r0 if trans else fidx.size) < m:
         flat = arr.reshape(arr.shape[0], -1)          # a view when arr's layout allows
-        view = np.shares_memory(flat, arr)
+        view = np.may_share_memory(flat, arr)
         dest = flat if view else np.empty(flat.shape, arr.dtype)
         _haar_rows_into(dest if trans else dest.T, np.arange(r0, r1) if trans else fidx,
                         fidx if trans else np.arange(r0, r1), m, k, gain, key, nthreads, desc,

@@ -358,7 +358,11 @@ def test_orthogonal_fast_blocks_are_the_fast_matrix(shape):
                       (sorted(rng.choice(n + 1, 2, replace=False)) for n in shape))
         if index[ax] == slice(0, shape[ax]):
             continue
-        block = np.empty(fast[index].shape, dtype)
+        bshape = fast[index].shape
+        big = np.full(tuple(2 * n + 1 for n in bshape), np.nan, dtype)
+        layouts = [np.empty(bshape, dtype), np.asfortranarray(np.empty(bshape, dtype)),
+                   big[tuple(slice(1, None, 2) for _ in bshape)]]
+        block = layouts[t % 3]   # C order, Fortran order, a strided view
         fastinit.orthogonal_(block, rng=21, num_threads=1 + t % 2, global_shape=shape,
                              index=index, exact=False)
         assert np.array_equal(block, fast[index]), index
