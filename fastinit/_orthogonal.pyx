@@ -386,15 +386,15 @@ cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64
 
 
 def _panel_draws(g, int64_t m, int64_t k, int panel, tuple key, int nthreads):
-    """draw(p): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into g."""
+    """draw(p, buf=g): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into buf."""
     code = _dtypes.for_numpy(g.dtype).code
     normal = _core.DISTS["normal"]
 
-    def draw(p):
+    def draw(p, buf=g):
         j0 = p * panel
         j1 = min(j0 + panel, k)
         s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
-        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+        _core.fill(buf[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
     return draw
 
 
@@ -581,27 +581,44 @@ cdef inline void _rows_panel(real *Y, int64_t m, int h, int64_t q0, int64_t j0, 
     _gemm(c'N', c'T', h, <int>r, b, <real>-1, Z, h, <real *>V, <int>r, <real>1, Y + j0 * h, h)
 
 
+cdef void _rows_prep(real *g, real *V, real *U, real *d, int64_t m, int64_t k, int panel,
+                     int p, double gain, fi_poll *pl) noexcept nogil:
+    """Panel p's reflectors (from its Gaussians in g), dense V and U, on one thread:
+    the same arithmetic as stewart()'s phases 1 and 2, so the same bits."""
+    cdef int64_t j0 = <int64_t>p * panel, r = m - j0
+    cdef int b = _width(k, panel, p), t
+    _make_reflectors(g, d, m, j0, j0 + b, j0 * m - (j0 * (j0 - 1)) // 2, gain, 1, pl)
+    for t in range(b):
+        _v_column(g, V, r, t)
+    t = 0
+    while t < b:
+        _u_block(V, r, b, t, U)
+        t += UBLK
+
+
 cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t k,
                        int64_t ra, int64_t rb, double gain, int nthreads, int panel,
                        object draw) except -1:
     """Rows ra..rb-1 (on the ROWS grid, or rb = m) of H_0 ... H_{k-1}, forward.
 
     Y holds the row groups one after the other, each h x m column-major,
-    starting as rows of the identity. For panel p = 0, 1, ...: draw its
-    Gaussians (draw(p) fills g), make its reflectors, dense V and U (the
-    u-blocks in parallel, the same calls as stewart()'s), then apply the
-    panel to every group from the right (one task per group). d gets the
-    signs times gain. A group's values depend on nothing but the key, m, k
-    and the group: not on the other groups, on ra, rb or on nthreads.
+    starting as rows of the identity. g has room for two panels' Gaussians
+    (draw(p, buf) fills buf); V and U are double-buffered too. Panel 0's
+    factors are made first; then for p = 0, 1, ...: draw panel p + 1's
+    Gaussians, and in one parallel loop make panel p + 1's factors (one
+    task, started first) while panel p is applied to every group from the
+    right (one task per group): one barrier per panel. d gets the signs
+    times gain. A group's values depend on nothing but the key, m, k and
+    the group: not on the other groups, on ra, rb or on nthreads.
     """
-    cdef int64_t npanels = (k + panel - 1) // panel, j0, S0, r
-    cdef int p, b, t, ngroups = <int>((rb - ra + RGRP - 1) // RGRP), nub
+    cdef int64_t npanels = (k + panel - 1) // panel, j0, half = m * panel
+    cdef int p, b, t, ngroups = <int>((rb - ra + RGRP - 1) // RGRP), nxt, cur
     cdef real *Yp = &Y[0]
     cdef real *gp = &g[0]
     cdef real *dp = &d[0]
     dt = Y.base.dtype
-    cdef real[::1] V = _aligned(m * panel, dt)
-    cdef real[::1] U = _aligned(panel * panel, dt)
+    cdef real[::1] V = _aligned(2 * m * panel, dt)
+    cdef real[::1] U = _aligned(2 * panel * panel, dt)
     cdef real[::1] Zbuf = _aligned(max(nthreads, 1) * RGRP * panel, dt)
     cdef real *Vp = &V[0]
     cdef real *Up = &U[0]
@@ -616,25 +633,31 @@ cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t
             h = min(<int64_t>RGRP, rb - q0)
             for i in range(h):
                 Yp[(q0 - ra) * m + i + (q0 + i) * h] = 1
+    garr = g.base
+    draw(0, garr[:half])
+    with nogil:
+        _rows_prep(gp, Vp, Up, dp, m, k, panel, 0, gain, &pl)
+    raise_if_stopped(&pl)
     for p in range(<int>npanels):
         j0 = <int64_t>p * panel
         b = _width(k, panel, p)
-        r = m - j0
-        S0 = j0 * m - (j0 * (j0 - 1)) // 2
-        draw(p)
-        nub = (b + UBLK - 1) // UBLK
+        cur = p % 2
+        nxt = 1 if p + 1 < npanels else 0
+        if nxt:
+            draw(p + 1, garr[(1 - cur) * half:(2 - cur) * half])
         with nogil:
-            _make_reflectors(gp, dp, m, j0, j0 + b, S0, gain, nthreads, &pl)
-            for t in range(b):
-                _v_column(gp, Vp, r, t)
-            for t in prange(nub, schedule='static', chunksize=1, num_threads=nthreads):
-                _u_block(Vp, r, b, t * UBLK, Up)
-            for t in prange(ngroups, schedule='dynamic', num_threads=nthreads):
+            for t in prange(ngroups + nxt, schedule='dynamic', num_threads=nthreads):
                 if poll(&pl):
                     continue
-                q0 = ra + <int64_t>t * RGRP
-                _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), q0, j0,
-                            b, Vp, Up, Zb + <int64_t>threadid() * RGRP * panel)
+                if t < nxt:
+                    _rows_prep(gp + (1 - cur) * half, Vp + (1 - cur) * half,
+                               Up + (1 - cur) * panel * panel, dp, m, k, panel, p + 1, gain,
+                               &pl)
+                else:
+                    q0 = ra + <int64_t>(t - nxt) * RGRP
+                    _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), q0,
+                                j0, b, Vp + cur * half, Up + cur * panel * panel,
+                                Zb + <int64_t>threadid() * RGRP * panel)
         raise_if_stopped(&pl)
     return 0
 
@@ -651,7 +674,7 @@ def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple 
     the same products); each group of ROWS rows has the same bits whatever
     ra, rb and nthreads. Returns a list of (q0, rows), rows a (h, k) array
     for Q[q0:q0 + h], made when read (a generator). Memory: (rb - ra) * m
-    items (the rows' full width) plus O(m * panel). Time: 4 (rb - ra)
+    items (the rows' full width) plus 4 m * panel. Time: 4 (rb - ra)
     (m k - k^2 / 2) flops plus regenerating every panel's factors.
     """
     if not (m >= k >= 1) or not (0 <= ra < rb <= m):
@@ -668,7 +691,7 @@ def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple 
     panel = <int>min(panel, k)
     if m * k <= SMALL:
         nthreads = 1
-    g = _aligned(m * panel, dtype)
+    g = _aligned(2 * m * panel, dtype)
     d = np.empty(k, dtype=dtype)
     Y = _aligned((rb - ra) * m, dtype)
     draw = _panel_draws(g, m, k, panel, key, nthreads)
