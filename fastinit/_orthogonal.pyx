@@ -386,15 +386,15 @@ cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64
 
 
 def _panel_draws(g, int64_t m, int64_t k, int panel, tuple key, int nthreads):
-    """draw(p, buf=g): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into buf."""
+    """draw(p): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into g."""
     code = _dtypes.for_numpy(g.dtype).code
     normal = _core.DISTS["normal"]
 
-    def draw(p, buf=g):
+    def draw(p):
         j0 = p * panel
         j1 = min(j0 + panel, k)
         s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
-        _core.fill(buf[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
     return draw
 
 
@@ -602,8 +602,8 @@ cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t
     """Rows ra..rb-1 (on the ROWS grid, or rb = m) of H_0 ... H_{k-1}, forward.
 
     Y holds the row groups one after the other, each h x m column-major,
-    starting as rows of the identity. g has room for two panels' Gaussians
-    (draw(p, buf) fills buf); V and U are double-buffered too. Panel 0's
+    starting as rows of the identity. g holds one panel's Gaussians
+    (draw(p) fills it); V and U are double-buffered. Panel 0's
     factors are made first; then for p = 0, 1, ...: draw panel p + 1's
     Gaussians, and in one parallel loop make panel p + 1's factors (one
     task, started first) while panel p is applied to every group from the
@@ -633,8 +633,7 @@ cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t
             h = min(<int64_t>RGRP, rb - q0)
             for i in range(h):
                 Yp[(q0 - ra) * m + i + (q0 + i) * h] = 1
-    garr = g.base
-    draw(0, garr[:half])
+    draw(0)
     with nogil:
         _rows_prep(gp, Vp, Up, dp, m, k, panel, 0, gain, &pl)
     raise_if_stopped(&pl)
@@ -644,13 +643,13 @@ cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t
         cur = p % 2
         nxt = 1 if p + 1 < npanels else 0
         if nxt:
-            draw(p + 1, garr[(1 - cur) * half:(2 - cur) * half])
+            draw(p + 1)   # panel p's factors no longer read g
         with nogil:
             for t in prange(ngroups + nxt, schedule='dynamic', num_threads=nthreads):
                 if poll(&pl):
                     continue
                 if t < nxt:
-                    _rows_prep(gp + (1 - cur) * half, Vp + (1 - cur) * half,
+                    _rows_prep(gp, Vp + (1 - cur) * half,
                                Up + (1 - cur) * panel * panel, dp, m, k, panel, p + 1, gain,
                                &pl)
                 else:
@@ -674,7 +673,7 @@ def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple 
     the same products); each group of ROWS rows has the same bits whatever
     ra, rb and nthreads. Returns a list of (q0, rows), rows a (h, k) array
     for Q[q0:q0 + h], made when read (a generator). Memory: (rb - ra) * m
-    items (the rows' full width) plus 4 m * panel. Time: 4 (rb - ra)
+    items (the rows' full width) plus 3 m * panel. Time: 4 (rb - ra)
     (m k - k^2 / 2) flops plus regenerating every panel's factors.
     """
     if not (m >= k >= 1) or not (0 <= ra < rb <= m):
@@ -691,7 +690,7 @@ def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple 
     panel = <int>min(panel, k)
     if m * k <= SMALL:
         nthreads = 1
-    g = _aligned(2 * m * panel, dtype)
+    g = _aligned(m * panel, dtype)
     d = np.empty(k, dtype=dtype)
     Y = _aligned((rb - ra) * m, dtype)
     draw = _panel_draws(g, m, k, panel, key, nthreads)
