@@ -20,6 +20,12 @@ normal stream, S_j = j m - j (j - 1) / 2, drawn by fastinit._core.fill
 straight into the output buffer (Q overwrites each vector only after its
 panel has copied it), so Q is a pure function of the key.
 
+Rows of Q (orthogonal_'s exact=False, row_groups): E Q = E H_0 ... H_{k-1} D
+for rows E of the identity, the same panels applied forward from the right
+to groups of ROWS rows; the same reflectors, another order of the products,
+so the values are stewart()'s to rounding, at a row block's share of the
+flops.
+
 Parallelism: OpenMP over fixed tasks (a reflector, a panel's factors, a
 chunk of ``chunk`` columns of Q with its whole chain of panel updates), each
 run by one thread with single-threaded BLAS; BLAS's own threads are switched
