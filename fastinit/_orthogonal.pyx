@@ -174,17 +174,23 @@ cdef inline void _trailing(real *Q, int64_t m, int64_t ldq, bint trans, int64_t 
               Q + j0 + q0 * ldq, <int>ldq)
 
 
-cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
-                      int b) noexcept nogil:
-    """One panel's factors, single-threaded: dense V (r x b) from the packed
-    vectors g, U = striu(V^T V) (unit diagonal implied), Wa = U^{-1} V1^T D."""
-    cdef int i, l
+cdef void _panel_vu(const real *g, real *V, real *U, int64_t r, int b) noexcept nogil:
+    """Dense V (r x b) from the packed vectors g and U = striu(V^T V), one thread."""
+    cdef int i
     for i in range(b):
         _v_column(g, V, r, i)
     i = 0
     while i < b:
         _u_block(V, r, b, i, U)
         i += UBLK
+
+
+cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
+                      int b) noexcept nogil:
+    """One panel's factors, single-threaded: dense V (r x b) from the packed
+    vectors g, U = striu(V^T V) (unit diagonal implied), Wa = U^{-1} V1^T D."""
+    cdef int i, l
+    _panel_vu(g, V, U, r, b)
     for i in range(b):
         for l in range(b):
             Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
@@ -592,14 +598,9 @@ cdef void _rows_prep(real *g, real *V, real *U, real *d, int64_t m, int64_t k, i
     """Panel p's reflectors (from its Gaussians in g), dense V and U, on one thread:
     the same arithmetic as stewart()'s phases 1 and 2, so the same bits."""
     cdef int64_t j0 = <int64_t>p * panel, r = m - j0
-    cdef int b = _width(k, panel, p), t
+    cdef int b = _width(k, panel, p)
     _make_reflectors(g, d, m, j0, j0 + b, j0 * m - (j0 * (j0 - 1)) // 2, gain, 1, pl)
-    for t in range(b):
-        _v_column(g, V, r, t)
-    t = 0
-    while t < b:
-        _u_block(V, r, b, t, U)
-        t += UBLK
+    _panel_vu(g, V, U, r, b)
 
 
 cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t k,
