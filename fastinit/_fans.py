@@ -20,6 +20,8 @@ NONLINEARITIES = _TYPED + _COMPUTED
 
 
 def _axis(ax, ndim, name):
+    if type(ax) is int and -ndim <= ax < ndim:    # the common case
+        return ax % ndim
     if isinstance(ax, bool) or not isinstance(ax, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(ax).__name__}: {ax!r}")
     if not -ndim <= ax < ndim:
@@ -74,12 +76,13 @@ def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()
     if i == o:
         raise ValueError(f"in_axis and out_axis must differ, got in_axis={in_axis}, "
                          f"out_axis={out_axis}")
-    if isinstance(batch_axis, numbers.Integral) and not isinstance(batch_axis, bool):
-        batch_axis = (batch_axis,)
-    if not isinstance(batch_axis, (tuple, list)):
-        raise TypeError(f"batch_axis must be an int or a tuple of ints, got {batch_axis!r}")
-    batch = {_axis(b, nd, "batch_axis") for b in batch_axis}
-    if batch & {i, o}:
+    if type(batch_axis) is not tuple:
+        if isinstance(batch_axis, numbers.Integral) and not isinstance(batch_axis, bool):
+            batch_axis = (batch_axis,)
+        if not isinstance(batch_axis, (tuple, list)):
+            raise TypeError(f"batch_axis must be an int or a tuple of ints, got {batch_axis!r}")
+    batch = {_axis(b, nd, "batch_axis") for b in batch_axis} if batch_axis else ()
+    if batch and batch & {i, o}:
         raise ValueError(f"batch_axis={tuple(batch_axis)} overlaps in_axis or out_axis")
     receptive = 1
     for k, s in enumerate(shape):

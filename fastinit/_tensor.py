@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _core, _dtypes
 from ._config import _resolve_threads
-from ._random import resolve_key
+from ._random import key_words
 
 _MAX_ELEMENTS = 2**62
 
@@ -53,7 +53,7 @@ def as_array(tensor, name="tensor"):
     self-overlapping views (two elements on one memory location: the
     result would depend on the thread schedule).
     """
-    if isinstance(tensor, MetaShape):
+    if type(tensor) is not np.ndarray and isinstance(tensor, MetaShape):
         return tensor
     if isinstance(tensor, np.ndarray):
         if _dtypes.for_numpy(tensor.dtype) is None:
@@ -65,7 +65,7 @@ def as_array(tensor, name="tensor"):
         arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
     elif is_torch(tensor):
         arr = _torch_view(tensor, name)
-        if isinstance(arr, MetaShape):
+        if type(arr) is MetaShape:
             return arr
     else:
         raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
@@ -142,11 +142,11 @@ def _torch_view(tensor, name):
     - refused as torch refuses them: other devices, nested and sparse
       tensors, lazy negation views, inference tensors outside inference mode.
     """
-    import torch
+    torch = sys.modules["torch"]   # imported: the caller holds one of its tensors
     if tensor.is_nested:
         raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
                         f"(fill each component, e.g. tensor.unbind())")
-    if tensor.device.type not in ("cpu", "meta"):
+    if not tensor.is_cpu and tensor.device.type != "meta":
         raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
                          f"tensors only (initialize on the CPU, then move it)")
     if tensor.layout != torch.strided:
@@ -156,7 +156,7 @@ def _torch_view(tensor, name):
     if desc is None:
         raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
                         f"got {tensor.dtype}")
-    if tensor.device.type == "meta":
+    if tensor.is_meta:
         return np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape)).view(MetaShape)
     if tensor.is_neg():
         raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
@@ -165,7 +165,7 @@ def _torch_view(tensor, name):
         raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
                          f"refuses in-place updates of it there; fill it inside "
                          f"torch.inference_mode(), or fill a clone()")
-    t = tensor.detach()
+    t = tensor.detach() if tensor.requires_grad else tensor
     if desc.native:
         return t.numpy()
     return t.view(torch.int16).numpy().view(desc.numpy)
@@ -173,12 +173,33 @@ def _torch_view(tensor, name):
 
 def shape_of(tensor_or_shape, name="tensor"):
     """The shape of an array/tensor, or a validated shape tuple."""
+    if isinstance(tensor_or_shape, np.ndarray):
+        return tensor_or_shape.shape
     if hasattr(tensor_or_shape, "shape") and not isinstance(tensor_or_shape, tuple):
         return tuple(int(d) for d in tensor_or_shape.shape)
     return check_shape(tensor_or_shape, name)
 
 
 def check_shape(shape, name="shape"):
+    """A shape as a tuple of non-negative ints (an int is a 1-D shape)."""
+    if type(shape) is int:
+        shape = (shape,)
+    plain = type(shape) is tuple     # the common case: a tuple of non-negative ints
+    if plain:
+        for d in shape:
+            if type(d) is not int or d < 0:
+                plain = False
+                break
+    if not plain:
+        shape = _shape_of_ints(shape, name)
+    if math.prod(shape) > _MAX_ELEMENTS:
+        raise ValueError(f"{name} {shape} has {math.prod(shape)} elements, more than the "
+                         f"2**62 allowed")
+    return shape
+
+
+def _shape_of_ints(shape, name):
+    """check_shape for any integral types and sequences: a tuple of ints >= 0."""
     if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (tuple, list)) or not all(
@@ -187,23 +208,34 @@ def check_shape(shape, name="shape"):
     shape = tuple(int(d) for d in shape)
     if any(d < 0 for d in shape):
         raise ValueError(f"{name} must have non-negative dimensions, got {shape}")
-    if math.prod(shape) > _MAX_ELEMENTS:
-        raise ValueError(f"{name} {shape} has {math.prod(shape)} elements, more than the "
-                         f"2**62 allowed")
     return shape
 
 
 def check_dtype(dtype):
-    """A fillable NumPy dtype (see fastinit._dtypes) as a numpy dtype; None means float32."""
+    """A fillable NumPy dtype (see fastinit._dtypes) as a numpy dtype; None means float32.
+
+    Names and type objects already accepted are remembered (``_DTYPE_NAMES``);
+    dtype instances are not (one can equal a plain dtype and still carry
+    metadata that makes it another).
+    """
     if dtype is None:
         return _dtypes.DEFAULT.numpy
+    if isinstance(dtype, (str, type)):
+        known = _DTYPE_NAMES.get(dtype)
+        if known is not None:
+            return known
     try:
         desc = _dtypes.for_numpy(np.dtype(dtype))
     except TypeError:
         desc = None
     if desc is None or not desc.native:
         raise TypeError(f"dtype must be {_dtypes.names()}, got {dtype!r}")
+    if isinstance(dtype, (str, type)) and len(_DTYPE_NAMES) < 64:
+        _DTYPE_NAMES[dtype] = desc.numpy
     return desc.numpy
+
+
+_DTYPE_NAMES = {}   # accepted dtype names and types -> numpy dtype (check_dtype)
 
 
 def short_repr(value, limit=40):
@@ -214,15 +246,8 @@ def short_repr(value, limit=40):
 
 def check_float(value, name, *, positive=False, nonnegative=False):
     """A finite real number; written as not (x >= 0) so that NaN fails too."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
-            return check_float(value.item(), name, positive=positive, nonnegative=nonnegative)
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    try:
-        value = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
-                         f"the float64 range") from None
+    if type(value) is not float:     # Python floats, the common case, skip the conversion
+        value = _real(value, name)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and not value > 0:
@@ -232,7 +257,23 @@ def check_float(value, name, *, positive=False, nonnegative=False):
     return value
 
 
+def _real(value, name):
+    """``value`` (an int, a NumPy or other real scalar, a one-element array) as a float."""
+    if type(value) is not int and (isinstance(value, bool)
+                                   or not isinstance(value, numbers.Real)):
+        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
+            return _real(value.item(), name)
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
+                         f"the float64 range") from None
+
+
 def check_offset(offset, n):
+    if type(offset) is int and 0 <= offset <= _MAX_ELEMENTS - n:   # the common case
+        return offset
     if isinstance(offset, bool) or not isinstance(offset, numbers.Integral):
         raise TypeError(f"offset must be an int, got {type(offset).__name__}: {offset!r}")
     offset = int(offset)
@@ -364,24 +405,27 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     and queued instead of run (see there).
     """
     arr = as_array(tensor) if array is None else array
-    offset = check_offset(offset, arr.size)
+    n = arr.size
+    offset = check_offset(offset, n)
     block = check_block(global_shape, index, arr.shape, offset)
-    nthreads = _resolve_threads(num_threads)
+    nthreads = _resolve_threads(num_threads, n)
     desc = _dtypes.for_numpy(arr.dtype)
     params = params_for(desc)
-    random = dist != "constant"
-    key = resolve_key(rng, generator, draw=random and has_data(arr),
-                      torch_default=is_torch(tensor))
-    if has_data(arr):
+    live = has_data(arr)
+    torch_target = is_torch(tensor)
+    words = key_words(rng, generator, draw=live and dist != "constant",
+                      torch_default=torch_target)
+    if live:
         job = (arr, _core.DISTS[dist], desc.code, params,
-               key.words if key is not None else (0, 0, 0), offset)
-        queue = getattr(_queue, "jobs", None)
+               (0, 0, 0) if words is None else words, offset)
+        queue = _queue.jobs
         if queue is not None and block is None:
             queue.append(job + (tensor,))
         else:
             _core.fill(*job, nthreads, None if block is None else
                        block_runs(arr.shape, arr.strides, *block, offset))
-            mark_written(tensor)
+            if torch_target:
+                mark_written(tensor)
     return tensor
 
 
@@ -395,7 +439,11 @@ def check_targets(**targets):
     return tuple(None if t is None else as_array(t, name) for name, t in targets.items())
 
 
-_queue = threading.local()
+class _Queue(threading.local):
+    jobs = None     # this thread's queue inside collecting(); None: write at once
+
+
+_queue = _Queue()
 
 
 @contextlib.contextmanager
@@ -410,7 +458,7 @@ def collecting():
     write at once, so a caller must not queue a fill of a tensor that such
     an initializer then writes again.
     """
-    outer = getattr(_queue, "jobs", None)
+    outer = _queue.jobs
     _queue.jobs = jobs = []
     try:
         yield jobs
@@ -422,7 +470,7 @@ def collecting():
 def immediate():
     """Write every fill at its call, even inside :func:`collecting` (for
     initializers that write a tensor again after a fill: eye_, sparse_)."""
-    outer = getattr(_queue, "jobs", None)
+    outer = _queue.jobs
     _queue.jobs = None
     try:
         yield
