@@ -64,6 +64,7 @@ def _seed_words(seed):
 
 class _TorchDraw(threading.local):
     buffer = None   # this thread's int64[3] tensor that torch draws key words into
+    words = None    # its NumPy view, to read them
 
 
 _torch_draw = _TorchDraw()
@@ -83,9 +84,12 @@ def _torch_words(gen):
         import torch
         with torch.inference_mode(False):   # a normal tensor, usable in and out of it
             buf = _torch_draw.buffer = torch.empty(3, dtype=torch.int64, device="cpu")
+        _torch_draw.words = buf.numpy()
     if gen is None:     # (passing generator=None costs an argument parse)
-        return tuple(buf.random_(0, 2**32).tolist())
-    return tuple(buf.random_(0, 2**32, generator=gen).tolist())
+        buf.random_(0, 2**32)
+    else:
+        buf.random_(0, 2**32, generator=gen)
+    return tuple(_torch_draw.words.tolist())
 
 
 def _source(rng, generator, torch_default=False):

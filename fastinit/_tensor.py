@@ -407,25 +407,26 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     arr = as_array(tensor) if array is None else array
     n = arr.size
     offset = check_offset(offset, n)
-    block = check_block(global_shape, index, arr.shape, offset)
+    block = None if global_shape is None and index is None else \
+        check_block(global_shape, index, arr.shape, offset)
     nthreads = _resolve_threads(num_threads, n)
     desc = _dtypes.for_numpy(arr.dtype)
     params = params_for(desc)
-    live = has_data(arr)
+    live = n > 0 and not isinstance(arr, MetaShape)     # has_data(arr)
     torch_target = is_torch(tensor)
     words = key_words(rng, generator, draw=live and dist != "constant",
                       torch_default=torch_target)
-    if live:
-        job = (arr, _core.DISTS[dist], desc.code, params,
-               (0, 0, 0) if words is None else words, offset)
-        queue = _queue.jobs
-        if queue is not None and block is None:
-            queue.append(job + (tensor,))
-        else:
-            _core.fill(*job, nthreads, None if block is None else
-                       block_runs(arr.shape, arr.strides, *block, offset))
-            if torch_target:
-                mark_written(tensor)
+    if not live:
+        return tensor
+    code, words = _core.DISTS[dist], (0, 0, 0) if words is None else words
+    queue = _queue.jobs
+    if queue is not None and block is None:
+        queue.append((arr, code, desc.code, params, words, offset, tensor))
+        return tensor
+    _core.fill(arr, code, desc.code, params, words, offset, nthreads,
+               None if block is None else block_runs(arr.shape, arr.strides, *block, offset))
+    if torch_target:
+        mark_written(tensor)
     return tensor
 
 

@@ -50,7 +50,9 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
     if torch_warning and 0 in arr.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return tensor
-    block = check_block(global_shape, index, arr.shape, check_offset(offset, arr.size))
+    offset = check_offset(offset, arr.size)
+    block = None if global_shape is None and index is None else \
+        check_block(global_shape, index, arr.shape, offset)
     if block is not None:
         if full_shape is not None and check_shape(full_shape, "full_shape") != block[0]:
             raise ValueError(f"full_shape={tuple(full_shape)} and global_shape={block[0]} "
