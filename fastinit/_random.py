@@ -293,13 +293,15 @@ def key_words(rng=None, generator=None, *, draw=True, torch_default=False):
     generator, a non-negative int seed) are drawn directly; every other
     case goes through :func:`_source`, which checks it.
     """
-    if draw and generator is None:
+    if generator is None:
+        if not draw and rng is None:    # nothing to check, nothing to draw
+            return None
         if rng is None:
             if torch_default:
                 return _torch_words(None)
             with _lock:
                 return _words_from_generator(_default)
-        if type(rng) is int and rng >= 0:
+        if draw and type(rng) is int and rng >= 0:
             return _seed_words(rng)
     source = _source(rng, generator, torch_default)
     return tuple(source()) if draw else None

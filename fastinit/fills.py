@@ -35,12 +35,17 @@ def constant_(tensor, val, *, num_threads=None):
     >>> fastinit.constant_(np.empty(3, np.float32), 0.01)
     array([0.01, 0.01, 0.01], dtype=float32)
     """
+    return sample_(tensor, "constant", constant_params(val), num_threads=num_threads)
+
+
+def constant_params(val):
+    """Kernel parameters of a constant fill: ``val`` rounded to the dtype."""
     val = check_float(val, "val")
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
         return {"value": _dtypes.of(dtype).round(val)}
-    return sample_(tensor, "constant", params, num_threads=num_threads)
+    return params
 
 
 @public(lookup=("zero",), bench="bench_fills", cited=False)
@@ -53,7 +58,7 @@ def zeros_(tensor, *, num_threads=None):
     >>> fastinit.zeros_(np.ones(2))
     array([0., 0.])
     """
-    return constant_(tensor, 0.0, num_threads=num_threads)
+    return sample_(tensor, "constant", constant_params(0.0), num_threads=num_threads)
 
 
 @public(lookup=("one",), bench="bench_fills", cited=False)
@@ -66,7 +71,7 @@ def ones_(tensor, *, num_threads=None):
     >>> fastinit.ones_(np.zeros(2))
     array([1., 1.])
     """
-    return constant_(tensor, 1.0, num_threads=num_threads)
+    return sample_(tensor, "constant", constant_params(1.0), num_threads=num_threads)
 
 
 def uniform_params(a, b):

@@ -16,6 +16,7 @@ import functools
 import importlib
 import inspect
 import json
+import sys
 
 import numpy as np
 
@@ -60,7 +61,8 @@ def _canonical(name):
 
 def _function(canonical):
     module, fn = _TABLE[canonical][:2]
-    return getattr(importlib.import_module(module), fn)
+    mod = sys.modules.get(module)    # (import_module costs microseconds even when loaded)
+    return getattr(mod if mod is not None else importlib.import_module(module), fn)
 
 
 @functools.lru_cache(maxsize=None)

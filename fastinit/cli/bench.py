@@ -203,14 +203,14 @@ def add_arguments(p):
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--json", action="store_true",
                    help="print one JSON document on stdout instead of the table")
-    o = p.add_argument_group("per-call overhead (--overhead)")
-    o.add_argument("--overhead", action="store_true",
+    which = p.add_mutually_exclusive_group()   # --overhead or --model, not both
+    which.add_argument("--overhead", action="store_true",
                    help="time single calls on small tensors (16x16 weight, 16 bias) against "
                         "torch.nn.init, in microseconds, with the functional twins and the "
                         "registry over the in-place call (see fastinit.cli.overhead); uses "
                         "--repeat and --json")
     m = p.add_argument_group("whole model (--model)")
-    m.add_argument("--model", action="store_true",
+    which.add_argument("--model", action="store_true",
                    help="time initializing a Llama-like model (about 1.1 B parameters at "
                         "--scale 1): materialize, init_, patch against torch (see "
                         "fastinit.cli.model_bench)")
@@ -233,8 +233,6 @@ def model_dtypes(text):
 
 
 def run(args):
-    if args.overhead and args.model:
-        raise SystemExit("bench: --overhead and --model are separate benchmarks; pick one")
     if args.overhead:
         from . import overhead
         return overhead.run(args)

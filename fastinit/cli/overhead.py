@@ -4,8 +4,9 @@ Biases, norms and small layers are most of a model's tensors by count, so
 what a call costs besides its values matters as much as GB/s. Each row
 times one call on a small target (a 16 x 16 float32 weight, a 16-element
 bias), fastinit against the ``torch.nn.init`` call it replaces, in one
-process, the two taking turns within each round (best of ``--repeat``
-rounds, each round long enough for the clock). A second table gives the
+process, the two taking turns within each round: the best of
+``ROUNDS * --repeat`` short rounds (about 2 ms each), so that a quiet moment
+of a busy machine is found. A second table gives the
 functional twins and the registry as microseconds over the in-place call
 they wrap.
 """
@@ -64,7 +65,10 @@ def _namespace(torch):
     return ns
 
 
-def _calls_per_round(timer, target=0.01):
+ROUNDS = 8          # short rounds per --repeat
+
+
+def _calls_per_round(timer, target=0.002):
     """Calls that take about ``target`` seconds (at least 10)."""
     t = timer.timeit(20) / 20
     return max(10, int(target / max(t, 1e-9)))
@@ -75,7 +79,7 @@ def best_us(stmts, ns, repeat):
     timers = [timeit.Timer(s, globals=ns) for s in stmts]
     numbers = [_calls_per_round(t) for t in timers]
     best = [math.inf] * len(stmts)
-    for _ in range(repeat):
+    for _ in range(ROUNDS * repeat):
         for i, (t, n) in enumerate(zip(timers, numbers)):
             best[i] = min(best[i], t.timeit(n) / n * 1e6)
     return best
@@ -113,7 +117,7 @@ def format_table(doc):
     m = doc["machine"]
     lines = [f"fastinit {m['fastinit']} per-call overhead: w = 16x16 float32 "
              f"{'torch tensor' if m['torch'] else 'array'}, b = 16, a = numpy 16x16 float32; "
-             f"microseconds per call, best of {doc['repeat']} rounds, one process",
+             f"microseconds per call, best of {ROUNDS * doc['repeat']} short rounds, one process",
              f"python {m['python']}, numpy {m['numpy']}, torch {m['torch'] or '-'}; "
              f"{doc['threads']} fastinit thread(s)", ""]
     rows = [("call", "fastinit", "torch.nn.init", "ratio")]
