@@ -289,9 +289,9 @@ def key_words(rng=None, generator=None, *, draw=True, torch_default=False):
     """:func:`resolve_key`'s words ``(k0, k1, stream)`` (None without ``draw``),
     without making a Key: the call of every element-wise fill.
 
-    The common sources (torch's default generator, fastinit's default
-    generator, a non-negative int seed) are drawn directly; every other
-    case goes through :func:`_source`, which checks it.
+    The common sources (torch's default generator or a torch.Generator,
+    fastinit's default generator, a non-negative int seed) are drawn
+    directly; every other case goes through :func:`_source`, which checks it.
     """
     if generator is None:
         if not draw and rng is None:    # nothing to check, nothing to draw
@@ -303,6 +303,8 @@ def key_words(rng=None, generator=None, *, draw=True, torch_default=False):
                 return _words_from_generator(_default)
         if draw and type(rng) is int and rng >= 0:
             return _seed_words(rng)
+    elif draw and rng is None and type(generator).__module__.startswith("torch"):
+        return _torch_words(generator)
     source = _source(rng, generator, torch_default)
     return tuple(source()) if draw else None
 

@@ -53,25 +53,34 @@ def as_array(tensor, name="tensor"):
     self-overlapping views (two elements on one memory location: the
     result would depend on the thread schedule).
     """
+    return adapt(tensor, name)[0]
+
+
+def adapt(tensor, name="tensor"):
+    """:func:`as_array` with what it learnt on the way: ``(array, its fastinit
+    DType, whether tensor is a torch tensor)`` (what :func:`sample_` needs)."""
     if type(tensor) is not np.ndarray and isinstance(tensor, MetaShape):
-        return tensor
+        return tensor, _dtypes.for_numpy(tensor.dtype), False
     if isinstance(tensor, np.ndarray):
-        if _dtypes.for_numpy(tensor.dtype) is None:
+        desc = _dtypes.for_numpy(tensor.dtype)
+        if desc is None:
             raise TypeError(f"{name} must have dtype {_dtypes.names()} (native byte order), "
                             f"got {tensor.dtype}")
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
         arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
+        torch_tensor = False
     elif is_torch(tensor):
-        arr = _torch_view(tensor, name)
+        arr, desc = _torch_view(tensor, name)
         if type(arr) is MetaShape:
-            return arr
+            return arr, desc, True
+        torch_tensor = True
     else:
         raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
                         f"{type(tensor).__name__}")
     check_no_overlap(arr, name)
-    return arr
+    return arr, desc, torch_tensor
 
 
 def check_no_overlap(arr, name="tensor"):
@@ -133,7 +142,8 @@ def mark_written(tensor):
 
 
 def _torch_view(tensor, name):
-    """The NumPy view of a torch tensor: every torch-specific rule in one place.
+    """The NumPy view of a torch tensor and its DType: every torch-specific rule
+    in one place.
 
     - dtypes float16, float32, float64 and bfloat16 (items viewed as uint16);
     - meta tensors: a :class:`MetaShape` (nothing is written);
@@ -157,7 +167,8 @@ def _torch_view(tensor, name):
         raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
                         f"got {tensor.dtype}")
     if tensor.is_meta:
-        return np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape)).view(MetaShape)
+        return (np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape))
+                .view(MetaShape), desc)
     if tensor.is_neg():
         raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
                         f"tensor.resolve_neg() or a plain tensor")
@@ -167,8 +178,8 @@ def _torch_view(tensor, name):
                          f"torch.inference_mode(), or fill a clone()")
     t = tensor.detach() if tensor.requires_grad else tensor
     if desc.native:
-        return t.numpy()
-    return t.view(torch.int16).numpy().view(desc.numpy)
+        return t.numpy(), desc
+    return t.view(torch.int16).numpy().view(desc.numpy), desc
 
 
 def shape_of(tensor_or_shape, name="tensor"):
@@ -386,15 +397,15 @@ def check_in_dtype_range(value, name, dtype):
 
 
 def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,
-            offset=0, global_shape=None, index=None, array=None):
+            offset=0, global_shape=None, index=None, adapted=None):
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
     ``dist`` is a name of ``_core.DISTS``; ``params_for(dtype)`` returns its
     named kernel parameters (a dict, kernels.h) for the array's dtype
     descriptor (fastinit._dtypes.DType). ``global_shape`` / ``index``: the
     array is ``whole[index]`` of the same fill of a tensor of
-    ``global_shape`` (see :func:`check_block`). ``array``:
-    ``as_array(tensor)`` when the caller has it already. Returns ``tensor``
+    ``global_shape`` (see :func:`check_block`). ``adapted``:
+    ``adapt(tensor)`` when the caller has it already. Returns ``tensor``
     itself (torch tensors stay torch tensors). Random streams are drawn only
     for random fills of tensors with data: constant fills, zero-element and
     meta tensors leave the seed source untouched. With neither ``rng`` nor
@@ -404,16 +415,14 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     Inside :func:`collecting`, a fill without ``global_shape`` is validated
     and queued instead of run (see there).
     """
-    arr = as_array(tensor) if array is None else array
+    arr, desc, torch_target = adapt(tensor) if adapted is None else adapted
     n = arr.size
     offset = check_offset(offset, n)
     block = None if global_shape is None and index is None else \
         check_block(global_shape, index, arr.shape, offset)
     nthreads = _resolve_threads(num_threads, n)
-    desc = _dtypes.for_numpy(arr.dtype)
     params = params_for(desc)
     live = n > 0 and not isinstance(arr, MetaShape)     # has_data(arr)
-    torch_target = is_torch(tensor)
     words = key_words(rng, generator, draw=live and dist != "constant",
                       torch_default=torch_target)
     if not live:
