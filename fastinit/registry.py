@@ -80,6 +80,8 @@ _PROBED = set()
 
 def _probe_key(name, kwargs):
     """The _PROBED key of these arguments, or None where a value could change."""
+    if not kwargs:
+        return name, ()
     items = []
     for k, v in kwargs.items():
         if type(v) in (tuple, list) and all(type(x) in _SIMPLE for x in v):

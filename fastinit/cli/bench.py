@@ -242,11 +242,16 @@ def run(args):
     threads = args.threads or [fastinit.get_num_threads()]
     doc = measure(args.size, args.dtype, threads, args.repeat, args.ortho_n,
                   families=args.only, seed=args.seed, progress=True)
-    if args.json:
+    return emit(doc, args.json, format_table)
+
+
+def emit(doc, as_json, table):
+    """Print a bench document: JSON alone on stdout, or ``table(doc)``; exit code 0."""
+    if as_json:
         json.dump(doc, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        print(format_table(doc))
+        print(table(doc))
     return 0
 
 

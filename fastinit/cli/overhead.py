@@ -10,10 +10,8 @@ of a busy machine is found. A second table gives the
 functional twins and the registry as microseconds over the in-place call
 they wrap.
 """
-import json
 import math
 import platform
-import sys
 import timeit
 
 import numpy as np
@@ -147,10 +145,5 @@ def _table(rows):
 
 
 def run(args):
-    doc = measure(args.repeat)
-    if args.json:
-        json.dump(doc, sys.stdout, indent=1, allow_nan=False)
-        sys.stdout.write("\n")
-    else:
-        print(format_table(doc))
-    return 0
+    from .bench import emit
+    return emit(measure(args.repeat), args.json, format_table)
