@@ -121,14 +121,17 @@ def parallel_regions():
 cdef inline void fill_block(fi_kernel k, char *base, int64_t b, int64_t n, uint64_t offset,
                             const fi_stream *st, const fi_params *prm, int itemsize,
                             int ndim, const int64_t *shp, const int64_t *strd,
-                            char *scr) noexcept nogil:
-    """Block b of an n-element fill: in place (ndim 0: C-contiguous) or through the
-    scratch block ``scr`` and a strided scatter."""
+                            char *scratch, int64_t unit) noexcept nogil:
+    """Block b of an n-element fill: in place (ndim 0: C-contiguous) or through
+    this thread's scratch block (``unit`` bytes per thread, thread 0 outside a
+    parallel region) and a strided scatter."""
     cdef int64_t s = b * FI_BLOCK
     cdef int64_t c = n - s if n - s < FI_BLOCK else FI_BLOCK
+    cdef char *scr
     if ndim == 0:
         k(base + s * itemsize, offset + <uint64_t>s, c, st, prm)
     else:
+        scr = scratch + omp_get_thread_num() * unit
         k(scr, offset + <uint64_t>s, c, st, prm)
         fi_scatter(base, ndim, shp, strd, s, c, scr, itemsize)
 
@@ -183,15 +186,14 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
             for b in range(nblocks):
                 if poll(&pl):
                     break
-                fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd, scr)
+                fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd, scr, unit)
         return raise_if_stopped(&pl)
     _regions += 1
     with nogil, parallel(num_threads=nthreads):
         for b in prange(nblocks, schedule='static'):
             if poll(&pl):
                 continue
-            fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd,
-                       scr + omp_get_thread_num() * unit)
+            fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd, scr, unit)
     return raise_if_stopped(&pl)
 
 
@@ -414,7 +416,8 @@ def fill_many(list jobs, int nthreads):
             for b in range(total):
                 jb = js + find_job(first, njobs, b)
                 fill_block(jb.k, jb.base, b - first[jb - js], jb.n, jb.offset, &jb.st,
-                           &jb.prm, jb.itemsize, jb.ndim, jb.shape, jb.strides, scr)
+                           &jb.prm, jb.itemsize, jb.ndim, jb.shape, jb.strides, scr,
+                           FI_BLOCK * maxitem)
         return
     global _regions
     _regions += 1
@@ -422,8 +425,7 @@ def fill_many(list jobs, int nthreads):
         for b in prange(total, schedule='dynamic', chunksize=1):
             jb = js + find_job(first, njobs, b)
             fill_block(jb.k, jb.base, b - first[jb - js], jb.n, jb.offset, &jb.st, &jb.prm,
-                       jb.itemsize, jb.ndim, jb.shape, jb.strides,
-                       scr + omp_get_thread_num() * FI_BLOCK * maxitem)
+                       jb.itemsize, jb.ndim, jb.shape, jb.strides, scr, FI_BLOCK * maxitem)
 
 
 # ---- test hooks: the per-element math on chosen inputs ----------------------
