@@ -79,7 +79,8 @@ def adapt(tensor, name="tensor"):
     else:
         raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
                         f"{type(tensor).__name__}")
-    check_no_overlap(arr, name)
+    if not arr.flags.c_contiguous:      # (contiguous arrays cannot overlap)
+        check_no_overlap(arr, name)
     return arr, desc, torch_tensor
 
 
