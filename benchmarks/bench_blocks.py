@@ -49,58 +49,93 @@ class BlockFill:
 
 
 ORTHO_SHAPE = (4096, 4096)
-ORTHO_BLOCKS = {   # tensor rows = Q's columns (their share), columns = Q's rows (whole's time)
+ORTHO_BLOCKS = {   # tensor rows = Q's columns (their share), columns = Q's rows
     "rows_first_quarter": (slice(0, 1024), slice(None)),
     "rows_last_quarter": (slice(3072, 4096), slice(None)),
     "cols_quarter": (slice(None), slice(1024, 2048)),
+    "cols_last_quarter": (slice(None), slice(3072, 4096)),
 }
+# exact=True: the whole's bits (a block of Q's rows costs about the whole's time);
+# exact=False: a block of Q's rows by the row path, at its share of the time
+ORTHO_MODES = {"exact": True, "fast": False}
 
 
-def chain_share(m, k, qa, qb, panel=256, chunk=128):
-    """The fraction of the whole's level-3 flops that Q's columns [qa, qb) take.
+def _chain_flops(m, k, c0, c1, panel, chunk):
+    """Level-3 flops of stewart()'s chains for Q's columns [c0, c1).
 
     A chunk of w columns in panel p costs 2 (m - j_p) b w for its own panel and
     4 (m - j_q) panel w for each earlier panel q (fastinit._orthogonal._chunk);
     the per-panel factors are not counted.
     """
-    def cost(c0, c1):
-        total = 0
-        for q0 in range(c0, c1, chunk):
-            w, p = min(chunk, c1 - q0), q0 // panel
-            total += 2 * (m - p * panel) * min(panel, k - p * panel) * w
-            total += sum(4 * (m - q * panel) * panel * w for q in range(p))
-        return total
-    return cost(qa, qb) / cost(0, k)
+    total = 0
+    for q0 in range(c0, c1, chunk):
+        w, p = min(chunk, c1 - q0), q0 // panel
+        total += 2 * (m - p * panel) * min(panel, k - p * panel) * w
+        total += sum(4 * (m - q * panel) * panel * w for q in range(p))
+    return total
+
+
+def chain_share(m, k, qa, qb, panel=256, chunk=128):
+    """The fraction of the whole's level-3 flops that Q's columns [qa, qb) take."""
+    return _chain_flops(m, k, qa, qb, panel, chunk) / _chain_flops(m, k, 0, k, panel, chunk)
+
+
+def row_share(m, k, ra, rb, panel=256, rows=64):
+    """The row path's (exact=False) level-3 flops for Q's rows [ra, rb) over the whole's.
+
+    The path computes the groups of ``rows`` rows covering the range, h rows in
+    all; per panel p (width b, first coordinate j_p) it does Z = Y V (2 h (m - j_p)
+    b flops; a copy in panel 0, where Y is rows of the identity), Z U^{-1}
+    (h b^2) and Y -= Z V^T (2 h (m - j_p) b) (fastinit._orthogonal._rows_panel).
+    The per-panel factors are not counted.
+    """
+    h = min(-(-rb // rows) * rows, m) - ra // rows * rows
+    flops = sum(h * ((4 if j else 2) * (m - j) * min(panel, k - j) + min(panel, k - j) ** 2)
+                for j in range(0, k, panel))
+    return flops / _chain_flops(m, k, 0, k, panel, 128)
 
 
 class OrthogonalBlock:
     """orthogonal_ on a quarter of a 4096 x 4096 float32 weight against the whole."""
-    params = [list(ORTHO_BLOCKS), THREADS]
-    param_names = ["block", "threads"]
+    params = [list(ORTHO_BLOCKS), list(ORTHO_MODES), THREADS]
+    param_names = ["block", "mode", "threads"]
     timeout = 300
 
-    def setup(self, block, threads):
+    def setup(self, block, mode, threads):
         self.fn = fi("orthogonal_")
         self.whole = touched(ORTHO_SHAPE, "float32")
         self.index = ORTHO_BLOCKS[block]
         self.block = touched(self.whole[self.index].shape, "float32")
 
-    def time_whole(self, block, threads):
+    def time_whole(self, block, mode, threads):
         self.fn(self.whole, rng=SEED, num_threads=threads)
 
-    def time_block(self, block, threads):
+    def time_block(self, block, mode, threads):
         self.fn(self.block, rng=SEED, num_threads=threads, global_shape=ORTHO_SHAPE,
-                index=self.index)
+                index=self.index, exact=ORTHO_MODES[mode])
 
-    def track_time_ratio(self, block, threads):
+    def track_time_ratio(self, block, mode, threads):
         """block time / whole time, best of 3 each, taking turns."""
         clock = time.thread_time if threads == 1 else time.perf_counter
         best = {"whole": math.inf, "block": math.inf}
         for _ in range(3):
             for k, call in (("whole", self.time_whole), ("block", self.time_block)):
                 t0 = clock()
-                call(block, threads)
+                call(block, mode, threads)
                 best[k] = min(best[k], clock() - t0)
         return best["block"] / best["whole"]
 
     track_time_ratio.unit = "block/whole time"
+
+    def track_peak_memory(self, block, mode, threads):
+        """Peak memory the block's fill allocates (tracemalloc), over the block's bytes."""
+        import tracemalloc
+        tracemalloc.start()
+        try:
+            self.time_block(block, mode, threads)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        return peak / self.block.nbytes
+
+    track_peak_memory.unit = "peak bytes / block bytes"

@@ -20,6 +20,12 @@ normal stream, S_j = j m - j (j - 1) / 2, drawn by fastinit._core.fill
 straight into the output buffer (Q overwrites each vector only after its
 panel has copied it), so Q is a pure function of the key.
 
+Rows of Q (orthogonal_'s exact=False, row_groups): E Q = E H_0 ... H_{k-1} D
+for rows E of the identity, the same panels applied forward from the right
+to groups of ROWS rows; the same reflectors, another order of the products,
+so the values are stewart()'s to rounding, at a row block's share of the
+flops.
+
 Parallelism: OpenMP over fixed tasks (a reflector, a panel's factors, a
 chunk of ``chunk`` columns of Q with its whole chain of panel updates), each
 run by one thread with single-threaded BLAS; BLAS's own threads are switched
@@ -168,17 +174,23 @@ cdef inline void _trailing(real *Q, int64_t m, int64_t ldq, bint trans, int64_t 
               Q + j0 + q0 * ldq, <int>ldq)
 
 
-cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
-                      int b) noexcept nogil:
-    """One panel's factors, single-threaded: dense V (r x b) from the packed
-    vectors g, U = striu(V^T V) (unit diagonal implied), Wa = U^{-1} V1^T D."""
-    cdef int i, l
+cdef void _panel_vu(const real *g, real *V, real *U, int64_t r, int b) noexcept nogil:
+    """Dense V (r x b) from the packed vectors g and U = striu(V^T V), one thread."""
+    cdef int i
     for i in range(b):
         _v_column(g, V, r, i)
     i = 0
     while i < b:
         _u_block(V, r, b, i, U)
         i += UBLK
+
+
+cdef void _panel_prep(const real *g, real *V, real *U, real *Wa, const real *d, int64_t r,
+                      int b) noexcept nogil:
+    """One panel's factors, single-threaded: dense V (r x b) from the packed
+    vectors g, U = striu(V^T V) (unit diagonal implied), Wa = U^{-1} V1^T D."""
+    cdef int i, l
+    _panel_vu(g, V, U, r, b)
     for i in range(b):
         for l in range(b):
             Wa[i + <int64_t>l * b] = V[l + <int64_t>i * r] * d[l] if l >= i else 0
@@ -385,6 +397,19 @@ cdef int _stewart_cols(real[::1] out, real[::1] d, real[::1] g, int64_t m, int64
     return 0
 
 
+def _panel_draws(g, int64_t m, int64_t k, int panel, tuple key, int nthreads):
+    """draw(p): panel p's Gaussians, stream positions S_j0 .. S_j1 - 1, into g."""
+    code = _dtypes.for_numpy(g.dtype).code
+    normal = _core.DISTS["normal"]
+
+    def draw(p):
+        j0 = p * panel
+        j1 = min(j0 + panel, k)
+        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
+        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
+    return draw
+
+
 def stewart_columns(cnp.ndarray out, int64_t m, int64_t k, int64_t qa, int64_t qb, double gain,
                     tuple key, int nthreads, int panel=PANEL, int chunk=CHUNK,
                     bint trans=False):
@@ -409,17 +434,9 @@ def stewart_columns(cnp.ndarray out, int64_t m, int64_t k, int64_t qa, int64_t q
     panel = <int>min(panel, k)
     if m * k <= SMALL:
         nthreads = 1
-    code = _dtypes.for_numpy(out.dtype).code
     g = _aligned(m * panel, out.dtype)
     d = np.empty(k, dtype=out.dtype)
-    normal = _core.DISTS["normal"]
-
-    def draw(pp):
-        j0 = pp * panel
-        j1 = min(j0 + panel, k)
-        s0, s1 = j0 * m - (j0 * (j0 - 1)) // 2, j1 * m - (j1 * (j1 - 1)) // 2
-        _core.fill(g[:s1 - s0], normal, code, {"mean": 0.0, "std": 1.0}, key, s0, nthreads)
-
+    draw = _panel_draws(g, m, k, panel, key, nthreads)
     flat = out.reshape(-1)
     with _blas_single_thread():
         if out.dtype == np.float32:
@@ -529,4 +546,181 @@ def stewart(cnp.ndarray out, int64_t m, int64_t k, double gain, tuple key, int n
             _stewart[float](flat, d, m, k, trans, gain, nthreads, panel, chunk)
         else:
             _stewart[double](flat, d, m, k, trans, gain, nthreads, panel, chunk)
+    return out
+
+
+# ---------------------------------------------------------------- rows of Q (exact=False)
+
+# Rows of Q per task of the row path: groups [g * ROWS, (g + 1) * ROWS) of Q's
+# rows (the last one shorter). A constant of the row path's values, like PANEL.
+cdef enum:
+    RGRP = 64
+ROWS = RGRP
+
+
+cdef inline void _trsm_runu(int m, int n, const real *a, int lda, real *b,
+                            int ldb) noexcept nogil:
+    """b <- b inv(a), a upper triangular with unit diagonal (n x n)."""
+    cdef char side = c'R', uplo = c'U', trans = c'N', diag = c'U'
+    cdef real one = 1
+    if real is float:
+        strsm(&side, &uplo, &trans, &diag, &m, &n, &one, <real *>a, &lda, b, &ldb)
+    else:
+        dtrsm(&side, &uplo, &trans, &diag, &m, &n, &one, <real *>a, &lda, b, &ldb)
+
+
+cdef inline void _rows_panel(real *Y, int64_t m, int h, int64_t q0, int64_t j0, int b,
+                             const real *V, const real *U, real *Z) noexcept nogil:
+    """Y <- Y (I - V U^{-1} V^T) on coordinates j0..m-1: one panel from the right.
+
+    Y is one row group (Q's rows q0..q0+h-1), h x m column-major (Y(i, c) at
+    Y[i + c * h]); V the panel's dense (m - j0) x b vectors, U its
+    striu(V^T V) + I. Z = Y V U^{-1} (h x b scratch), then Y -= Z V^T:
+    single-threaded BLAS calls whose shapes depend on m, the panel and the
+    group's height only. In the first panel Y is still rows of the
+    identity, so Y V is V's rows q0.. (copied: the exact product).
+    """
+    cdef int64_t r = m - j0, i
+    cdef int c
+    if j0 == 0:
+        for c in range(b):
+            for i in range(h):
+                Z[i + <int64_t>c * h] = V[q0 + i + <int64_t>c * r]
+    else:
+        _gemm(c'N', c'N', h, b, <int>r, <real>1, Y + j0 * h, h, <real *>V, <int>r, <real>0,
+              Z, h)
+    _trsm_runu(h, b, U, b, Z, h)
+    _gemm(c'N', c'T', h, <int>r, b, <real>-1, Z, h, <real *>V, <int>r, <real>1, Y + j0 * h, h)
+
+
+cdef void _rows_prep(real *g, real *V, real *U, real *d, int64_t m, int64_t k, int panel,
+                     int p, double gain, fi_poll *pl) noexcept nogil:
+    """Panel p's reflectors (from its Gaussians in g), dense V and U, on one thread:
+    the same arithmetic as stewart()'s phases 1 and 2, so the same bits."""
+    cdef int64_t j0 = <int64_t>p * panel, r = m - j0
+    cdef int b = _width(k, panel, p)
+    _make_reflectors(g, d, m, j0, j0 + b, j0 * m - (j0 * (j0 - 1)) // 2, gain, 1, pl)
+    _panel_vu(g, V, U, r, b)
+
+
+cdef int _stewart_rows(real[::1] Y, real[::1] d, real[::1] g, int64_t m, int64_t k,
+                       int64_t ra, int64_t rb, double gain, int nthreads, int panel,
+                       object draw) except -1:
+    """Rows ra..rb-1 (on the ROWS grid, or rb = m) of H_0 ... H_{k-1}, forward.
+
+    Y holds the row groups one after the other, each h x m column-major,
+    starting as rows of the identity. g holds one panel's Gaussians
+    (draw(p) fills it); V and U are double-buffered. Panel 0's
+    factors are made first; then for p = 0, 1, ...: draw panel p + 1's
+    Gaussians, and in one parallel loop make panel p + 1's factors (one
+    task, started first) while panel p is applied to every group from the
+    right (one task per group): one barrier per panel. d gets the signs
+    times gain. A group's values depend on nothing but the key, m, k and
+    the group: not on the other groups, on ra, rb or on nthreads.
+    """
+    cdef int64_t npanels = (k + panel - 1) // panel, j0, half = m * panel
+    cdef int p, b, t, ngroups = <int>((rb - ra + RGRP - 1) // RGRP), nxt, cur
+    cdef real *Yp = &Y[0]
+    cdef real *gp = &g[0]
+    cdef real *dp = &d[0]
+    dt = Y.base.dtype
+    cdef real[::1] V = _aligned(2 * m * panel, dt)
+    cdef real[::1] U = _aligned(2 * panel * panel, dt)
+    cdef real[::1] Zbuf = _aligned(max(nthreads, 1) * RGRP * panel, dt)
+    cdef real *Vp = &V[0]
+    cdef real *Up = &U[0]
+    cdef real *Zb = &Zbuf[0]
+    cdef int64_t i, q0, h
+    cdef fi_poll pl
+    fi_poll_init(&pl, threading.current_thread() is threading.main_thread())
+    with nogil:
+        memset(Yp, 0, (rb - ra) * m * sizeof(real))
+        for t in range(ngroups):
+            q0 = ra + <int64_t>t * RGRP
+            h = min(<int64_t>RGRP, rb - q0)
+            for i in range(h):
+                Yp[(q0 - ra) * m + i + (q0 + i) * h] = 1
+    draw(0)
+    with nogil:
+        _rows_prep(gp, Vp, Up, dp, m, k, panel, 0, gain, &pl)
+    raise_if_stopped(&pl)
+    for p in range(<int>npanels):
+        j0 = <int64_t>p * panel
+        b = _width(k, panel, p)
+        cur = p % 2
+        nxt = 1 if p + 1 < npanels else 0
+        if nxt:
+            draw(p + 1)   # panel p's factors no longer read g
+        with nogil:
+            for t in prange(ngroups + nxt, schedule='dynamic', num_threads=nthreads):
+                if poll(&pl):
+                    continue
+                if t < nxt:
+                    _rows_prep(gp, Vp + (1 - cur) * half,
+                               Up + (1 - cur) * panel * panel, dp, m, k, panel, p + 1, gain,
+                               &pl)
+                else:
+                    q0 = ra + <int64_t>(t - nxt) * RGRP
+                    _rows_panel(Yp + (q0 - ra) * m, m, <int>min(<int64_t>RGRP, rb - q0), q0,
+                                j0, b, Vp + cur * half, Up + cur * panel * panel,
+                                Zb + <int64_t>threadid() * RGRP * panel)
+        raise_if_stopped(&pl)
+    return 0
+
+
+def row_groups(int64_t m, int64_t k, int64_t ra, int64_t rb, double gain, tuple key,
+               int nthreads, dtype, int panel=PANEL):
+    """Rows ra..rb-1 of gain * Q by the row path of exact=False, one group at a time.
+
+    ra and rb must lie on the ROWS grid (multiples of ROWS, or rb = m);
+    dtype is float32 or float64. The reflectors are stewart()'s (same
+    Gaussians, v_j, panels and U), applied forward from the right to rows
+    of the identity, one panel at a time: Q[ra:rb] = E H_0 ... H_{k-1} D.
+    The values differ from stewart()'s by rounding only (another order of
+    the same products); each group of ROWS rows has the same bits whatever
+    ra, rb and nthreads. Returns a list of (q0, rows), rows a (h, k) array
+    for Q[q0:q0 + h], made when read (a generator). Memory: (rb - ra) * m
+    items (the rows' full width) plus 3 m * panel. Time: 4 (rb - ra)
+    (m k - k^2 / 2) flops plus regenerating every panel's factors.
+    """
+    if not (m >= k >= 1) or not (0 <= ra < rb <= m):
+        raise ValueError(f"row_groups: bad shape m={m}, k={k}, rows [{ra}, {rb})")
+    if ra % ROWS or (rb % ROWS and rb != m):
+        raise ValueError(f"row_groups: [{ra}, {rb}) is not on the {ROWS}-row grid")
+    dtype = np.dtype(dtype)
+    if dtype != np.float32 and dtype != np.float64:
+        raise TypeError(f"row_groups: dtype must be float32 or float64, got {dtype}")
+    if m > 2**31 - 1:
+        raise ValueError(f"row_groups: a side of {m} exceeds BLAS's 32-bit sizes")
+    if panel < 1 or nthreads < 1:
+        raise ValueError(f"row_groups: panel={panel}, nthreads={nthreads} must be >= 1")
+    panel = <int>min(panel, k)
+    if m * k <= SMALL:
+        nthreads = 1
+    g = _aligned(m * panel, dtype)
+    d = np.empty(k, dtype=dtype)
+    Y = _aligned((rb - ra) * m, dtype)
+    draw = _panel_draws(g, m, k, panel, key, nthreads)
+    with _blas_single_thread():
+        if dtype == np.float32:
+            _stewart_rows[float](Y, d, g, m, k, ra, rb, gain, nthreads, panel, draw)
+        else:
+            _stewart_rows[double](Y, d, g, m, k, ra, rb, gain, nthreads, panel, draw)
+
+    def groups():   # a group is h x m column-major in Y: its first k columns, times d
+        for q0 in range(ra, rb, ROWS):
+            h = min(ROWS, rb - q0)
+            yield q0, Y[(q0 - ra) * m:(q0 - ra) * m + h * k].reshape(k, h).T * d
+    return groups()
+
+
+def stewart_rows(cnp.ndarray out, int64_t m, int64_t k, int64_t ra, int64_t rb, double gain,
+                 tuple key, int nthreads, int panel=PANEL):
+    """Rows ra..rb-1 of gain * Q by the row path (see row_groups) into ``out``,
+    a C-contiguous float32/float64 (rb - ra, k) array."""
+    if out.size != (rb - ra) * k or not out.flags.c_contiguous:
+        raise ValueError(f"stewart_rows: out.size={out.size} is not ({rb} - {ra}) * {k}")
+    flat = out.reshape(rb - ra, k)
+    for q0, rows in row_groups(m, k, ra, rb, gain, key, nthreads, out.dtype, panel):
+        flat[q0 - ra:q0 - ra + rows.shape[0]] = rows
     return out

@@ -36,12 +36,40 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
         np.copyto(arr, desc.encode(buf.reshape(arr.shape)))
 
 
+def _haar_rows_into(dest, qrows, qcols, m, k, gain, key, nthreads, desc, budget):
+    """dest[i, j] = Q[qrows[i], qcols[j]] by the row path of exact=False.
+
+    qrows and qcols are sorted index arrays. _orthogonal.row_groups
+    computes whole groups of ROWS of Q's rows (all k columns); the runs of
+    groups that hold a needed row go in batches of at most ``budget`` items
+    of working rows (m wide each), so memory stays O(block + m * panel).
+    """
+    g = _orthogonal.ROWS
+    cols = slice(qcols[0], qcols[-1] + 1) if qcols[-1] - qcols[0] + 1 == qcols.size else qcols
+    groups = np.unique(qrows // g)
+    per = max(1, budget // (m * g))        # groups per batch
+    for run in np.split(groups, np.nonzero(np.diff(groups) > 1)[0] + 1):
+        for b0 in range(0, run.size, per):
+            ra, rb = int(run[b0]) * g, min(int(run[min(b0 + per, run.size) - 1] + 1) * g, m)
+            for q0, rows in _orthogonal.row_groups(m, k, ra, rb, gain, key.words, nthreads,
+                                                   desc.work):
+                lo, hi = np.searchsorted(qrows, (q0, q0 + rows.shape[0]))
+                dest[lo:hi] = desc.encode(rows[qrows[lo:hi] - q0][:, cols])
+
+
 def _check_gain(gain):
     return check_float(gain, "gain")
 
 
-def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
-    """Fill ``arr``, the block at ``starts`` of an orthogonal_ fill of ``gshape``, exactly.
+def _check_exact(exact):
+    if not isinstance(exact, (bool, np.bool_)):
+        raise TypeError(f"exact must be True or False, got {type(exact).__name__}: "
+                        f"{exact!r}")
+    return bool(exact)
+
+
+def _haar_block_into(arr, gshape, starts, gain, key, nthreads, exact=True):
+    """Fill ``arr``, the block at ``starts`` of an orthogonal_ fill of ``gshape``.
 
     The tensor is the matrix M (rows = gshape[0], cols = the rest
     flattened): M = Q^T when rows <= cols, M = Q otherwise (see
@@ -52,6 +80,10 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
     the whole plus the regeneration of the reflectors; a block of Q's rows
     needs every column of Q and costs about the whole's time, in bounded
     memory. The values are the whole's, bit for bit.
+
+    With ``exact=False``, a block that leaves out some of Q's rows is
+    computed by _haar_rows_into instead (its share of the time, the whole's
+    values to rounding); one that takes all of Q's rows stays exact.
     """
     rows, cols = gshape[0], math.prod(gshape[1:])
     m, k, trans = max(rows, cols), min(rows, cols), rows > cols
@@ -60,6 +92,16 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
     r0, r1 = starts[0], starts[0] + arr.shape[0]
     fidx = np.arange(cols).reshape(gshape[1:])[
         tuple(slice(s, s + n) for s, n in zip(starts[1:], arr.shape[1:]))].ravel()
+    if not exact and (r1 - r0 if trans else fidx.size) < m:
+        flat = arr.reshape(arr.shape[0], -1)          # a view when arr's layout allows
+        view = np.may_share_memory(flat, arr)
+        dest = flat if view else np.empty(flat.shape, arr.dtype)
+        _haar_rows_into(dest if trans else dest.T, np.arange(r0, r1) if trans else fidx,
+                        fidx if trans else np.arange(r0, r1), m, k, gain, key, nthreads, desc,
+                        max(arr.size, m * _orthogonal.PANEL))
+        if not view:
+            np.copyto(arr, dest.reshape(arr.shape))
+        return
     need = (fidx.min(), fidx.max() + 1) if trans else (r0, r1)   # Q's columns
     grid = _orthogonal.chunk_grid(k)
     cells = [(a, b) for a, b in zip(grid[:-1], grid[1:]) if a < need[1] and b > need[0]]
@@ -84,7 +126,7 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads):
 
 @public(bench="bench_orthogonal")
 def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
-                global_shape=None, index=None):
+                global_shape=None, index=None, exact=True):
     r"""Fill the input tensor with a (semi-)orthogonal matrix, Haar-distributed.
 
     As in :func:`torch.nn.init.orthogonal_`, the tensor is viewed as a matrix
@@ -109,6 +151,16 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
     global_shape, index : optional
         ``tensor`` is the block ``whole[index]`` of the orthogonal fill of
         a tensor of ``global_shape`` (see :func:`fastinit.uniform_`).
+    exact : bool
+        ``True`` (default): a block is the whole's block bit for bit; a block
+        of Q's rows (the tensor's columns when ``rows <= cols``, its rows
+        otherwise) then costs about the whole's time. ``False``: a block that
+        leaves out some of Q's rows is computed from its own rows, in about
+        its share of the time, and equals the whole's block to rounding
+        (within ``2 * sqrt(min(rows, cols)) * eps * |gain|`` elementwise),
+        with the same bits for any split of Q's rows and any
+        ``num_threads``; blocks that take all of Q's rows, and whole
+        tensors, are exact either way (docs/randomness.md).
 
     Returns
     -------
@@ -155,11 +207,11 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
     if arr.ndim < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     block = check_block(global_shape, index, arr.shape)
-    gain = _check_gain(gain)
+    gain, exact = _check_gain(gain), _check_exact(exact)
     nthreads = _resolve_threads(num_threads)
     key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
     if has_data(arr) and block is not None:
-        _haar_block_into(arr, block[0], block[1], gain, key, nthreads)
+        _haar_block_into(arr, block[0], block[1], gain, key, nthreads, exact)
     elif has_data(arr):
         _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
         mark_written(tensor)
@@ -168,7 +220,7 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
 
 @public(probe=(4, 4, 3, 3), bench="bench_orthogonal")
 def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None,
-                      global_shape=None, index=None):
+                      global_shape=None, index=None, exact=True):
     r"""Fill a convolution weight with an orthogonal matrix at its spatial centre.
 
     For a weight of shape ``(out, in, *kernel)`` (torch layout, 1 to 3
@@ -183,8 +235,8 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
         3-, 4- or 5-D array with ``out >= in``, filled in place.
     gain : float
         Multiplier, finite.
-    rng, num_threads, generator, global_shape, index
-        As in :func:`orthogonal_`.
+    rng, num_threads, generator, global_shape, index, exact
+        As in :func:`orthogonal_` (for the centre's ``out x in`` matrix).
 
     Returns
     -------
@@ -218,8 +270,9 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
                          f"(out, in, *kernel), got {arr.ndim} dimensions (shape "
                          f"{tuple(arr.shape)})")
     block = check_block(global_shape, index, arr.shape)
+    exact = _check_exact(exact)
     if block is not None:
-        return _delta_block_(tensor, arr, block, gain, rng, num_threads, generator)
+        return _delta_block_(tensor, arr, block, gain, rng, num_threads, generator, exact)
     out_c, in_c = arr.shape[0], arr.shape[1]
     if out_c < in_c:
         raise ValueError(f"delta_orthogonal_ needs out >= in (shape[0] >= shape[1]), got "
@@ -235,7 +288,7 @@ def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator
     return tensor
 
 
-def _delta_block_(tensor, arr, block, gain, rng, num_threads, generator):
+def _delta_block_(tensor, arr, block, gain, rng, num_threads, generator, exact):
     """delta_orthogonal_ of a block: the centre's ``out x in`` matrix is an
     orthogonal_ block (the block's rows and columns), every other entry 0."""
     gshape, starts = block
@@ -250,7 +303,7 @@ def _delta_block_(tensor, arr, block, gain, rng, num_threads, generator):
     centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
     if all(0 <= c < n for c, n in zip(centre, arr.shape[2:])):
         orthogonal_(arr[(slice(None), slice(None)) + tuple(centre)], gain, rng=key,
-                    num_threads=num_threads, global_shape=gshape[:2],
+                    num_threads=num_threads, global_shape=gshape[:2], exact=exact,
                     index=(slice(starts[0], starts[0] + arr.shape[0]),
                            slice(starts[1], starts[1] + arr.shape[1])))
     return tensor

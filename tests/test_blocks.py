@@ -280,3 +280,139 @@ def test_orthogonal_row_block_memory_is_bounded():
     whole_bytes = 4 * math.prod(shape)
     assert peak < 0.6 * whole_bytes, (peak, whole_bytes)
     assert np.array_equal(block, fastinit.orthogonal(shape, rng=2)[index])
+
+
+# ---------------------------------------------------------------- orthogonal_, exact=False
+
+def _q_rows_axis(shape):
+    """The tensor axis along which Q's rows run: the rows when rows > cols
+    (the tensor is Q), else the last axis (the tensor is Q^T; its flattened
+    columns are Q's rows, so a slice of the last axis leaves some out)."""
+    return 0 if shape[0] > math.prod(shape[1:]) else len(shape) - 1
+
+
+def _fast_bound(whole, shape, dtype, gain):
+    """The stated bound of exact=False against the exact whole, elementwise:
+    2 sqrt(k) eps |gain| (eps of the computing dtype, float32 for float16);
+    float16 adds one float16 spacing at the value (each side rounds once)."""
+    k = min(shape[0], math.prod(shape[1:]))
+    eps = np.finfo(np.float64 if dtype == np.float64 else np.float32).eps
+    bound = 2 * math.sqrt(k) * eps * abs(gain)
+    if dtype == np.float16:
+        return bound + np.spacing(np.abs(whole)).astype(np.float64)
+    return bound
+
+
+def _row_shards(shape, cuts, dtype, gain, seed):
+    """The tensor assembled from shards of Q's rows at ``cuts``, each filled on its own
+    with exact=False and 1, 2 or 3 threads in turn."""
+    ax = _q_rows_axis(shape)
+    out = np.full(shape, np.nan, dtype)
+    for t, (a, b) in enumerate(zip(cuts[:-1], cuts[1:])):
+        index = tuple(slice(a, b) if d == ax else slice(None) for d in range(len(shape)))
+        block = np.empty(out[index].shape, dtype)
+        fastinit.orthogonal_(block, gain, rng=seed, num_threads=1 + t % 3, global_shape=shape,
+                             index=index, exact=False)
+        out[index] = block
+    return out
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("shape", [(600, 700), (700, 600), (300, 40, 25), (1000, 130),
+                                   (130, 1000), (3, 5), (1, 8), (9, 2)])
+def test_orthogonal_fast_row_shards(shape, dtype):
+    # 2, 3 and 4 uneven shards of Q's rows (cut points from a fixed seed): the same
+    # bits for every split and thread count, within the stated bound of the exact
+    # whole, and as orthonormal as the whole
+    from test_orthogonal import TOL, orth_error
+    gain = 0.7
+    whole = fastinit.orthogonal_(np.empty(shape, dtype), gain, rng=13, num_threads=1)
+    n = shape[_q_rows_axis(shape)]
+    rng = np.random.default_rng(9)
+    splits = [[0] + sorted(int(c) for c in rng.choice(np.arange(1, n), min(p, n) - 1,
+                                                       replace=False)) + [n]
+              for p in (2, 3, 4)]
+    got = [_row_shards(shape, cuts, dtype, gain, 13) for cuts in splits]
+    for other in got[1:]:
+        assert np.array_equal(got[0], other)
+    diff = np.abs(got[0].astype(np.float64) - whole.astype(np.float64))
+    assert (diff <= _fast_bound(whole, shape, dtype, gain)).all(), diff.max()
+    if min(shape[0], math.prod(shape[1:])) >= 100:   # the row path really ran
+        assert not np.array_equal(got[0], whole)
+    if dtype != np.float16:
+        assert orth_error(got[0] / gain) <= TOL[dtype]
+
+
+@pytest.mark.parametrize("shape", [(600, 700), (700, 600), (300, 40, 25)])
+def test_orthogonal_fast_blocks_are_the_fast_matrix(shape):
+    # any block that leaves out some of Q's rows (boxes, N-D slices) is the same block
+    # of the row-shard assembly, bit for bit; a block that takes all of Q's rows, and
+    # the whole, are exact
+    dtype = np.float32
+    exact = fastinit.orthogonal_(np.empty(shape, dtype), rng=21, num_threads=1)
+    ax = _q_rows_axis(shape)
+    fast = _row_shards(shape, [0, shape[ax] // 2, shape[ax]], dtype, 1, 21)
+    rng = np.random.default_rng(4)
+    for t in range(6):
+        index = tuple(slice(int(a), int(b)) for a, b in
+                      (sorted(rng.choice(n + 1, 2, replace=False)) for n in shape))
+        if index[ax] == slice(0, shape[ax]):
+            continue
+        bshape = fast[index].shape
+        big = np.full(tuple(2 * n + 1 for n in bshape), np.nan, dtype)
+        layouts = [np.empty(bshape, dtype), np.asfortranarray(np.empty(bshape, dtype)),
+                   big[tuple(slice(1, None, 2) for _ in bshape)]]
+        block = layouts[t % 3]   # C order, Fortran order, a strided view
+        fastinit.orthogonal_(block, rng=21, num_threads=1 + t % 2, global_shape=shape,
+                             index=index, exact=False)
+        assert np.array_equal(block, fast[index]), index
+    full = tuple(slice(1, n - 1) if (d > 0) == (ax == 0) else slice(None)   # Q's columns
+                 for d, n in enumerate(shape))
+    block = np.empty(exact[full].shape, dtype)
+    fastinit.orthogonal_(block, rng=21, global_shape=shape, index=full, exact=False)
+    assert np.array_equal(block, exact[full])
+    assert np.array_equal(fastinit.orthogonal(shape, rng=21, dtype=dtype, exact=False), exact)
+
+
+def test_delta_orthogonal_fast_blocks():
+    shape = (300, 260, 3, 3)
+    exact = fastinit.delta_orthogonal_(np.empty(shape), rng=4)
+    fast = np.empty(shape)
+    for lo, hi in ((0, 100), (100, 300)):        # out > in: the tensor's rows are Q's rows
+        fastinit.delta_orthogonal_(fast[lo:hi], rng=4, global_shape=shape,
+                                   index=(slice(lo, hi),) + (slice(None),) * 3, exact=False)
+    assert np.count_nonzero(fast) == 300 * 260
+    assert (np.abs(fast - exact) <= _fast_bound(exact, shape, np.float64, 1.0)).all()
+    assert not np.array_equal(fast, exact)
+
+
+@pytest.mark.parametrize("bad", ["yes", None, 1, 0.0, np.array([True])])
+def test_orthogonal_exact_must_be_a_bool(bad):
+    for fn, arr in ((fastinit.orthogonal_, np.full((4, 6), 7.0)),
+                    (fastinit.delta_orthogonal_, np.full((6, 4, 3), 7.0))):
+        index = (slice(0, arr.shape[0]),) + (slice(None),) * (arr.ndim - 1)
+        with pytest.raises(TypeError, match=r"exact must be True or False, got"):
+            fn(arr, rng=0, global_shape=(2 * arr.shape[0],) + arr.shape[1:], index=index,
+               exact=bad)
+        with pytest.raises(TypeError, match=r"exact must be True or False, got"):
+            fn(arr, rng=0, exact=bad)
+        assert (arr == 7.0).all()
+
+
+def test_orthogonal_fast_row_quarter_memory_is_bounded():
+    # a quarter of a 2048 x 2048 weight's columns (Q's rows) with exact=False: the
+    # rows' working copy (h x m), one panel's Gaussians and two panels' reflectors
+    # (m x 256 each, double-buffered) and per-group temporaries, never the whole (4 quarters)
+    import tracemalloc
+    shape, index = (2048, 2048), (slice(None), slice(512, 1024))
+    block = np.empty((2048, 512), np.float32)
+    tracemalloc.start()
+    try:
+        fastinit.orthogonal_(block, rng=2, global_shape=shape, index=index, exact=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    m, h, item = 2048, 512, 4
+    assert peak < 1.2 * (h * m + 3 * m * 256) * item, (peak, block.nbytes)
+    exact = fastinit.orthogonal(shape, rng=2)[index]
+    assert (np.abs(block - exact) <= _fast_bound(exact, shape, np.float32, 1.0)).all()

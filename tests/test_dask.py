@@ -97,6 +97,22 @@ def test_generator_and_seedsequence_seeds():
     assert np.array_equal(got, fastinit.sparse((90, 40), 0.5, rng=np.random.SeedSequence(3)))
 
 
+def test_orthogonal_fast_chunks():
+    # exact=False: every chunking that cuts Q's rows (the columns of a wide weight)
+    # gives the same bits, those of row shards filled with NumPy; within the bound of
+    # the exact whole (tests/test_blocks.py states and tests it)
+    shape = (200, 300)
+    ref = np.empty(shape)
+    for lo, hi in ((0, 170), (170, 300)):
+        fastinit.orthogonal_(ref[:, lo:hi], rng=7, global_shape=shape,
+                             index=(slice(None), slice(lo, hi)), exact=False)
+    assert not np.array_equal(ref, fastinit.orthogonal(shape, rng=7, dtype=np.float64))
+    for chunks in ((200, 100), (64, 75), (150, (10, 290))):
+        got = fdask.orthogonal(shape, chunks=chunks, rng=7, dtype="float64",
+                               exact=False).compute(scheduler="threads")
+        assert np.array_equal(got, ref), chunks
+
+
 @pytest.mark.parametrize("kw", [{"index": (slice(0, 2),)}, {"global_shape": (4,)},
                                 {"offset": 3}, {"generator": 1}])
 def test_block_arguments_are_refused(kw):

@@ -68,9 +68,25 @@ def _rank(rank, world, port, outdir):
                 if not torch.equal(full, expected):
                     failures.append(f"{name} {mesh_shape} {placements}: full_tensor() "
                                     f"differs from the single-process result")
-        # the std of a sharded kaiming weight follows the global fan, not the shard's
+        # orthogonal_(exact=False) sharded along Q's rows (a tall weight's rows, a wide
+        # one's columns): the bits of any other split of Q's rows, here two halves
         from torch.distributed.tensor import Shard
         mesh = init_device_mesh("cpu", (world,))
+        for shape, dim in (((37, 23), 0), ((19, 41), 1)):
+            key = fastinit.Key(SEED).fold_in("orthogonal_fast")
+            expected = torch.empty(shape)
+            for lo, hi in ((0, shape[dim] // 2), (shape[dim] // 2, shape[dim])):
+                index = tuple(slice(lo, hi) if d == dim else slice(None) for d in range(2))
+                fastinit.orthogonal_(expected[index], rng=key, global_shape=shape,
+                                     index=index, exact=False)
+            if torch.equal(expected, fastinit.orthogonal_(torch.empty(shape), rng=key)):
+                failures.append(f"orthogonal_ exact=False {shape}: the row path did not run")
+            dt = distribute_tensor(torch.full(shape, float("nan")), mesh, [Shard(dim)])
+            fastinit.orthogonal_(dt, rng=key, exact=False)
+            if not torch.equal(dt.full_tensor(), expected):
+                failures.append(f"orthogonal_ exact=False {shape} Shard({dim}): full_tensor() "
+                                f"differs from two row halves")
+        # the std of a sharded kaiming weight follows the global fan, not the shard's
         shape = (512, 1024)
         dt = distribute_tensor(torch.empty(shape), mesh, [Shard(1)])
         fastinit.kaiming_normal_(dt, nonlinearity="relu", rng=SEED)

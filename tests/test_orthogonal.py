@@ -185,6 +185,36 @@ def test_panel_internals_match_unblocked():
         _orthogonal.stewart(np.empty(12, dtype=np.float16), 4, 3, 1.0, key, 1)
 
 
+
+def test_row_path_internals_match_unblocked():
+    """The row path (exact=False) applies the same reflectors forward: with
+    any panel width it equals stewart()'s Q (reflectors one by one at panel
+    width 1) to rounding; a ROWS group's bits depend only on the group."""
+    key = (11, 12, 13)
+    g = _orthogonal.ROWS
+    for m, k in [(300, 300), (400, 130), (700, 530)]:
+        a = np.empty((m, k))
+        _orthogonal.stewart(a, m, k, 1.0, key, 2, trans=True)
+        rows = np.empty((m, k))
+        _orthogonal.stewart_rows(rows, m, k, 0, m, 1.0, key, 2)
+        np.testing.assert_allclose(rows, a, rtol=0, atol=1e-13)
+        for panel in (1, 64, 530):
+            b = np.empty((m - g, k))
+            _orthogonal.stewart_rows(b, m, k, g, m, 1.0, key, 1, panel=panel)
+            np.testing.assert_allclose(b, a[g:], rtol=0, atol=1e-13)
+        part = np.empty((2 * g, k))
+        _orthogonal.stewart_rows(part, m, k, g, 3 * g, 1.0, key, 3)
+        assert np.array_equal(part, rows[g:3 * g])
+    with pytest.raises(ValueError, match="grid"):
+        _orthogonal.stewart_rows(np.empty((10, 3)), 40, 3, 1, 11, 1.0, key, 1)
+    with pytest.raises(ValueError):
+        _orthogonal.stewart_rows(np.empty((4, 4)), 3, 4, 0, 3, 1.0, key, 1)
+    with pytest.raises(ValueError):
+        _orthogonal.row_groups(4, 3, 0, 4, 1.0, key, 0, np.float64)
+    with pytest.raises(TypeError):
+        _orthogonal.row_groups(4, 3, 0, 4, 1.0, key, 1, np.float16)
+
+
 # ---------------------------------------------------------------- gain, dtypes, layouts
 
 def test_gain():

@@ -5,7 +5,8 @@
 - blocks: BlockFill.track_cost_ratio, per-element cost of a 1/4-rows x
   1/2-cols block of a 4096 x 4096 fill over the whole's, 1 and 2 threads;
 - orthogonal: OrthogonalBlock.track_time_ratio (quarter blocks of a
-  4096 x 4096 orthogonal_) next to the chain flop share of Q's columns;
+  4096 x 4096 orthogonal_, exact and, for Q's rows, exact=False) next to
+  the flop shares (chain_share, row_share), and track_peak_memory;
 - dask: DaskNormal.time_persist, best of 5, fastinit.dask.normal against
   dask.array.random.default_rng().standard_normal on one 2-process cluster.
 Ratios are measured in one process, the calls taking turns.
@@ -29,16 +30,25 @@ def blocks():
 
 
 def orthogonal():
-    from benchmarks.bench_blocks import ORTHO_BLOCKS, ORTHO_SHAPE, OrthogonalBlock, chain_share
+    from benchmarks.bench_blocks import (ORTHO_BLOCKS, ORTHO_SHAPE, OrthogonalBlock,
+                                         chain_share, row_share)
     n = ORTHO_SHAPE[0]
-    print(f"flop share of Q's columns: rows 0:1024 {chain_share(n, n, 0, 1024):.3f}, "
-          f"rows 3072:4096 {chain_share(n, n, 3072, 4096):.3f}, any column quarter 1.0")
+    print(f"flop share of Q's columns (exact): rows 0:1024 {chain_share(n, n, 0, 1024):.3f}, "
+          f"rows 3072:4096 {chain_share(n, n, 3072, 4096):.3f}; Q's rows (exact) 1.0")
+    print(f"flop share of Q's rows (fast, exact=False): cols 1024:2048 "
+          f"{row_share(n, n, 1024, 2048):.3f}, cols 3072:4096 {row_share(n, n, 3072, 4096):.3f}"
+          f" (element share {1024 / n:.3f})")
     for threads in (1, 2):
         for block in ORTHO_BLOCKS:
-            o = OrthogonalBlock()
-            o.setup(block, threads)
-            print(f"orthogonal block/whole time  threads={threads} {block}: "
-                  f"{o.track_time_ratio(block, threads):.3f}", flush=True)
+            for mode in ("exact", "fast") if block.startswith("cols") else ("exact",):
+                o = OrthogonalBlock()
+                o.setup(block, mode, threads)
+                line = (f"orthogonal block/whole time  threads={threads} {block} {mode}: "
+                        f"{o.track_time_ratio(block, mode, threads):.3f}")
+                if threads == 1:
+                    line += (f"  peak memory/block bytes "
+                             f"{o.track_peak_memory(block, mode, threads):.2f}")
+                print(line, flush=True)
 
 
 def dask():
