@@ -182,6 +182,43 @@ def test_torch_default_generator_seeds_torch_tensors(call):
     assert torch.equal(call(torch.empty(64, 48), generator=g), a[1])
 
 
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31 + 5])
+def test_torch_key_words_are_those_of_randint(seed):
+    """The key drawn from a torch generator (in place, into a per-thread
+    buffer) is torch.randint(0, 2**32, (3,), dtype=int64) of that generator:
+    the default one and an explicit one, one draw after another."""
+    from fastinit import _random
+    torch.manual_seed(seed)
+    expected = [torch.randint(0, 2**32, (3,), dtype=torch.int64).tolist() for _ in range(3)]
+    torch.manual_seed(seed)
+    assert [list(_random._torch_words(None)) for _ in range(3)] == expected
+    g = torch.Generator().manual_seed(seed)
+    assert [list(_random._torch_words(g)) for _ in range(3)] == expected
+
+
+def test_torch_key_buffer_first_made_in_inference_mode():
+    """A thread whose first torch draw happens inside inference mode can
+    still draw outside it (the buffer is a normal tensor), and under a meta
+    default device the key still comes from the CPU generator."""
+    import threading
+    from fastinit import _random
+    out = []
+
+    def worker():
+        torch.manual_seed(7)
+        with torch.inference_mode():
+            out.append(_random._torch_words(None))
+        out.append(_random._torch_words(None))
+        with torch.device("meta"):
+            out.append(_random._torch_words(None))
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    torch.manual_seed(7)
+    assert out == [tuple(torch.randint(0, 2**32, (3,), dtype=torch.int64).tolist())
+                   for _ in range(3)]
+
+
 def test_fastinit_manual_seed_still_seeds_numpy_arrays():
     fastinit.manual_seed(1)
     x = fastinit.normal_(np.empty(100, np.float32))
