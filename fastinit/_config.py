@@ -11,6 +11,7 @@ __all__ = ["set_num_threads", "get_num_threads", "show_config", "get_simd_path",
 
 _lock = threading.Lock()
 _num_threads = None  # set_num_threads(); None means OpenMP's default
+_SMALL = _core.SMALL  # fills up to this many elements run on one thread
 
 
 def _usable_cpus():
@@ -23,6 +24,8 @@ def _usable_cpus():
 
 def _check_thread_arg(n, name):
     """A thread-count argument: a positive int, or -k for all usable CPUs but k - 1."""
+    if type(n) is int and n > 0:    # the common case
+        return n
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(n).__name__}: {n!r}")
     n = operator.index(n)
@@ -57,7 +60,7 @@ def get_num_threads():
     return _resolve_threads(None)
 
 
-def _resolve_threads(num_threads):
+def _resolve_threads(num_threads, elements=None):
     """The thread count of one call, resolved in this one place.
 
     The argument, else :func:`set_num_threads`, else OpenMP's default
@@ -65,15 +68,21 @@ def _resolve_threads(num_threads):
     process may use (more threads than CPUs only add fork/join and memory:
     the values never depend on the count); 1 in a build without OpenMP and
     in a ``fork()`` child, where GNU libgomp's pool would hang (as torch does).
-    The kernels cap it again at their number of tasks.
+    The kernels cap it again at their number of tasks. A fill of
+    ``elements`` up to ``_core.SMALL`` runs on one thread: the argument is
+    checked and nothing else is asked (no OpenMP query, no affinity
+    syscall).
     """
     if num_threads is None:
         num_threads = _num_threads
     if num_threads is None:
+        if elements is not None and elements <= _SMALL:
+            return 1
         n = _core.omp_max_threads()
     else:
         n = _check_thread_arg(num_threads, "num_threads")
-    if n == 1 or not _core.openmp_enabled() or _core.forked():
+    if n == 1 or (elements is not None and elements <= _SMALL) \
+            or not _core.openmp_enabled() or _core.forked():
         return 1
     cpus = _usable_cpus()
     return max(1, min(n, cpus) if n > 0 else cpus + 1 + n)

@@ -105,6 +105,37 @@ def philox4x32(cnp.ndarray counter, cnp.ndarray key):
     return out
 
 
+# OpenMP parallel regions entered so far (a test hook: tiny fills enter none)
+cdef long long _regions = 0
+
+
+def parallel_regions():
+    """How many OpenMP parallel regions the fills have entered in this process.
+
+    Fills whose thread count resolves to 1 (every fill of up to SMALL
+    elements) run their blocks in a plain loop and enter none.
+    """
+    return _regions
+
+
+cdef inline void fill_block(fi_kernel k, char *base, int64_t b, int64_t n, uint64_t offset,
+                            const fi_stream *st, const fi_params *prm, int itemsize,
+                            int ndim, const int64_t *shp, const int64_t *strd,
+                            char *scratch, int64_t unit) noexcept nogil:
+    """Block b of an n-element fill: in place (ndim 0: C-contiguous) or through
+    this thread's scratch block (``unit`` bytes per thread, thread 0 outside a
+    parallel region) and a strided scatter."""
+    cdef int64_t s = b * FI_BLOCK
+    cdef int64_t c = n - s if n - s < FI_BLOCK else FI_BLOCK
+    cdef char *scr
+    if ndim == 0:
+        k(base + s * itemsize, offset + <uint64_t>s, c, st, prm)
+    else:
+        scr = scratch + omp_get_thread_num() * unit
+        k(scr, offset + <uint64_t>s, c, st, prm)
+        fi_scatter(base, ndim, shp, strd, s, c, scr, itemsize)
+
+
 cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
                     uint64_t offset, int nthreads, bint check_signals) except -1:
     """Fill every element of arr with kernel k, in parallel over fixed blocks.
@@ -113,11 +144,14 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     values are those of stream positions offset + index, so neither the
     thread count nor the memory layout changes any value. Non-contiguous
     arrays go through a per-thread scratch block and a strided scatter:
-    extra memory is threads * FI_BLOCK items, never O(n).
+    extra memory is threads * FI_BLOCK items, never O(n). On one thread
+    (every array up to FI_SMALL elements) the blocks run in a plain loop,
+    outside any OpenMP region.
 
     With ``check_signals``, Python's signal handlers run between blocks every
     20 ms (runtime.h); one that raises stops the fill, partly written.
     """
+    global _regions
     cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
     cdef int64_t n = arr.size
     if n == 0:
@@ -129,38 +163,37 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
         nthreads = <int>nblocks
     cdef int itemsize = arr.itemsize
     cdef char *base = <char *>cnp.PyArray_DATA(arr)
-    cdef int64_t b, s, c
-    cdef int ndim = arr.ndim
+    cdef int64_t b
+    cdef int ndim = 0
+    cdef int64_t unit = 0
     cdef cnp.ndarray shape, strides, scratch
-    cdef int64_t *shp
-    cdef int64_t *strd
-    cdef char *scr
+    cdef int64_t *shp = NULL
+    cdef int64_t *strd = NULL
+    cdef char *scr = NULL
     cdef fi_poll pl
+    if not cnp.PyArray_IS_C_CONTIGUOUS(arr):
+        ndim = arr.ndim
+        unit = (n if n < FI_BLOCK else FI_BLOCK) * itemsize   # scratch bytes per thread
+        shape = np.asarray(arr_obj.shape, dtype=np.int64)
+        strides = np.asarray(arr_obj.strides, dtype=np.int64)
+        scratch = np.empty(nthreads * unit, dtype=np.uint8)
+        shp = <int64_t *>cnp.PyArray_DATA(shape)
+        strd = <int64_t *>cnp.PyArray_DATA(strides)
+        scr = <char *>cnp.PyArray_DATA(scratch)
     fi_poll_init(&pl, check_signals)
-    if cnp.PyArray_IS_C_CONTIGUOUS(arr):
+    if nthreads == 1:
         with nogil:
-            for b in prange(nblocks, schedule='static', num_threads=nthreads):
+            for b in range(nblocks):
                 if poll(&pl):
-                    continue
-                s = b * FI_BLOCK
-                c = n - s if n - s < FI_BLOCK else FI_BLOCK
-                k(base + s * itemsize, offset + <uint64_t>s, c, st, prm)
+                    break
+                fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd, scr, unit)
         return raise_if_stopped(&pl)
-    shape = np.asarray(arr_obj.shape, dtype=np.int64)
-    strides = np.asarray(arr_obj.strides, dtype=np.int64)
-    scratch = np.empty(nthreads * FI_BLOCK * itemsize, dtype=np.uint8)
-    shp = <int64_t *>cnp.PyArray_DATA(shape)
-    strd = <int64_t *>cnp.PyArray_DATA(strides)
-    scr = <char *>cnp.PyArray_DATA(scratch)
+    _regions += 1
     with nogil, parallel(num_threads=nthreads):
         for b in prange(nblocks, schedule='static'):
             if poll(&pl):
                 continue
-            s = b * FI_BLOCK
-            c = n - s if n - s < FI_BLOCK else FI_BLOCK
-            k(scr + omp_get_thread_num() * FI_BLOCK * itemsize, offset + <uint64_t>s, c, st, prm)
-            fi_scatter(base, ndim, shp, strd, s, c,
-                       scr + omp_get_thread_num() * FI_BLOCK * itemsize, itemsize)
+            fill_block(k, base, b, n, offset, st, prm, itemsize, ndim, shp, strd, scr, unit)
     return raise_if_stopped(&pl)
 
 
@@ -218,6 +251,8 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
                     break
                 fi_block_unit(k, &b, u, st, prm, scr)
         return raise_if_stopped(&pl)
+    global _regions
+    _regions += 1
     with nogil, parallel(num_threads=nthreads):
         for u in prange(nunits, schedule='static'):
             if poll(&pl):
@@ -238,7 +273,10 @@ cdef int set_params(fi_params *prm, int dist, dict params) except -1:
                                                for n in param_names(dist, method))
     if not fields:
         raise ValueError(f"no parameters known for distribution {dist}, method {method}")
-    if len(params) != len(fields) + (method != -1) or any(n not in params for n, _ in fields):
+    complete = len(params) == len(fields) + (method != -1)
+    for n, _ in fields:
+        complete = complete and n in params
+    if not complete:
         names = [n for n, _ in fields]
         raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
                          f"{[n for n in names if n not in params]}, unknown "
@@ -273,7 +311,9 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     st.k0, st.k1, st.stream = key
     st.sub = 0
     set_params(&prm, dist, params)
-    main = threading.current_thread() is threading.main_thread()
+    # one block is over long before the first poll is due (20 ms): only
+    # bigger fills ask whether this is the main thread
+    main = arr.size > FI_BLOCK and threading.current_thread() is threading.main_thread()
     if block is None:
         run_kernel(k, arr, &st, &prm, offset, nthreads, main)
     else:
@@ -369,20 +409,23 @@ def fill_many(list jobs, int nthreads):
         nthreads = <int>total
     cdef cnp.ndarray scratch = np.empty(nthreads * FI_BLOCK * maxitem, dtype=np.uint8)
     cdef char *scr = <char *>cnp.PyArray_DATA(scratch)
-    cdef int64_t b, s, c
+    cdef int64_t b
     cdef fi_job *jb
-    cdef char *mine
+    if nthreads == 1:      # no OpenMP region for one thread (run_kernel)
+        with nogil:
+            for b in range(total):
+                jb = js + find_job(first, njobs, b)
+                fill_block(jb.k, jb.base, b - first[jb - js], jb.n, jb.offset, &jb.st,
+                           &jb.prm, jb.itemsize, jb.ndim, jb.shape, jb.strides, scr,
+                           FI_BLOCK * maxitem)
+        return
+    global _regions
+    _regions += 1
     with nogil, parallel(num_threads=nthreads):
         for b in prange(total, schedule='dynamic', chunksize=1):
             jb = js + find_job(first, njobs, b)
-            s = (b - first[jb - js]) * FI_BLOCK
-            c = jb.n - s if jb.n - s < FI_BLOCK else FI_BLOCK
-            if jb.ndim == 0:
-                jb.k(jb.base + s * jb.itemsize, jb.offset + <uint64_t>s, c, &jb.st, &jb.prm)
-            else:
-                mine = scr + omp_get_thread_num() * FI_BLOCK * maxitem
-                jb.k(mine, jb.offset + <uint64_t>s, c, &jb.st, &jb.prm)
-                fi_scatter(jb.base, jb.ndim, jb.shape, jb.strides, s, c, mine, jb.itemsize)
+            fill_block(jb.k, jb.base, b - first[jb - js], jb.n, jb.offset, &jb.st, &jb.prm,
+                       jb.itemsize, jb.ndim, jb.shape, jb.strides, scr, FI_BLOCK * maxitem)
 
 
 # ---- test hooks: the per-element math on chosen inputs ----------------------

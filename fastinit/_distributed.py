@@ -61,6 +61,8 @@ def accepts_dtensor(fn):
 
     @functools.wraps(fn)
     def wrapper(tensor, *args, **kwargs):
+        if "torch.distributed.tensor" not in sys.modules:   # the common case, first
+            return fn(tensor, *args, **kwargs)
         dtensor = _dtensor_type()
         if dtensor is None or not isinstance(tensor, dtensor):
             return fn(tensor, *args, **kwargs)

@@ -13,7 +13,9 @@ bfloat16 has no NumPy dtype: its items are viewed as ``uint16`` tagged
 with the dtype metadata ``{"fastinit_dtype": "bfloat16"}`` (a plain
 ``uint16`` array is never taken for one).
 """
+import functools
 import math
+import struct
 
 import numpy as np
 
@@ -22,6 +24,7 @@ from . import _core
 __all__ = ["DType", "DTYPES", "DEFAULT", "for_numpy", "for_torch", "of", "names"]
 
 _TAG = "fastinit_dtype"
+_IEEE = {2: "<e", 4: "<f", 8: "<d"}   # struct formats of the native float dtypes
 
 
 class DType:
@@ -34,7 +37,8 @@ class DType:
     itself (functional twins can return it).
     """
 
-    __slots__ = ("name", "code", "numpy", "work", "itemsize", "native", "max", "_type")
+    __slots__ = ("name", "code", "numpy", "work", "itemsize", "native", "max", "_type",
+                 "_struct")
 
     def __init__(self, name, code, itemsize, bits):
         self.name, self.code, self.itemsize = name, code, itemsize
@@ -48,6 +52,9 @@ class DType:
             raise ImportError(f"fastinit: dtype {name} is {itemsize} bytes in the C kernels "
                               f"but {self.numpy.itemsize} in NumPy")
         self._type = self.numpy.type if self.native else None
+        # IEEE binary16/32/64 by struct (C's round-to-nearest-even conversion,
+        # as NumPy's): a Python float rounded without making a NumPy scalar
+        self._struct = struct.Struct(_IEEE[itemsize]) if self.native else None
         self.max = math.inf     # (round's fast path needs it; set for real below)
         self.max = self.prev(math.inf)
 
@@ -61,8 +68,8 @@ class DType:
     def round(self, x):
         """``x`` rounded to nearest even in this dtype (overflow: +-inf)."""
         if self.native:
-            if -self.max <= x <= self.max:      # cannot overflow: no errstate needed
-                return float(self._type(x))
+            if -self.max <= x <= self.max:      # cannot overflow: struct cannot raise
+                return self._struct.unpack(self._struct.pack(x))[0]
             with np.errstate(over="ignore"):
                 return float(self._type(x))
         return float(self.decode(self.encode(np.array(x, np.float64))))
@@ -75,7 +82,11 @@ class DType:
         """The smallest value of this dtype above ``round(x)``."""
         return self._step(self.round(x), 1)
 
+    @functools.lru_cache(maxsize=4096)
     def _step(self, v, direction):
+        """The neighbour of the dtype value ``v`` (a pure function of ``v`` and
+        ``direction``, remembered: a NumPy ``nextafter`` costs microseconds,
+        and uniform bounds repeat)."""
         if self.native:
             t = self.numpy.type
             return float(np.nextafter(t(v), t(direction * math.inf)))
@@ -137,6 +148,9 @@ DTYPES = _build()
 DEFAULT = next(d for d in DTYPES if d.name == "float32")
 _BY_NAME = {d.name: d for d in DTYPES}
 _BY_NUMPY = {d.numpy: d for d in DTYPES if d.native}
+# (NumPy's canonical dtype object, descriptor): arrays of a plain native
+# dtype carry these very objects, so an identity test finds them
+_PLAIN = tuple((np.dtype(d.numpy.type), d) for d in DTYPES if d.native)
 
 
 def names(prefix="", *, numpy_only=True):
@@ -149,6 +163,9 @@ def names(prefix="", *, numpy_only=True):
 
 def for_numpy(dtype):
     """The descriptor of a numpy dtype, or None (non-native byte order included)."""
+    for plain, desc in _PLAIN:     # NumPy's own dtype objects: the common case
+        if dtype is plain:
+            return desc
     if not isinstance(dtype, np.dtype):
         return None
     if dtype.metadata and _TAG in dtype.metadata:

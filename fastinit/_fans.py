@@ -20,6 +20,8 @@ NONLINEARITIES = _TYPED + _COMPUTED
 
 
 def _axis(ax, ndim, name):
+    if type(ax) is int and -ndim <= ax < ndim:    # the common case
+        return ax % ndim
     if isinstance(ax, bool) or not isinstance(ax, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(ax).__name__}: {ax!r}")
     if not -ndim <= ax < ndim:
@@ -65,6 +67,14 @@ def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()
     (144, 288)
     """
     shape = shape_of(tensor, "tensor")
+    if type(in_axis) is int and type(out_axis) is int and type(batch_axis) is tuple \
+            and all(type(b) is int for b in batch_axis):
+        return _fans_cached(shape, in_axis, out_axis, batch_axis)
+    return _fans(shape, in_axis, out_axis, batch_axis)
+
+
+def _fans(shape, in_axis, out_axis, batch_axis):
+    """calculate_fan_in_and_fan_out of a shape tuple."""
     if len(shape) < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
                          "2 dimensions")
@@ -74,18 +84,23 @@ def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()
     if i == o:
         raise ValueError(f"in_axis and out_axis must differ, got in_axis={in_axis}, "
                          f"out_axis={out_axis}")
-    if isinstance(batch_axis, numbers.Integral) and not isinstance(batch_axis, bool):
-        batch_axis = (batch_axis,)
-    if not isinstance(batch_axis, (tuple, list)):
-        raise TypeError(f"batch_axis must be an int or a tuple of ints, got {batch_axis!r}")
-    batch = {_axis(b, nd, "batch_axis") for b in batch_axis}
-    if batch & {i, o}:
+    if type(batch_axis) is not tuple:
+        if isinstance(batch_axis, numbers.Integral) and not isinstance(batch_axis, bool):
+            batch_axis = (batch_axis,)
+        if not isinstance(batch_axis, (tuple, list)):
+            raise TypeError(f"batch_axis must be an int or a tuple of ints, got {batch_axis!r}")
+    batch = {_axis(b, nd, "batch_axis") for b in batch_axis} if batch_axis else ()
+    if batch and batch & {i, o}:
         raise ValueError(f"batch_axis={tuple(batch_axis)} overlaps in_axis or out_axis")
     receptive = 1
     for k, s in enumerate(shape):
         if k not in batch and k != i and k != o:
             receptive *= s
     return shape[i] * receptive, shape[o] * receptive
+
+
+# the fans of plain int arguments, remembered: a model has few weight shapes
+_fans_cached = functools.lru_cache(maxsize=1024)(_fans)
 
 
 def _slope(param, default):
@@ -179,6 +194,8 @@ def gain_for(nonlinearity, param, name):
     """:func:`calculate_gain`, with ``param`` reported under the caller's ``name``
     (kaiming's ``a``) when the gain overflows the float range."""
     try:
+        if type(param) in _PLAIN_PARAMS and type(nonlinearity) is str:
+            return _gain_cached(nonlinearity, param)
         return _gain(nonlinearity, param)
     except OverflowError:
         raise ValueError(f"{name}={short_repr(param)} is too large: the {nonlinearity} gain "
@@ -205,6 +222,11 @@ def _gain(nonlinearity, param):
         return _computed_gain("elu", alpha)
     raise ValueError(f"Unsupported nonlinearity {nonlinearity}; use one of "
                      f"{', '.join(NONLINEARITIES)}")
+
+
+# the gains of plain arguments, remembered (typed: 1, 1.0 and True are apart)
+_gain_cached = functools.lru_cache(maxsize=256, typed=True)(_gain)
+_PLAIN_PARAMS = (type(None), int, float)
 
 
 def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_shape=None,

@@ -7,6 +7,7 @@ takes a ``torch.Generator``) becomes one Key per fill. ``rng=None`` draws
 from a module default generator that ``manual_seed`` resets, under a lock,
 so successive calls differ and a seeded program is reproducible.
 """
+import functools
 import numbers
 import threading
 
@@ -14,7 +15,7 @@ import numpy as np
 
 from . import _core
 
-__all__ = ["Key", "manual_seed", "resolve_key", "spawn_sources"]
+__all__ = ["Key", "key_words", "manual_seed", "resolve_key", "spawn_sources"]
 
 _lock = threading.Lock()
 _default = np.random.Generator(np.random.PCG64())
@@ -48,13 +49,47 @@ def _philox(counters, key):
 
 
 def _words_from_generator(gen):
-    return tuple(int(x) for x in gen.integers(0, 2**32, size=3, dtype=np.uint64))
+    return tuple(gen.integers(0, 2**32, size=3, dtype=np.uint64).tolist())
+
+
+@functools.lru_cache(maxsize=1024)
+def _seed_words(seed):
+    """The key words of an int seed: SeedSequence(seed)'s first three state words.
+
+    A pure function of ``seed``, remembered: building a SeedSequence costs
+    more than a small fill.
+    """
+    return tuple(np.random.SeedSequence(seed).generate_state(3).tolist())
+
+
+class _TorchDraw(threading.local):
+    buffer = None   # this thread's int64[3] tensor that torch draws key words into
+    words = None    # its NumPy view, to read them
+
+
+_torch_draw = _TorchDraw()
 
 
 def _torch_words(gen):
-    import torch
-    w = torch.randint(0, 2**32, (3,), generator=gen, dtype=torch.int64)
-    return tuple(int(x) for x in w.tolist())
+    """Three words from torch generator ``gen`` (None: torch's default generator).
+
+    The words of ``torch.randint(0, 2**32, (3,), generator=gen,
+    dtype=torch.int64)``, drawn in place into a per-thread CPU buffer
+    (``random_`` is what ``randint`` runs on a new tensor), so that
+    ``torch.manual_seed`` makes them reproducible and ``generator=g`` equals
+    the default generator seeded as ``g``.
+    """
+    buf = _torch_draw.buffer
+    if buf is None:
+        import torch
+        with torch.inference_mode(False):   # a normal tensor, usable in and out of it
+            buf = _torch_draw.buffer = torch.empty(3, dtype=torch.int64, device="cpu")
+        _torch_draw.words = buf.numpy()
+    if gen is None:     # (passing generator=None costs an argument parse)
+        buf.random_(0, 2**32)
+    else:
+        buf.random_(0, 2**32, generator=gen)
+    return tuple(_torch_draw.words.tolist())
 
 
 def _source(rng, generator, torch_default=False):
@@ -77,6 +112,8 @@ def _source(rng, generator, torch_default=False):
             with _lock:
                 return _words_from_generator(_default)
         return draw_default
+    if type(rng) is int and rng >= 0:   # the common seeded call, first
+        return lambda: _seed_words(rng)
     if isinstance(rng, Key):
         return lambda: rng.words
     if isinstance(rng, np.random.Generator):
@@ -89,7 +126,7 @@ def _source(rng, generator, torch_default=False):
         if rng < 0:
             raise ValueError(f"rng must be a non-negative int seed, got {rng}")
         seed = int(rng)
-        return lambda: tuple(int(x) for x in np.random.SeedSequence(seed).generate_state(3))
+        return lambda: _seed_words(seed)
     raise TypeError("rng must be None, an int, a numpy.random.SeedSequence, a "
                     f"numpy.random.Generator or a fastinit.Key, got {type(rng).__name__}: "
                     f"{rng!r}")
@@ -244,8 +281,32 @@ def resolve_key(rng=None, generator=None, *, draw=True, torch_default=False):
     (``torch.manual_seed`` makes a torch program reproducible, and
     ``generator=g`` equals the default generator seeded as ``g``).
     """
+    words = key_words(rng, generator, draw=draw, torch_default=torch_default)
+    return None if words is None else Key._of(words)
+
+
+def key_words(rng=None, generator=None, *, draw=True, torch_default=False):
+    """:func:`resolve_key`'s words ``(k0, k1, stream)`` (None without ``draw``),
+    without making a Key: the call of every element-wise fill.
+
+    The common sources (torch's default generator or a torch.Generator,
+    fastinit's default generator, a non-negative int seed) are drawn
+    directly; every other case goes through :func:`_source`, which checks it.
+    """
+    if generator is None:
+        if not draw and rng is None:    # nothing to check, nothing to draw
+            return None
+        if rng is None:
+            if torch_default:
+                return _torch_words(None)
+            with _lock:
+                return _words_from_generator(_default)
+        if draw and type(rng) is int and rng >= 0:
+            return _seed_words(rng)
+    elif draw and rng is None and type(generator).__module__.startswith("torch"):
+        return _torch_words(generator)
     source = _source(rng, generator, torch_default)
-    return Key._of(tuple(source())) if draw else None
+    return tuple(source()) if draw else None
 
 
 def spawn_sources(rng, generator, n):

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _core, _dtypes
 from ._config import _resolve_threads
-from ._random import resolve_key
+from ._random import key_words
 
 _MAX_ELEMENTS = 2**62
 
@@ -53,25 +53,35 @@ def as_array(tensor, name="tensor"):
     self-overlapping views (two elements on one memory location: the
     result would depend on the thread schedule).
     """
-    if isinstance(tensor, MetaShape):
-        return tensor
+    return adapt(tensor, name)[0]
+
+
+def adapt(tensor, name="tensor"):
+    """:func:`as_array` with what it learnt on the way: ``(array, its fastinit
+    DType, whether tensor is a torch tensor)`` (what :func:`sample_` needs)."""
+    if type(tensor) is not np.ndarray and isinstance(tensor, MetaShape):
+        return tensor, _dtypes.for_numpy(tensor.dtype), False
     if isinstance(tensor, np.ndarray):
-        if _dtypes.for_numpy(tensor.dtype) is None:
+        desc = _dtypes.for_numpy(tensor.dtype)
+        if desc is None:
             raise TypeError(f"{name} must have dtype {_dtypes.names()} (native byte order), "
                             f"got {tensor.dtype}")
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
         arr = tensor if type(tensor) is np.ndarray else tensor.view(np.ndarray)
+        torch_tensor = False
     elif is_torch(tensor):
-        arr = _torch_view(tensor, name)
-        if isinstance(arr, MetaShape):
-            return arr
+        arr, desc = _torch_view(tensor, name)
+        if type(arr) is MetaShape:
+            return arr, desc, True
+        torch_tensor = True
     else:
         raise TypeError(f"{name} must be a numpy.ndarray or a torch.Tensor, got "
                         f"{type(tensor).__name__}")
-    check_no_overlap(arr, name)
-    return arr
+    if not arr.flags.c_contiguous:      # (contiguous arrays cannot overlap)
+        check_no_overlap(arr, name)
+    return arr, desc, torch_tensor
 
 
 def check_no_overlap(arr, name="tensor"):
@@ -133,7 +143,8 @@ def mark_written(tensor):
 
 
 def _torch_view(tensor, name):
-    """The NumPy view of a torch tensor: every torch-specific rule in one place.
+    """The NumPy view of a torch tensor and its DType: every torch-specific rule
+    in one place.
 
     - dtypes float16, float32, float64 and bfloat16 (items viewed as uint16);
     - meta tensors: a :class:`MetaShape` (nothing is written);
@@ -142,11 +153,11 @@ def _torch_view(tensor, name):
     - refused as torch refuses them: other devices, nested and sparse
       tensors, lazy negation views, inference tensors outside inference mode.
     """
-    import torch
+    torch = sys.modules["torch"]   # imported: the caller holds one of its tensors
     if tensor.is_nested:
         raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
                         f"(fill each component, e.g. tensor.unbind())")
-    if tensor.device.type not in ("cpu", "meta"):
+    if not tensor.is_cpu and tensor.device.type != "meta":
         raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
                          f"tensors only (initialize on the CPU, then move it)")
     if tensor.layout != torch.strided:
@@ -156,8 +167,9 @@ def _torch_view(tensor, name):
     if desc is None:
         raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
                         f"got {tensor.dtype}")
-    if tensor.device.type == "meta":
-        return np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape)).view(MetaShape)
+    if tensor.is_meta:
+        return (np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape))
+                .view(MetaShape), desc)
     if tensor.is_neg():
         raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
                         f"tensor.resolve_neg() or a plain tensor")
@@ -165,20 +177,41 @@ def _torch_view(tensor, name):
         raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
                          f"refuses in-place updates of it there; fill it inside "
                          f"torch.inference_mode(), or fill a clone()")
-    t = tensor.detach()
+    t = tensor.detach() if tensor.requires_grad else tensor
     if desc.native:
-        return t.numpy()
-    return t.view(torch.int16).numpy().view(desc.numpy)
+        return t.numpy(), desc
+    return t.view(torch.int16).numpy().view(desc.numpy), desc
 
 
 def shape_of(tensor_or_shape, name="tensor"):
     """The shape of an array/tensor, or a validated shape tuple."""
+    if isinstance(tensor_or_shape, np.ndarray):
+        return tensor_or_shape.shape
     if hasattr(tensor_or_shape, "shape") and not isinstance(tensor_or_shape, tuple):
         return tuple(int(d) for d in tensor_or_shape.shape)
     return check_shape(tensor_or_shape, name)
 
 
 def check_shape(shape, name="shape"):
+    """A shape as a tuple of non-negative ints (an int is a 1-D shape)."""
+    if type(shape) is int:
+        shape = (shape,)
+    plain = type(shape) is tuple     # the common case: a tuple of non-negative ints
+    if plain:
+        for d in shape:
+            if type(d) is not int or d < 0:
+                plain = False
+                break
+    if not plain:
+        shape = _shape_of_ints(shape, name)
+    if math.prod(shape) > _MAX_ELEMENTS:
+        raise ValueError(f"{name} {shape} has {math.prod(shape)} elements, more than the "
+                         f"2**62 allowed")
+    return shape
+
+
+def _shape_of_ints(shape, name):
+    """check_shape for any integral types and sequences: a tuple of ints >= 0."""
     if isinstance(shape, numbers.Integral) and not isinstance(shape, bool):
         shape = (shape,)
     if not isinstance(shape, (tuple, list)) or not all(
@@ -187,23 +220,34 @@ def check_shape(shape, name="shape"):
     shape = tuple(int(d) for d in shape)
     if any(d < 0 for d in shape):
         raise ValueError(f"{name} must have non-negative dimensions, got {shape}")
-    if math.prod(shape) > _MAX_ELEMENTS:
-        raise ValueError(f"{name} {shape} has {math.prod(shape)} elements, more than the "
-                         f"2**62 allowed")
     return shape
 
 
 def check_dtype(dtype):
-    """A fillable NumPy dtype (see fastinit._dtypes) as a numpy dtype; None means float32."""
+    """A fillable NumPy dtype (see fastinit._dtypes) as a numpy dtype; None means float32.
+
+    Names and type objects already accepted are remembered (``_DTYPE_NAMES``);
+    dtype instances are not (one can equal a plain dtype and still carry
+    metadata that makes it another).
+    """
     if dtype is None:
         return _dtypes.DEFAULT.numpy
+    if isinstance(dtype, (str, type)):
+        known = _DTYPE_NAMES.get(dtype)
+        if known is not None:
+            return known
     try:
         desc = _dtypes.for_numpy(np.dtype(dtype))
     except TypeError:
         desc = None
     if desc is None or not desc.native:
         raise TypeError(f"dtype must be {_dtypes.names()}, got {dtype!r}")
+    if isinstance(dtype, (str, type)) and len(_DTYPE_NAMES) < 64:
+        _DTYPE_NAMES[dtype] = desc.numpy
     return desc.numpy
+
+
+_DTYPE_NAMES = {}   # accepted dtype names and types -> numpy dtype (check_dtype)
 
 
 def short_repr(value, limit=40):
@@ -214,15 +258,8 @@ def short_repr(value, limit=40):
 
 def check_float(value, name, *, positive=False, nonnegative=False):
     """A finite real number; written as not (x >= 0) so that NaN fails too."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
-            return check_float(value.item(), name, positive=positive, nonnegative=nonnegative)
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
-    try:
-        value = float(value)
-    except OverflowError:
-        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
-                         f"the float64 range") from None
+    if type(value) is not float:     # Python floats, the common case, skip the conversion
+        value = _real(value, name)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if positive and not value > 0:
@@ -232,7 +269,23 @@ def check_float(value, name, *, positive=False, nonnegative=False):
     return value
 
 
+def _real(value, name):
+    """``value`` (an int, a NumPy or other real scalar, a one-element array) as a float."""
+    if type(value) is not int and (isinstance(value, bool)
+                                   or not isinstance(value, numbers.Real)):
+        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
+            return _real(value.item(), name)
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
+                         f"the float64 range") from None
+
+
 def check_offset(offset, n):
+    if type(offset) is int and 0 <= offset <= _MAX_ELEMENTS - n:   # the common case
+        return offset
     if isinstance(offset, bool) or not isinstance(offset, numbers.Integral):
         raise TypeError(f"offset must be an int, got {type(offset).__name__}: {offset!r}")
     offset = int(offset)
@@ -345,15 +398,15 @@ def check_in_dtype_range(value, name, dtype):
 
 
 def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,
-            offset=0, global_shape=None, index=None, array=None):
+            offset=0, global_shape=None, index=None, adapted=None):
     """Shared primitive: fill ``tensor`` in place from distribution ``dist``.
 
     ``dist`` is a name of ``_core.DISTS``; ``params_for(dtype)`` returns its
     named kernel parameters (a dict, kernels.h) for the array's dtype
     descriptor (fastinit._dtypes.DType). ``global_shape`` / ``index``: the
     array is ``whole[index]`` of the same fill of a tensor of
-    ``global_shape`` (see :func:`check_block`). ``array``:
-    ``as_array(tensor)`` when the caller has it already. Returns ``tensor``
+    ``global_shape`` (see :func:`check_block`). ``adapted``:
+    ``adapt(tensor)`` when the caller has it already. Returns ``tensor``
     itself (torch tensors stay torch tensors). Random streams are drawn only
     for random fills of tensors with data: constant fills, zero-element and
     meta tensors leave the seed source untouched. With neither ``rng`` nor
@@ -363,25 +416,27 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     Inside :func:`collecting`, a fill without ``global_shape`` is validated
     and queued instead of run (see there).
     """
-    arr = as_array(tensor) if array is None else array
-    offset = check_offset(offset, arr.size)
-    block = check_block(global_shape, index, arr.shape, offset)
-    nthreads = _resolve_threads(num_threads)
-    desc = _dtypes.for_numpy(arr.dtype)
+    arr, desc, torch_target = adapt(tensor) if adapted is None else adapted
+    n = arr.size
+    offset = check_offset(offset, n)
+    block = None if global_shape is None and index is None else \
+        check_block(global_shape, index, arr.shape, offset)
+    nthreads = _resolve_threads(num_threads, n)
     params = params_for(desc)
-    random = dist != "constant"
-    key = resolve_key(rng, generator, draw=random and has_data(arr),
-                      torch_default=is_torch(tensor))
-    if has_data(arr):
-        job = (arr, _core.DISTS[dist], desc.code, params,
-               key.words if key is not None else (0, 0, 0), offset)
-        queue = getattr(_queue, "jobs", None)
-        if queue is not None and block is None:
-            queue.append(job + (tensor,))
-        else:
-            _core.fill(*job, nthreads, None if block is None else
-                       block_runs(arr.shape, arr.strides, *block, offset))
-            mark_written(tensor)
+    live = n > 0 and not isinstance(arr, MetaShape)     # has_data(arr)
+    words = key_words(rng, generator, draw=live and dist != "constant",
+                      torch_default=torch_target)
+    if not live:
+        return tensor
+    code, words = _core.DISTS[dist], (0, 0, 0) if words is None else words
+    queue = _queue.jobs
+    if queue is not None and block is None:
+        queue.append((arr, code, desc.code, params, words, offset, tensor))
+        return tensor
+    _core.fill(arr, code, desc.code, params, words, offset, nthreads,
+               None if block is None else block_runs(arr.shape, arr.strides, *block, offset))
+    if torch_target:
+        mark_written(tensor)
     return tensor
 
 
@@ -395,7 +450,11 @@ def check_targets(**targets):
     return tuple(None if t is None else as_array(t, name) for name, t in targets.items())
 
 
-_queue = threading.local()
+class _Queue(threading.local):
+    jobs = None     # this thread's queue inside collecting(); None: write at once
+
+
+_queue = _Queue()
 
 
 @contextlib.contextmanager
@@ -410,7 +469,7 @@ def collecting():
     write at once, so a caller must not queue a fill of a tensor that such
     an initializer then writes again.
     """
-    outer = getattr(_queue, "jobs", None)
+    outer = _queue.jobs
     _queue.jobs = jobs = []
     try:
         yield jobs
@@ -422,7 +481,7 @@ def collecting():
 def immediate():
     """Write every fill at its call, even inside :func:`collecting` (for
     initializers that write a tensor again after a fill: eye_, sparse_)."""
-    outer = getattr(_queue, "jobs", None)
+    outer = _queue.jobs
     _queue.jobs = None
     try:
         yield

@@ -35,12 +35,17 @@ def constant_(tensor, val, *, num_threads=None):
     >>> fastinit.constant_(np.empty(3, np.float32), 0.01)
     array([0.01, 0.01, 0.01], dtype=float32)
     """
+    return sample_(tensor, "constant", constant_params(val), num_threads=num_threads)
+
+
+def constant_params(val):
+    """Kernel parameters of a constant fill: ``val`` rounded to the dtype."""
     val = check_float(val, "val")
 
     def params(dtype):
         check_in_dtype_range(val, "val", dtype)
         return {"value": _dtypes.of(dtype).round(val)}
-    return sample_(tensor, "constant", params, num_threads=num_threads)
+    return params
 
 
 @public(lookup=("zero",), bench="bench_fills", cited=False)
@@ -53,7 +58,7 @@ def zeros_(tensor, *, num_threads=None):
     >>> fastinit.zeros_(np.ones(2))
     array([0., 0.])
     """
-    return constant_(tensor, 0.0, num_threads=num_threads)
+    return sample_(tensor, "constant", constant_params(0.0), num_threads=num_threads)
 
 
 @public(lookup=("one",), bench="bench_fills", cited=False)
@@ -66,7 +71,7 @@ def ones_(tensor, *, num_threads=None):
     >>> fastinit.ones_(np.zeros(2))
     array([1., 1.])
     """
-    return constant_(tensor, 1.0, num_threads=num_threads)
+    return sample_(tensor, "constant", constant_params(1.0), num_threads=num_threads)
 
 
 def uniform_params(a, b):
@@ -79,14 +84,22 @@ def uniform_params(a, b):
                          f"from={a} > to={b}")
 
     def params(dtype):
-        d = _dtypes.of(dtype)
-        check_in_dtype_range(a, "a", d)
-        check_in_dtype_range(b, "b", d)
-        if not b - a <= d.max:
-            raise ValueError(f"uniform_ expects to-from <= the largest {d} "
-                             f"({d.max:g}), but found to={b} and from={a}")
-        return {"low": a, "width": b - a, "top": max(d.prev(b), d.round(a))}
+        # the signs keep 0.0 and -0.0 apart (equal as keys, different as bounds)
+        return dict(_uniform_params(_dtypes.of(dtype), a, b, math.copysign(1.0, a),
+                                    math.copysign(1.0, b)))
     return params
+
+
+@functools.lru_cache(maxsize=1024)
+def _uniform_params(d, a, b, *signs):
+    """uniform_params for dtype descriptor ``d``, remembered (a pure function of
+    its arguments: bounds repeat, and the neighbour of b costs microseconds)."""
+    check_in_dtype_range(a, "a", d)
+    check_in_dtype_range(b, "b", d)
+    if not b - a <= d.max:
+        raise ValueError(f"uniform_ expects to-from <= the largest {d} "
+                         f"({d.max:g}), but found to={b} and from={a}")
+    return {"low": a, "width": b - a, "top": max(d.prev(b), d.round(a))}
 
 
 @public(lookup=("random_uniform",), bench="bench_fills", cited=False)
@@ -158,8 +171,10 @@ def normal_params(mean, std):
 
     def params(dtype):
         dtype = _dtypes.of(dtype)
-        check_in_dtype_range(mean, "mean", dtype)
         big, tail = dtype.max, normal_tail(dtype.work)
+        if abs(mean) + tail * std <= big:       # (so |mean| <= big too)
+            return {"mean": mean, "std": std}
+        check_in_dtype_range(mean, "mean", dtype)
         if not abs(mean) + tail * std <= big:
             raise ValueError(f"std={std} is too large for {dtype}: values reach |mean| + "
                              f"{tail:.3f} * std, beyond the largest {dtype} ({big:g}); "

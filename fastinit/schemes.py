@@ -12,7 +12,7 @@ import warnings
 
 from ._fans import fan_for, gain_for
 from ._public import public
-from ._tensor import as_array, check_block, check_float, check_offset, check_shape, sample_
+from ._tensor import adapt, check_block, check_float, check_offset, check_shape, sample_
 from .fills import normal_params, uniform_params
 from .truncated import trunc_normal_params
 
@@ -46,11 +46,14 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
     when ``torch_warning``, as torch's kaiming_*; silently after the layout
     checks otherwise, as torch's xavier_*. The tensor is converted once.
     """
-    arr = as_array(tensor)
+    adapted = adapt(tensor)
+    arr = adapted[0]
     if torch_warning and 0 in arr.shape:
         warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)
         return tensor
-    block = check_block(global_shape, index, arr.shape, check_offset(offset, arr.size))
+    offset = check_offset(offset, arr.size)
+    block = None if global_shape is None and index is None else \
+        check_block(global_shape, index, arr.shape, offset)
     if block is not None:
         if full_shape is not None and check_shape(full_shape, "full_shape") != block[0]:
             raise ValueError(f"full_shape={tuple(full_shape)} and global_shape={block[0]} "
@@ -62,7 +65,7 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
         return tensor
     s = spread(*fans)
     kw = dict(rng=rng, generator=generator, num_threads=num_threads, offset=offset,
-              global_shape=global_shape, index=index, array=arr)
+              global_shape=global_shape, index=index, adapted=adapted)
     if law == "uniform":
         return sample_(tensor, "uniform", uniform_params(-s, s), **kw)
     if law == "normal":

@@ -55,6 +55,36 @@ def test_bench_json_covers_every_family_and_library():
             assert row["ratios"]["2"]["vs_torch"] > 0
 
 
+def test_bench_overhead_json():
+    """bench --overhead: every call timed next to torch.nn.init (where torch
+    has it), the functional twins and the registry over their in-place call."""
+    from fastinit.cli import overhead
+    p = run_cli("bench", "--overhead", "--repeat", "1", "--json")
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    try:
+        import torch  # noqa: F401
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    calls = [label for label, *_ in overhead.CALLS
+             if have_torch or "generator=g" not in label]
+    assert [r["call"] for r in doc["calls"]] == calls
+    for row, (_, _, ref) in zip(doc["calls"], [c for c in overhead.CALLS
+                                               if c[0] in calls]):
+        assert row["fastinit_us"] > 0
+        if ref is not None and have_torch:
+            assert math.isclose(row["ratio"], row["fastinit_us"] / row["torch_us"])
+        else:
+            assert row["torch_us"] is None and row["ratio"] is None
+    assert [r["call"] for r in doc["wrappers"]] == [w[0] for w in overhead.WRAPPERS]
+    for r in doc["wrappers"]:
+        assert math.isclose(r["over_us"], r["us"] - r["inplace_us"])
+    table = run_cli("bench", "--overhead", "--repeat", "1")
+    assert table.returncode == 0 and "torch.nn.init" in table.stdout
+    assert "get('normal')(w)" in table.stdout
+
+
 def test_bench_table_float64():
     p = run_cli("bench", "--size", "5000", "--dtype", "float64", "--repeat", "1",
                 "--only", "uniform,normal")
@@ -70,7 +100,8 @@ def test_bench_table_float64():
     ["bench", "--size", "0"], ["bench", "--size", "-5"], ["bench", "--size", "1.5"],
     ["bench", "--dtype", "int8"], ["bench", "--threads", "0"], ["bench", "--threads", "a,b"],
     ["bench", "--threads", "1,"], ["bench", "--repeat", "0"], ["bench", "--only", "nope"],
-    ["bench", "--json", "extra"], ["demo", "--layers", "0"], ["demo", "--width", "x"],
+    ["bench", "--json", "extra"], ["bench", "--overhead", "--model"],
+    ["bench", "--overhead", "--repeat", "0"], ["demo", "--layers", "0"], ["demo", "--width", "x"],
     ["demo", "--inits", "he,bogus"], ["--size-gb", "0"], ["--size-gb", "-1"],
     ["--size-gb", "nan"], ["nosuchcommand"],
 ])

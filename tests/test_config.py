@@ -133,3 +133,28 @@ def test_negative_counts_count_back_from_the_usable_cpus():
 def test_numpy_integers_accepted():
     assert np.array_equal(fastinit.normal(10, rng=0, num_threads=np.int64(2)),
                           fastinit.normal(10, rng=0))
+
+
+def test_small_fills_enter_no_parallel_region():
+    """A fill of up to SMALL elements resolves to one thread before the kernel
+    (no OpenMP query) and runs its blocks in a plain loop: no OpenMP parallel
+    region is entered, whatever num_threads asks; a big fill on two threads
+    enters one."""
+    assert _config._resolve_threads(2, _core.SMALL) == 1
+    assert _config._resolve_threads(None, _core.SMALL) == 1
+    with pytest.raises(ValueError, match="num_threads=0"):
+        _config._resolve_threads(0, 16)      # still checked
+    small = np.empty((16, 16), np.float32)
+    strided = np.empty((32, 32), np.float64)[::2, ::2]
+    before = _core.parallel_regions()
+    fastinit.normal_(small, rng=0, num_threads=2)
+    fastinit.uniform_(strided, rng=0, num_threads=2)
+    fastinit.zeros_(np.empty(_core.SMALL, np.float32), num_threads=2)
+    assert _core.parallel_regions() == before
+    if _config._resolve_threads(2, _core.SMALL + 1) > 1:
+        fastinit.normal_(np.empty(_core.SMALL + 1, np.float32), rng=0, num_threads=2)
+        assert _core.parallel_regions() == before + 1
+    # the serial loop gives the parallel values
+    big = np.empty((_core.SMALL + 1,), np.float32)
+    one = fastinit.normal_(big.copy(), rng=3, num_threads=1)
+    assert np.array_equal(fastinit.normal_(big, rng=3, num_threads=2), one)

@@ -97,3 +97,34 @@ def test_elu_alpha_and_swish_alias():
     g1, g2 = fastinit.calculate_gain("elu"), fastinit.calculate_gain("elu", 0.5)
     assert g2 > g1  # smaller negative part: less variance, larger gain
     assert fastinit.calculate_gain("elu", 1.0) == g1
+
+
+@pytest.mark.parametrize("shape,kw", [
+    ((64, 3, 7, 7), {}), ((3, 3, 16, 32), {"in_axis": -2, "out_axis": -1}),
+    ((8, 4, 5, 6), {"batch_axis": (0,), "in_axis": 2, "out_axis": 1}),
+    ((8, 4, 5), {"batch_axis": 0, "in_axis": 2, "out_axis": 1}),
+    ((5, 0, 3), {}), ((4, 4), {"batch_axis": [], "in_axis": np.int64(0), "out_axis": 1})])
+def test_remembered_fans_equal_computed_ones(shape, kw):
+    """Plain int arguments go through a cache of the fans, other ones (NumPy
+    ints, lists) are computed: both give the same answer, and a cached
+    shape is a cache hit."""
+    _fans._fans_cached.cache_clear()
+    plain = dict(kw)
+    got = fastinit.calculate_fan_in_and_fan_out(shape, **plain)
+    assert got == _fans._fans(shape, plain.get("in_axis", 1), plain.get("out_axis", 0),
+                              plain.get("batch_axis", ()))
+    assert fastinit.calculate_fan_in_and_fan_out(np.empty(shape), **plain) == got
+    cacheable = (type(kw.get("batch_axis", ())) is tuple
+                 and all(type(kw.get(k, 0)) is int for k in ("in_axis", "out_axis")))
+    assert _fans._fans_cached.cache_info().hits == (1 if cacheable else 0)
+
+
+def test_remembered_gains_keep_types_apart():
+    """The gain cache is typed: after leaky_relu with slope 1 is remembered,
+    slope True is still refused (as torch refuses it) and 1.0 is computed."""
+    assert fastinit.calculate_gain("leaky_relu", 1) == math.sqrt(2.0 / 2)
+    with pytest.raises(ValueError, match="negative_slope True not a valid number"):
+        fastinit.calculate_gain("leaky_relu", True)
+    assert fastinit.calculate_gain("leaky_relu", 1.0) == math.sqrt(2.0 / 2)
+    with pytest.raises(ValueError, match="Unsupported nonlinearity"):
+        fastinit.calculate_gain("bogus")

@@ -1,4 +1,6 @@
 """Statistics, ranges, golden values and constant fills of fastinit.fills."""
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -140,3 +142,28 @@ def test_zero_size_is_noop():
         assert fastinit.normal_(a) is a
         assert fastinit.uniform(shape).shape == shape
         fastinit.zeros_(a)
+
+
+def test_uniform_parameters_are_remembered_per_dtype_and_bounds():
+    """The kernel parameters of U[a, b) are computed once per (dtype, a, b) and
+    reused; 0.0 and -0.0 (equal as keys) stay apart, so the cache never
+    changes a bit of the result."""
+    from fastinit import _dtypes, fills
+    d = _dtypes.DEFAULT
+    fills._uniform_params.cache_clear()
+    first = fills.uniform_params(-0.25, 0.5)(d)
+    again = fills.uniform_params(-0.25, 0.5)(d)
+    assert first == again and first is not again       # a fresh dict each time
+    assert fills._uniform_params.cache_info().hits == 1
+    assert first == {"low": -0.25, "width": 0.75, "top": d.prev(0.5)}
+    for a, b in ((0.0, 0.0), (-0.0, -0.0), (-0.0, 0.0), (0.0, 1.0), (-0.0, 1.0)):
+        got = fills.uniform_params(a, b)(d)
+        assert [math.copysign(1.0, got[k]) for k in ("low", "top")] == [
+            math.copysign(1.0, a), math.copysign(1.0, max(d.prev(b), d.round(a)))]
+    pos = fastinit.uniform_(np.empty(8, np.float32), 0.0, 0.0, rng=0)
+    neg = fastinit.uniform_(np.empty(8, np.float32), -0.0, -0.0, rng=0)
+    fills._uniform_params.cache_clear()
+    assert np.array_equal(fastinit.uniform_(np.empty(8, np.float32), -0.0, -0.0, rng=0)
+                          .view(np.uint32), neg.view(np.uint32))
+    assert np.array_equal(fastinit.uniform_(np.empty(8, np.float32), 0.0, 0.0, rng=0)
+                          .view(np.uint32), pos.view(np.uint32))

@@ -95,3 +95,27 @@ def test_empty_orthogonal_does_not_advance_the_default_stream():
     fastinit.orthogonal_(np.empty((0, 4)))
     fastinit.delta_orthogonal_(np.empty((4, 2, 0)))
     assert np.array_equal(fastinit.normal(20), expected)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 3, 5, 1234, 2**32 - 1, 2**32, 2**63 + 7, 10**40])
+def test_int_seed_words_are_seedsequence_words(seed):
+    """The remembered key of an int seed is SeedSequence(seed)'s first three
+    state words, before and after it is remembered (the golden seeds 0, 1, 3,
+    5 and 1234 among them)."""
+    from fastinit import _random
+    expected = tuple(int(w) for w in np.random.SeedSequence(seed).generate_state(3))
+    assert _random._seed_words(seed) == expected          # computed or remembered
+    assert _random._seed_words(seed) == expected          # remembered
+    assert fastinit.Key(seed).words == expected
+    assert _random.key_words(seed) == expected
+
+
+def test_int_seed_words_cache_is_used_and_bounded():
+    from fastinit import _random
+    _random._seed_words.cache_clear()
+    for seed in range(2000):
+        assert _random._seed_words(seed) == tuple(
+            int(w) for w in np.random.SeedSequence(seed).generate_state(3))
+    fastinit.normal(4, rng=1999)
+    info = _random._seed_words.cache_info()
+    assert info.hits >= 1 and info.currsize == info.maxsize < 2000

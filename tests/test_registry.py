@@ -91,3 +91,38 @@ def test_one_line_extension(monkeypatch):
     monkeypatch.setitem(registry._TABLE, "my_normal", ("fastinit.fills", "normal_", ("mine",)))
     assert fastinit.get("mine", std=2.0).get_config() == {"name": "my_normal",
                                                           "kwargs": {"std": 2.0}}
+
+
+def test_no_alias_is_a_canonical_name():
+    """_canonical answers canonical names straight from the table."""
+    names = set(registry._TABLE)
+    assert not [a for _, _, aliases, *_ in registry._TABLE.values() for a in aliases
+                if a in names]
+
+
+def test_probe_runs_once_per_plain_arguments(monkeypatch):
+    """get() checks argument values on a probe fill once per (name, plain
+    arguments); arguments that could change (a Generator) are probed every
+    time, and bad values are refused every time."""
+    calls = []
+    real = registry.Initializer.sample
+
+    def counting(self, *a, **kw):
+        calls.append(self.name)
+        return real(self, *a, **kw)
+    monkeypatch.setattr(registry.Initializer, "sample", counting)
+    monkeypatch.setattr(registry, "_PROBED", set())
+    for _ in range(3):
+        fastinit.get("he_normal", mode="fan_out", nonlinearity="relu")
+    assert calls == ["kaiming_normal"]
+    fastinit.get("he_normal", mode="fan_out", nonlinearity="relu", a=1)   # other values
+    fastinit.get("he_normal", mode="fan_out", nonlinearity="relu", a=1.0)  # other type
+    assert len(calls) == 3
+    for _ in range(2):
+        with pytest.raises(ValueError, match="Mode"):
+            fastinit.get("he_normal", mode="fan_sideways")
+    assert len(calls) == 5
+    gen = np.random.default_rng(0)
+    fastinit.get("normal", rng=gen)
+    fastinit.get("normal", rng=gen)
+    assert calls[-2:] == ["normal", "normal"]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import fastinit
+from fastinit import _dtypes
 
 
 @pytest.mark.parametrize("dtype", [np.int32, np.complex64, np.bool_, ">f4"])
@@ -355,3 +356,49 @@ class TestTorchWrites:
         neg = torch._neg_view(torch.zeros(4))
         with pytest.raises(TypeError, match="negative bit"):
             fastinit.normal_(neg, rng=0)
+
+
+def test_remembered_dtype_names_never_accept_a_tagged_dtype():
+    """check_dtype remembers accepted names and types only: a float32 dtype
+    carrying metadata (equal to float32 as a key) is still refused after
+    'float32' and np.float32 were remembered."""
+    from fastinit._tensor import check_dtype
+    assert check_dtype("float32") is check_dtype(np.float32) is np.dtype(np.float32)
+    for tagged in (np.dtype(np.float32, metadata={"x": 1}),
+                   next(d for d in _dtypes.DTYPES if not d.native).numpy):  # bfloat16
+        with pytest.raises(TypeError, match="dtype must be"):
+            check_dtype(tagged)
+    with pytest.raises(TypeError, match="dtype must be"):
+        check_dtype(">f4")
+    assert check_dtype("float64") is np.dtype(np.float64)
+
+
+@pytest.mark.parametrize("shape,expected", [
+    ((16, 16), (16, 16)), (7, (7,)), ([2, 3], (2, 3)), ((np.int64(4), 5), (4, 5)),
+    ((), ()), ((0, 3), (0, 3))])
+def test_shapes_fast_and_general_paths_agree(shape, expected):
+    from fastinit._tensor import check_shape
+    out = check_shape(shape)
+    assert out == expected and type(out) is tuple and all(type(d) is int for d in out)
+
+
+@pytest.mark.parametrize("name", ["float16", "float32", "float64"])
+def test_scalar_rounding_is_numpys_at_every_tie(name):
+    """DType.round (struct's IEEE conversion) equals NumPy's cast on the
+    midpoints between neighbouring values (ties round to even), on both signs,
+    subnormals included."""
+    d = next(x for x in _dtypes.DTYPES if x.name == name)
+    t = d.numpy.type
+    if d.itemsize == 2:
+        bits = np.arange(0, 0x7C00, dtype=np.uint16)
+    else:
+        u = np.uint32 if d.itemsize == 4 else np.uint64
+        top = int(np.array(d.max, t).view(u))
+        bits = np.random.default_rng(0).integers(0, top, 20000, dtype=u)
+    v = bits.view(t)
+    with np.errstate(over="ignore"):
+        mid = (v.astype(np.longdouble) + np.nextafter(v, t(np.inf)).astype(np.longdouble)) / 2
+    xs = np.concatenate([mid, -mid]).astype(np.float64)
+    xs = xs[np.abs(xs) <= d.max]
+    got = np.array([d.round(x) for x in xs.tolist()])
+    assert np.array_equal(got.view(np.int64), xs.astype(t).astype(np.float64).view(np.int64))

@@ -182,6 +182,89 @@ def test_torch_default_generator_seeds_torch_tensors(call):
     assert torch.equal(call(torch.empty(64, 48), generator=g), a[1])
 
 
+@pytest.mark.parametrize("seed", [0, 1, 42, 2**31 + 5])
+def test_torch_key_words_are_those_of_randint(seed):
+    """The key drawn from a torch generator (in place, into a per-thread
+    buffer) is torch.randint(0, 2**32, (3,), dtype=int64) of that generator:
+    the default one and an explicit one, one draw after another."""
+    from fastinit import _random
+    torch.manual_seed(seed)
+    expected = [torch.randint(0, 2**32, (3,), dtype=torch.int64).tolist() for _ in range(3)]
+    torch.manual_seed(seed)
+    assert [list(_random._torch_words(None)) for _ in range(3)] == expected
+    g = torch.Generator().manual_seed(seed)
+    assert [list(_random._torch_words(g)) for _ in range(3)] == expected
+
+
+def test_torch_key_buffer_first_made_in_inference_mode():
+    """A thread whose first torch draw happens inside inference mode can
+    still draw outside it (the buffer is a normal tensor), and under a meta
+    default device the key still comes from the CPU generator."""
+    import threading
+    from fastinit import _random
+    out = []
+
+    def worker():
+        torch.manual_seed(7)
+        with torch.inference_mode():
+            out.append(_random._torch_words(None))
+        out.append(_random._torch_words(None))
+        with torch.device("meta"):
+            out.append(_random._torch_words(None))
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    torch.manual_seed(7)
+    assert out == [tuple(torch.randint(0, 2**32, (3,), dtype=torch.int64).tolist())
+                   for _ in range(3)]
+
+
+def _block_initializers():
+    """Every public in-place initializer that fills blocks (takes ``index=``)."""
+    names = sorted(n for n in fastinit.__all__ if n.endswith("_") and not n.startswith("_")
+                   and "index" in inspect.signature(getattr(fastinit, n)).parameters)
+    assert {"orthogonal_", "delta_orthogonal_", "sparse_", "normal_"} <= set(names)
+    return names
+
+
+_BLOCK_ARGS = {"sparse_": (0.5,), "bias_uniform_": (torch.empty(8, 4, 3, 3),)}
+
+
+@pytest.mark.parametrize("name", _block_initializers())
+def test_torch_blocks_follow_torch_rules(name):
+    """A block fill (global_shape=, index=) of a torch tensor without rng=
+    draws its key from torch's default generator, like a whole fill, and
+    bumps the version counter: for every initializer that takes blocks."""
+    fn = getattr(fastinit, name)
+    gshape = (4,) if name == "bias_uniform_" else (8, 4, 3, 3)
+    if name in ("eye_", "sparse_"):
+        gshape = (8, 4)
+    index = (slice(4, 8),) + tuple(slice(None) for _ in gshape[1:])
+    local = (4,) + gshape[1:]
+    if name == "bias_uniform_":
+        index, local = (slice(2, 4),), (2,)
+
+    def call(**kw):
+        t = torch.full(local, 7.0)
+        before = t._version
+        fn(t, *_BLOCK_ARGS.get(name, ()), global_shape=gshape, index=index, **kw)
+        assert t._version > before, name
+        return t
+    torch.manual_seed(42)
+    a = call()
+    torch.manual_seed(42)
+    whole = torch.full(gshape, 7.0)
+    fn(whole, *_BLOCK_ARGS.get(name, ()))
+    assert torch.equal(whole[index], a)      # the key a whole fill would draw
+    if name in ("eye_", "dirac_"):           # no randomness in those two
+        return
+    torch.manual_seed(42)
+    assert torch.equal(call(), a)
+    assert torch.equal(call(generator=torch.Generator().manual_seed(42)), a)
+    torch.manual_seed(43)
+    assert not torch.equal(call(), a)
+
+
 def test_fastinit_manual_seed_still_seeds_numpy_arrays():
     fastinit.manual_seed(1)
     x = fastinit.normal_(np.empty(100, np.float32))

@@ -203,8 +203,14 @@ def add_arguments(p):
     p.add_argument("--seed", type=nonnegative_int, default=0)
     p.add_argument("--json", action="store_true",
                    help="print one JSON document on stdout instead of the table")
+    which = p.add_mutually_exclusive_group()   # --overhead or --model, not both
+    which.add_argument("--overhead", action="store_true",
+                   help="time single calls on small tensors (16x16 weight, 16 bias) against "
+                        "torch.nn.init, in microseconds, with the functional twins and the "
+                        "registry over the in-place call (see fastinit.cli.overhead); uses "
+                        "--repeat and --json")
     m = p.add_argument_group("whole model (--model)")
-    m.add_argument("--model", action="store_true",
+    which.add_argument("--model", action="store_true",
                    help="time initializing a Llama-like model (about 1.1 B parameters at "
                         "--scale 1): materialize, init_, patch against torch (see "
                         "fastinit.cli.model_bench)")
@@ -227,17 +233,25 @@ def model_dtypes(text):
 
 
 def run(args):
+    if args.overhead:
+        from . import overhead
+        return overhead.run(args)
     if args.model:
         from . import model_bench
         return model_bench.run(args)
     threads = args.threads or [fastinit.get_num_threads()]
     doc = measure(args.size, args.dtype, threads, args.repeat, args.ortho_n,
                   families=args.only, seed=args.seed, progress=True)
-    if args.json:
+    return emit(doc, args.json, format_table)
+
+
+def emit(doc, as_json, table):
+    """Print a bench document: JSON alone on stdout, or ``table(doc)``; exit code 0."""
+    if as_json:
         json.dump(doc, sys.stdout, indent=1, allow_nan=False)
         sys.stdout.write("\n")
     else:
-        print(format_table(doc))
+        print(table(doc))
     return 0
 
 
