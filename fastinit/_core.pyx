@@ -105,6 +105,25 @@ def philox4x32(cnp.ndarray counter, cnp.ndarray key):
     return out
 
 
+def contiguous_view(size_t address, object shape, int typenum, object base):
+    """A writable C-contiguous ndarray of ``shape`` on the memory at ``address``
+    (items of NumPy type number ``typenum``), kept alive by ``base``.
+
+    The view of a C-contiguous torch CPU tensor, without ``Tensor.numpy()``'s
+    own checks and dispatch: the caller (fastinit._tensor.adapt) has made
+    every check and passes ``tensor.data_ptr()`` (never 0) and the tensor.
+    """
+    cdef cnp.npy_intp dims[32]
+    cdef int nd = len(shape), i
+    if nd > 32 or address == 0:
+        raise ValueError(f"contiguous_view: {nd} dimensions, address {address}")
+    for i in range(nd):
+        dims[i] = shape[i]
+    cdef cnp.ndarray arr = cnp.PyArray_SimpleNewFromData(nd, dims, typenum, <void *>address)
+    cnp.set_array_base(arr, base)
+    return arr
+
+
 # OpenMP parallel regions entered so far (a test hook: tiny fills enter none)
 cdef long long _regions = 0
 
