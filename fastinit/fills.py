@@ -163,6 +163,9 @@ def normal_tail(dtype):
     return float(_core._zig_tailx(0, bits)) * (1 + 2.0 ** -20)
 
 
+_TAILS = {}   # DType -> normal_tail(its work dtype)
+
+
 def normal_params(mean, std):
     mean = check_float(mean, "mean")
     std = check_float(std, "std")
@@ -171,7 +174,9 @@ def normal_params(mean, std):
 
     def params(dtype):
         dtype = _dtypes.of(dtype)
-        big, tail = dtype.max, normal_tail(dtype.work)
+        big, tail = dtype.max, _TAILS.get(dtype)
+        if tail is None:
+            tail = _TAILS[dtype] = normal_tail(dtype.work)
         if abs(mean) + tail * std <= big:       # (so |mean| <= big too)
             return {"mean": mean, "std": std}
         check_in_dtype_range(mean, "mean", dtype)
