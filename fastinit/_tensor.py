@@ -457,14 +457,18 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     """
     arr, desc, torch_target = adapt(tensor) if adapted is None else adapted
     n = arr.size
-    offset = check_offset(offset, n)
+    if offset or type(offset) is not int:
+        offset = check_offset(offset, n)
     block = None if global_shape is None and index is None else \
         check_block(global_shape, index, arr.shape, offset)
-    nthreads = _resolve_threads(num_threads, n)
+    # (small fills run on one thread whatever the setting: _resolve_threads)
+    nthreads = 1 if num_threads is None and n <= _core.SMALL else \
+        _resolve_threads(num_threads, n)
     params = params_for(desc)
     live = n > 0 and not isinstance(arr, MetaShape)     # has_data(arr)
     if dist == "constant" or not live:
-        words = key_words(rng, generator, draw=False)   # (checked, nothing drawn)
+        if rng is not None or generator is not None:
+            key_words(rng, generator, draw=False)       # (checked, nothing drawn)
         if not live:
             return tensor
         words = (0, 0, 0)

@@ -48,6 +48,10 @@ def constant_params(val):
     return params
 
 
+# the parameter functions of zeros_ and ones_, made once (pure functions of the dtype)
+_ZERO, _ONE = constant_params(0.0), constant_params(1.0)
+
+
 @public(lookup=("zero",), bench="bench_fills", cited=False)
 def zeros_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 0.
@@ -58,7 +62,7 @@ def zeros_(tensor, *, num_threads=None):
     >>> fastinit.zeros_(np.ones(2))
     array([0., 0.])
     """
-    return sample_(tensor, "constant", constant_params(0.0), num_threads=num_threads)
+    return sample_(tensor, "constant", _ZERO, num_threads=num_threads)
 
 
 @public(lookup=("one",), bench="bench_fills", cited=False)
@@ -71,7 +75,7 @@ def ones_(tensor, *, num_threads=None):
     >>> fastinit.ones_(np.zeros(2))
     array([1., 1.])
     """
-    return sample_(tensor, "constant", constant_params(1.0), num_threads=num_threads)
+    return sample_(tensor, "constant", _ONE, num_threads=num_threads)
 
 
 def uniform_params(a, b):

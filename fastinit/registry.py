@@ -140,7 +140,7 @@ class Initializer:
         # check the values now, on a small array, rather than at first use
         # (seeded, so that the default generator is not advanced); arguments
         # that passed once pass again
-        probed = _probe_key(self.name, kwargs)
+        probed = _probe_key(self.name, kwargs) if kwargs else (self.name, ())
         if probed is not None and probed in _PROBED:
             return
         probe_kw = {"rng": 0} if _arguments(self.fn)[1] else {}
@@ -227,6 +227,8 @@ def get(identifier, **kwargs):
     >>> init(np.empty((3, 4), np.float32), rng=1).shape
     (3, 4)
     """
+    if type(identifier) is str:     # the common case, first
+        return Initializer(identifier, **kwargs)
     if isinstance(identifier, Initializer):
         return Initializer(identifier.name, **{**identifier.kwargs, **kwargs}) if kwargs \
             else identifier
