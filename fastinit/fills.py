@@ -88,6 +88,8 @@ def uniform_params(a, b):
                          f"from={a} > to={b}")
 
     def params(dtype):
+        if a and b:
+            return dict(_uniform_params(_dtypes.of(dtype), a, b))
         # the signs keep 0.0 and -0.0 apart (equal as keys, different as bounds)
         return dict(_uniform_params(_dtypes.of(dtype), a, b, math.copysign(1.0, a),
                                     math.copysign(1.0, b)))
@@ -97,7 +99,8 @@ def uniform_params(a, b):
 @functools.lru_cache(maxsize=1024)
 def _uniform_params(d, a, b, *signs):
     """uniform_params for dtype descriptor ``d``, remembered (a pure function of
-    its arguments: bounds repeat, and the neighbour of b costs microseconds)."""
+    its arguments: bounds repeat, and the neighbour of b costs microseconds).
+    ``signs``: those of a and b, given when either is zero."""
     check_in_dtype_range(a, "a", d)
     check_in_dtype_range(b, "b", d)
     if not b - a <= d.max:
