@@ -210,10 +210,11 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
     gain, exact = _check_gain(gain), _check_exact(exact)
     nthreads = _resolve_threads(num_threads)
     key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
-    if has_data(arr) and block is not None:
-        _haar_block_into(arr, block[0], block[1], gain, key, nthreads, exact)
-    elif has_data(arr):
-        _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
+    if has_data(arr):
+        if block is not None:
+            _haar_block_into(arr, block[0], block[1], gain, key, nthreads, exact)
+        else:
+            _haar_into(arr, arr.shape[0], arr.size // arr.shape[0], gain, key, nthreads)
         mark_written(tensor)
     return tensor
 
@@ -296,10 +297,11 @@ def _delta_block_(tensor, arr, block, gain, rng, num_threads, generator, exact):
         raise ValueError(f"delta_orthogonal_ needs out >= in (shape[0] >= shape[1]), got "
                          f"out={gshape[0]}, in={gshape[1]} (global_shape={gshape})")
     gain = _check_gain(gain)
-    key = resolve_key(rng, generator, draw=arr.size > 0)
-    if not arr.size:
+    key = resolve_key(rng, generator, draw=has_data(arr), torch_default=is_torch(tensor))
+    if not has_data(arr):
         return tensor
     arr[...] = 0
+    mark_written(tensor)
     centre = [s // 2 - s0 for s, s0 in zip(gshape[2:], starts[2:])]
     if all(0 <= c < n for c, n in zip(centre, arr.shape[2:])):
         orthogonal_(arr[(slice(None), slice(None)) + tuple(centre)], gain, rng=key,

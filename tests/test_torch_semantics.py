@@ -219,6 +219,52 @@ def test_torch_key_buffer_first_made_in_inference_mode():
                    for _ in range(3)]
 
 
+def _block_initializers():
+    """Every public in-place initializer that fills blocks (takes ``index=``)."""
+    names = sorted(n for n in fastinit.__all__ if n.endswith("_") and not n.startswith("_")
+                   and "index" in inspect.signature(getattr(fastinit, n)).parameters)
+    assert {"orthogonal_", "delta_orthogonal_", "sparse_", "normal_"} <= set(names)
+    return names
+
+
+_BLOCK_ARGS = {"sparse_": (0.5,), "bias_uniform_": (torch.empty(8, 4, 3, 3),)}
+
+
+@pytest.mark.parametrize("name", _block_initializers())
+def test_torch_blocks_follow_torch_rules(name):
+    """A block fill (global_shape=, index=) of a torch tensor without rng=
+    draws its key from torch's default generator, like a whole fill, and
+    bumps the version counter: for every initializer that takes blocks."""
+    fn = getattr(fastinit, name)
+    gshape = (4,) if name == "bias_uniform_" else (8, 4, 3, 3)
+    if name in ("eye_", "sparse_"):
+        gshape = (8, 4)
+    index = (slice(4, 8),) + tuple(slice(None) for _ in gshape[1:])
+    local = (4,) + gshape[1:]
+    if name == "bias_uniform_":
+        index, local = (slice(2, 4),), (2,)
+
+    def call(**kw):
+        t = torch.full(local, 7.0)
+        before = t._version
+        fn(t, *_BLOCK_ARGS.get(name, ()), global_shape=gshape, index=index, **kw)
+        assert t._version > before, name
+        return t
+    torch.manual_seed(42)
+    a = call()
+    torch.manual_seed(42)
+    whole = torch.full(gshape, 7.0)
+    fn(whole, *_BLOCK_ARGS.get(name, ()))
+    assert torch.equal(whole[index], a)      # the key a whole fill would draw
+    if name in ("eye_", "dirac_"):           # no randomness in those two
+        return
+    torch.manual_seed(42)
+    assert torch.equal(call(), a)
+    assert torch.equal(call(generator=torch.Generator().manual_seed(42)), a)
+    torch.manual_seed(43)
+    assert not torch.equal(call(), a)
+
+
 def test_fastinit_manual_seed_still_seeds_numpy_arrays():
     fastinit.manual_seed(1)
     x = fastinit.normal_(np.empty(100, np.float32))

@@ -16,6 +16,21 @@ static inline float fi_u2f(uint32_t x) { union { float f; uint32_t u; } v; v.u =
 static inline uint64_t fi_d2u(double x) { union { double f; uint64_t u; } v; v.f = x; return v.u; }
 static inline double fi_u2d(uint64_t x) { union { double f; uint64_t u; } v; v.u = x; return v.f; }
 
+/* The number of set bits. x86 without the POPCNT instruction (the
+ * baseline path) gets it inline, where __builtin_popcountll would call
+ * libgcc once per chunk. */
+static inline int fi_popcount64(uint64_t m)
+{
+#if defined(__POPCNT__) || !(defined(__x86_64__) || defined(__i386__))
+    return __builtin_popcountll(m);
+#else
+    uint64_t s = m - ((m >> 1) & 0x5555555555555555ull);
+    s = (s & 0x3333333333333333ull) + ((s >> 2) & 0x3333333333333333ull);
+    s = (s + (s >> 4)) & 0x0f0f0f0f0f0f0f0full;
+    return (int)((s * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 /* Natural log of a positive, finite, normal number. x = 2^e * m with m in
  * [sqrt(1/2), sqrt(2)); with f = m - 1 and s = f / (2 + f) (|s| < 0.1716),
  * log(m) = 2 atanh(s) = 2s(1 + r), r = s^2/3 + s^4/5 + ..., evaluated as

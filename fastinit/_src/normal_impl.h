@@ -27,23 +27,43 @@
 
 typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
+/* A retry batch's proposals and their table entries (fi_zig*_batch_look;
+ * the AVX2 float32 batch reads F and D itself, only for its wedge tests):
+ * float32 keeps the packed entries in fi_zig32_first8's order. */
+typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 float F[FI_CHUNK], D[FI_CHUNK]; } fi_zl32;
+typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
-/* Append k0 + (the set bits of m) to idx (2 entries of slack): the first
- * two positions are written without a branch (a chunk has fewer than 3
- * unfinished elements 93% of the time), the rest in a loop. */
-static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx, int nidx)
+/* Append k0 + (the set bits of m) to idx (K <= FI_LANES entries of slack):
+ * the first K positions are written without a branch, the rest in a loop.
+ * K = 2 for normal_ (a chunk has fewer than 3 unfinished elements 93% of
+ * the time), 6 for the truncated normal (about 4 per chunk for (-2, 2)). */
+static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx,
+                                                              int nidx, int K)
 {
-    int c = __builtin_popcountll(m);
-    uint64_t m2 = m & (m - 1);
-    idx[nidx] = k0 + __builtin_ctzll(m | (1ull << 63));
-    idx[nidx + 1] = k0 + __builtin_ctzll(m2 | (1ull << 63));
-    if (__builtin_expect(c > 2, 0)) {
-        int r = nidx + 2;
-        for (m2 &= m2 - 1; m2; m2 &= m2 - 1)
-            idx[r++] = k0 + __builtin_ctzll(m2);
+    int c = fi_popcount64(m);
+    uint64_t mk = m;
+    for (int j = 0; j < K; j++, mk &= mk - 1)
+        idx[nidx + j] = k0 + __builtin_ctzll(mk | (1ull << 63));
+    if (__builtin_expect(c > K, 0)) {
+        int r = nidx + K;
+        for (; mk; mk &= mk - 1)
+            idx[r++] = k0 + __builtin_ctzll(mk);
     }
     return nidx + c;
 }
+
+/* A chunk function gets its words w (computed by the previous call, or
+ * before the first) and computes the next chunk's into wn when `more`: on
+ * the SIMD paths between its table lookups and its arithmetic, so that the
+ * core overlaps the lookups (scalar loads) with Philox (vector units). */
+#define FI_ZIG_NEXT                                                               \
+    do {                                                                          \
+        if (more)                                                                 \
+            fi_philox_chunk((g + 1) * FI_CHUNK, st->stream, st->sub, st->k0,      \
+                            st->k1, wn);                                          \
+    } while (0)
 
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
 /* The first attempts of 8 lanes: the same operations as fi_zig32_value /
@@ -56,15 +76,14 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
 static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
         const uint64_t *te, const fi_zq32 *q, int check, float *o)
 {
-    const __m256i order = _mm256_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7);
     __m256i w = _mm256_loadu_si256((const __m256i *)wp);
     __m256i u = _mm256_srli_epi32(w, 9);
-    /* the even dwords (X) and the odd ones (K) of the 8 entries come out in
-     * lane order 0, 1, 4, 5, 2, 3, 6, 7; one permute restores it */
+    /* te holds the entries of lanes 0, 1, 4, 5, 2, 3, 6, 7 (fi_zig32_slot),
+     * so that one shuffle puts the even dwords (X) and one the odd ones (K)
+     * in lane order */
     __m256 ta = _mm256_loadu_ps((const float *)te), tb = _mm256_loadu_ps((const float *)(te + 4));
-    __m256 xt = _mm256_permutevar8x32_ps(_mm256_shuffle_ps(ta, tb, 0x88), order);
-    __m256i kt = _mm256_permutevar8x32_epi32(_mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd)),
-                                             order);
+    __m256 xt = _mm256_shuffle_ps(ta, tb, 0x88);
+    __m256i kt = _mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd));
     __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
     __m256i ok = _mm256_cmpgt_epi32(kt, u);
     __m256 park = _mm256_castsi256_ps(w);
@@ -84,14 +103,23 @@ static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
-                                           int check, float *o)
+                                           int check, float *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     uint64_t te[4][FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    /* the lookups with scalar loads, two words at a time; the empty asm
+     * keeps the compiler from turning them into lane extractions, which
+     * would compete with Philox for the vector units */
     for (int k = 0; k < 4; k++)
-        for (int l = 0; l < FI_CHUNK; l++)
-            te[k][l] = fi_zig_xk32[w[k][l] & 511u];
+        for (int l = 0; l < FI_CHUNK; l += 2) {
+            uint64_t pr;
+            memcpy(&pr, &w[k][l], sizeof pr);
+            __asm__("" : "+r"(pr));
+            int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1);  /* fi_zig32_first8's order */
+            te[k][d] = fi_zig_xk32[pr & 511u];
+            te[k][d + 1] = fi_zig_xk32[(pr >> 32) & 511u];
+        }
+    FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++) {
@@ -139,12 +167,11 @@ static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b,
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
-                                           int check, double *o)
+                                           int check, double *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     double xe[2 * FI_CHUNK];
     int64_t ke[2 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -152,6 +179,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                 xe[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_x64[lo & 511u];
                 ke[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_k64[lo & 255u];
             }
+    FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++) {
         for (int j = 0; j < 2; j++) {
@@ -169,6 +197,30 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
     return m;
 }
 #else
+/* The bit mask of the lanes whose ok flag is 0, n a multiple of 8 (up to
+ * 64): the flags as bytes (a loop that vectorizes), each 8 of them folded
+ * into 8 bits by one product (byte i of x times 2^(56 - 7i) lands in bit 56
+ * + i, the other products below bit 56 without carries or above bit 63),
+ * where a bit-by-bit loop would be 6 scalar instructions per lane. */
+static inline uint64_t fi_zig_mask(const int32_t *ok, int n)
+{
+    uint8_t f[64];
+    uint64_t m = 0;
+    for (int i = 0; i < n; i++)
+        f[i] = (uint8_t)(ok[i] == 0);
+    for (int b = 0; b < n; b += 8) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        uint64_t x;
+        memcpy(&x, f + b, 8);
+        m |= ((x * 0x0102040810204080ull) >> 56) << b;
+#else
+        for (int i = 0; i < 8; i++)
+            m |= (uint64_t)f[b + i] << (b + i);
+#endif
+    }
+    return m;
+}
+
 /* Portable first attempts: one chunk, the same operations lane by lane. */
 #define FI_ZIG_FIRST(CT, UT, TO_BITS, FROM_BITS, SEL, VALUE, FAST)                 \
     do {                                                                           \
@@ -188,11 +240,11 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
     } while (0)
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
-                                           int check, float *o)
+                                           int check, float *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     int32_t ok[4 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -201,18 +253,15 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
                 FI_ZIG_FIRST(float, uint32_t, fi_f2u, fi_u2f, fi_sel32, fi_zig32_value, fi_zig32_fast);
 #undef WORD
             }
-    uint64_t m = 0;
-    for (int i = 0; i < 4 * FI_CHUNK; i++)
-        m |= (uint64_t)(ok[i] == 0) << i;
-    return m;
+    return fi_zig_mask(ok, 4 * FI_CHUNK);
 }
 
 static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
-                                           int check, double *o)
+                                           int check, double *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
 {
-    uint32_t w[4][FI_CHUNK];
     int32_t ok[2 * FI_CHUNK];
-    fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1, w);
+    FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
@@ -221,52 +270,294 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                 FI_ZIG_FIRST(double, uint64_t, fi_d2u, fi_u2d, fi_sel64, fi_zig64_value, fi_zig64_fast);
 #undef WORD
             }
-    uint64_t m = 0;
-    for (int i = 0; i < 2 * FI_CHUNK; i++)
-        m |= (uint64_t)(ok[i] == 0) << i;
-    return m;
+    return fi_zig_mask(ok, 2 * FI_CHUNK);
 }
 #undef FI_ZIG_FIRST
 #endif
 
+/* One retry batch: the FI_CHUNK lanes' states p and block words w -> the
+ * slot values v (the accepted value, or the next state) and ok (accepted,
+ * or forced by `last`). Generic form: the proposals' table lookups lane by
+ * lane; then, each only if some lane reads it (fi_zig_needs), the wedge
+ * tests and the tail proposals (the logs and square roots: most batches
+ * need one of the two or neither); then the branch-free step. The part
+ * loops vectorize. A value rejected by [lo, hi] is clamped to it (used
+ * only when forced). */
+#define FI_ZIG_BATCH(NAME, CT, UT, QT, LT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,   \
+                     DERIVE, WEDGE, TAIL, STEP)                                          \
+static inline void FI_SFX(NAME##_look)(const UT *p, uint32_t w[4][FI_CHUNK], LT *lk)     \
+{                                                                                        \
+    UT *P = lk->P;                                                                       \
+    ET *ea = lk->ea, *eb = lk->eb;                                                       \
+    CT *F = lk->F, *D = lk->D;                                                           \
+    for (int l = 0; l < FI_CHUNK; l++)                                                   \
+        P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                                    \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        UT j = P[l];                                                                     \
+        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */                    \
+        ENTRY;                                                                           \
+    }                                                                                    \
+    (void)eb;                                                                            \
+}                                                                                        \
+static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK],       \
+                                const LT *lk, int32_t last, CT *v, int32_t *ok)          \
+{                                                                                        \
+    uint32_t need = 0;                                                                   \
+    const UT *P = lk->P;                                                                 \
+    const ET *ea = lk->ea, *eb = lk->eb;                                                 \
+    const CT *F = lk->F, *D = lk->D;                                                     \
+    UT nx[FI_CHUNK], zb[FI_CHUNK];                                                       \
+    CT x[FI_CHUNK], ta[FI_CHUNK], tb[FI_CHUNK];                                          \
+    int32_t fp[FI_CHUNK], wok[FI_CHUNK];                                                 \
+    (void)eb;                                                                            \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        DERIVE;                                                                          \
+        need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);                      \
+    }                                                                                    \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        wok[l] = 0;                                                                      \
+        ta[l] = tb[l] = 0;                                                               \
+    }                                                                                    \
+    if (need & FI_ZIG_NEED_WEDGE)                                                        \
+        for (int l = 0; l < FI_CHUNK; l++)                                               \
+            wok[l] = WEDGE;                                                              \
+    if (need & FI_ZIG_NEED_TAIL)                                                         \
+        for (int l = 0; l < FI_CHUNK; l++) {                                             \
+            TAIL;                                                                        \
+        }                                                                                \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        int32_t c = STEP;                                                                \
+        CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);                \
+        int32_t in = (val >= q->lo) & (val <= q->hi);                                    \
+        val = val < q->lo ? q->lo : val;                                                 \
+        val = val > q->hi ? q->hi : val;                                                 \
+        ok[l] = (c & in) | last;                                                         \
+        v[l] = FROM_BITS(SEL(-(UT)ok[l], TO_BITS(val), nx[l]));                          \
+    }                                                                                    \
+}
+
+#if !defined(FI_PHILOX_AVX2) && !defined(FI_PHILOX_AVX512)
+FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
+             uint64_t,
+             (ea[l] = fi_zig_xk32[j & 511u], F[l] = fi_zig_f32[j & 255u],
+              D[l] = fi_zig_d32[j & 255u]),
+             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
+             fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
+             (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
+             fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
+                           &zb[l], &nx[l]))
+#endif
+FI_ZIG_BATCH(zig64_batch, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, fi_u2d, fi_sel64,
+             fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
+             (ea[l] = fi_d2u(fi_zig_x64[j & 511u]), eb[l] = (uint64_t)fi_zig_k64[j & 255u],
+              F[l] = fi_zig_f64[j & 255u], D[l] = fi_zig_d64[j & 255u]),
+             (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
+              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
+             fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
+                                                   : fi_zig64_bits(w[2][l], w[3][l])),
+             (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
+             fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
+                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+#undef FI_ZIG_BATCH
+
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+/* The float32 batch on 8 lanes in registers: the operations of fi_logf,
+ * fi_zig32_wedge, fi_zig32_tailx, fi_zig32_tailok and fi_zig32_step in the
+ * same order (no FMA: the build passes -ffp-contract=off), so the same
+ * bits as the generic batch; without its round trips through arrays. */
+static inline __attribute__((always_inline)) __m256 fi_logf8(__m256 x)
+{
+    __m256i ix = _mm256_add_epi32(_mm256_castps_si256(x),
+                                  _mm256_set1_epi32((int)(0x3f800000u - 0x3f3504f3u)));
+    __m256i e = _mm256_sub_epi32(_mm256_srli_epi32(ix, 23), _mm256_set1_epi32(0x7f));
+    __m256 m = _mm256_castsi256_ps(_mm256_add_epi32(
+        _mm256_and_si256(ix, _mm256_set1_epi32(0x007fffff)), _mm256_set1_epi32(0x3f3504f3)));
+    __m256 f = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+    __m256 s = _mm256_div_ps(f, _mm256_add_ps(_mm256_set1_ps(2.0f), f));
+    __m256 z = _mm256_mul_ps(s, s);
+    __m256 r = _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.333333333333f),
+               _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.2f),
+               _mm256_mul_ps(z, _mm256_add_ps(_mm256_set1_ps(0.142857142857f),
+               _mm256_mul_ps(z, _mm256_set1_ps(0.111111111111f)))))))); 
+    __m256 lm = _mm256_sub_ps(f, _mm256_mul_ps(s, _mm256_sub_ps(f, _mm256_mul_ps(_mm256_set1_ps(2.0f), r))));
+    __m256 ef = _mm256_cvtepi32_ps(e);
+    return _mm256_add_ps(_mm256_mul_ps(ef, _mm256_set1_ps(0.693145751953125f)),
+                         _mm256_add_ps(lm, _mm256_mul_ps(ef, _mm256_set1_ps(1.428606765330187e-06f))));
+}
+
+/* (float)(int32_t)(r >> sh) * 2^-k, the uniforms of ziggurat.h */
+static inline __attribute__((always_inline)) __m256 fi_zig_unif8(__m256i r, int sh, float scale)
+{
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(r, sh)), _mm256_set1_ps(scale));
+}
+
+static inline __attribute__((always_inline)) __m256 fi_zig32_tailx8(__m256i r1)
+{
+    __m256 u1 = _mm256_add_ps(fi_zig_unif8(r1, 1, 0x1p-31f), _mm256_set1_ps(0x1p-32f));
+    return _mm256_sqrt_ps(_mm256_sub_ps(_mm256_set1_ps(FI_ZIG_RR32),
+                                        _mm256_mul_ps(_mm256_set1_ps(2.0f), fi_logf8(u1))));
+}
+
+static inline __attribute__((always_inline)) __m256i fi_zig32_tailok8(__m256 x, __m256i r2)
+{
+    return _mm256_castps_si256(_mm256_cmp_ps(_mm256_mul_ps(fi_zig_unif8(r2, 8, 0x1p-24f), x),
+                                             _mm256_set1_ps(FI_ZIG_R32), _CMP_LT_OQ));
+}
+
+static inline __attribute__((always_inline)) __m256i fi_sel8(__m256i m, __m256i a, __m256i b)
+{
+    return _mm256_or_si256(_mm256_and_si256(a, m), _mm256_andnot_si256(m, b));
+}
+
+/* 8 lanes of a batch: states p, proposals P (also in memory, Pk), te: their
+ * packed entries in fi_zig32_first8's order */
+static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 *q,
+        __m256i p, __m256i P, const uint64_t *te, const uint32_t *Pk,
+        const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3,
+        int32_t last, float *v, int32_t *ok)
+{
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i r0 = _mm256_loadu_si256((const __m256i *)w0), r1 = _mm256_loadu_si256((const __m256i *)w1);
+    __m256i r2 = _mm256_loadu_si256((const __m256i *)w2), r3 = _mm256_loadu_si256((const __m256i *)w3);
+    __m256i fresh = _mm256_cmpeq_epi32(p, zero);
+    __m256i u = _mm256_srli_epi32(P, 9);
+    __m256 ta_ = _mm256_loadu_ps((const float *)te), tb_ = _mm256_loadu_ps((const float *)(te + 4));
+    __m256 X = _mm256_shuffle_ps(ta_, tb_, 0x88);
+    __m256i K = _mm256_castps_si256(_mm256_shuffle_ps(ta_, tb_, 0xdd));
+    __m256 x = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(u), X),
+                             _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    __m256i fast = _mm256_and_si256(fresh, _mm256_cmpgt_epi32(K, u));
+    __m256i tail = _mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
+                       _mm256_and_si256(P, _mm256_set1_epi32(255)), zero));
+    __m256i wok = zero;
+    __m256 ta = _mm256_setzero_ps(), tb = ta;
+    if (~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(fast, tail))) & 0xff) {
+        __m256 vv = fi_zig_unif8(fi_sel8(fresh, r1, r0), 8, 0x1p-24f);
+        /* the layers' bottoms and heights, read only here (scalar loads) */
+        uint32_t k0 = Pk[0], k1 = Pk[1], k2 = Pk[2], k3 = Pk[3], k4 = Pk[4], k5 = Pk[5], k6 = Pk[6], k7 = Pk[7];
+        __asm__("" : "+r"(k0), "+r"(k1), "+r"(k2), "+r"(k3), "+r"(k4), "+r"(k5), "+r"(k6), "+r"(k7));
+#define T_(tab) _mm256_setr_ps(tab[k0 & 255u], tab[k1 & 255u], tab[k2 & 255u], tab[k3 & 255u], \
+                               tab[k4 & 255u], tab[k5 & 255u], tab[k6 & 255u], tab[k7 & 255u])
+        __m256 y = _mm256_add_ps(T_(fi_zig_f32), _mm256_mul_ps(vv, T_(fi_zig_d32)));
+#undef T_
+        __m256 h = _mm256_mul_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(x, x));
+        wok = _mm256_castps_si256(_mm256_cmp_ps(fi_logf8(y), h, _CMP_LT_OQ));
+    }
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(tail))) {
+        ta = fi_zig32_tailx8(r0);
+        tb = fi_zig32_tailx8(r2);
+    }
+    __m256i aa = _mm256_andnot_si256(fresh, fi_zig32_tailok8(ta, r1));
+    __m256i ab = fi_zig32_tailok8(tb, r3);
+    __m256i cand = _mm256_or_si256(fast, fi_sel8(tail, _mm256_or_si256(aa, ab), wok));
+    __m256i xv = fi_sel8(tail, fi_sel8(aa, _mm256_castps_si256(ta), _mm256_castps_si256(tb)),
+                         _mm256_castps_si256(x));
+    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(P, 23),
+                                                      _mm256_set1_epi32((int)0x80000000u)));
+    __m256i nx = _mm256_and_si256(P, _mm256_andnot_si256(cand, tail));
+    __m256 z = _mm256_castsi256_ps(_mm256_or_si256(
+        _mm256_and_si256(zb, _mm256_set1_epi32((int)q->keep)), _mm256_set1_epi32((int)q->set)));
+    __m256 lo = _mm256_set1_ps(q->lo), hi = _mm256_set1_ps(q->hi);
+    __m256 val = _mm256_add_ps(_mm256_set1_ps(q->mean), _mm256_mul_ps(_mm256_set1_ps(q->sd), z));
+    __m256 in = _mm256_and_ps(_mm256_cmp_ps(val, lo, _CMP_GE_OQ), _mm256_cmp_ps(val, hi, _CMP_LE_OQ));
+    val = _mm256_blendv_ps(val, lo, _mm256_cmp_ps(val, lo, _CMP_LT_OQ));
+    val = _mm256_blendv_ps(val, hi, _mm256_cmp_ps(val, hi, _CMP_GT_OQ));
+    __m256i okv = _mm256_or_si256(_mm256_and_si256(cand, _mm256_castps_si256(in)),
+                                  _mm256_set1_epi32(-last));
+    _mm256_storeu_si256((__m256i *)v, fi_sel8(okv, _mm256_castps_si256(val), nx));
+    _mm256_storeu_si256((__m256i *)ok, _mm256_srli_epi32(okv, 31));
+}
+
+static inline void FI_SFX(zig32_batch_look)(const uint32_t *p, uint32_t w[4][FI_CHUNK],
+                                            fi_zl32 *lk)
+{
+    for (int h = 0; h < FI_GPC; h++) {
+        __m256i pv = _mm256_loadu_si256((const __m256i *)(p + FI_LANES * h));
+        __m256i Pv = fi_sel8(_mm256_cmpeq_epi32(pv, _mm256_setzero_si256()),
+                             _mm256_loadu_si256((const __m256i *)(w[0] + FI_LANES * h)), pv);
+        _mm256_storeu_si256((__m256i *)(lk->P + FI_LANES * h), Pv);
+    }
+    for (int l = 0; l < FI_CHUNK; l++) {
+        uint32_t j = lk->P[l];
+        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */
+        lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = fi_zig_xk32[j & 511u];
+    }
+}
+
+static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
+                                       uint32_t w[4][FI_CHUNK], const fi_zl32 *lk,
+                                       int32_t last, float *v, int32_t *ok)
+{
+    for (int h = 0; h < FI_GPC; h++) {
+        int o = FI_LANES * h;
+        fi_zig32_batch8(q, _mm256_loadu_si256((const __m256i *)(p + o)),
+                        _mm256_loadu_si256((const __m256i *)(lk->P + o)), lk->ea + o,
+                        lk->P + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
+                        v + o, ok + o);
+    }
+}
+#endif
+
+/* The retry block c3 of the first min(n, FI_CHUNK) listed elements (the
+ * last one repeated to fill the batch). */
+static inline void FI_SFX(zig_batch_words)(const fi_stream *st, uint64_t base, uint32_t c3,
+                                           const int32_t *idx, int n, uint32_t w[4][FI_CHUNK])
+{
+    uint64_t ctr[FI_CHUNK];
+    for (int l = 0; l < FI_CHUNK; l++)
+        ctr[l] = base + (uint64_t)idx[l < n ? l : n - 1];
+    fi_philox_gather(ctr, st->stream, c3, st->k0, st->k1, w);
+}
+
+/* The states (slots of buf) and retry block c3 of the first min(n,
+ * FI_CHUNK) listed elements (the last one repeated to fill the batch). */
+#define FI_ZIG_BATCH_IN(NAME, CT, UT, TO_BITS)                                          \
+static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,        \
+                                const int32_t *idx, int n, const CT *buf, UT *p,        \
+                                uint32_t w[4][FI_CHUNK])                                \
+{                                                                                       \
+    uint32_t pad[FI_CHUNK];                                                             \
+    const uint32_t *off = (const uint32_t *)idx;                                        \
+    if (n < FI_CHUNK) {  /* the last batch: its last element repeated */                \
+        for (int l = 0; l < FI_CHUNK; l++)                                              \
+            pad[l] = (uint32_t)idx[l < n ? l : n - 1];                                  \
+        off = pad;                                                                      \
+    }                                                                                   \
+    for (int l = 0; l < FI_CHUNK; l++)                                                  \
+        p[l] = TO_BITS(buf[off[l]]);                                                    \
+    fi_philox_gather_off(base, off, st->stream, c3, st->k0, st->k1, w);                 \
+}
+
 /* Retry blocks for the listed elements of buf (flat index base + idx[r]),
- * whose slots hold their states; finished values replace them. Per batch:
- * the table lookups lane by lane, then the branch-free step on all lanes
- * (which vectorizes). After FI_ZIG_MAXTRY blocks (never reached in
- * practice) the last candidate is taken, clamped to [lo, hi]. */
-#define FI_ZIG_RETRY(NAME, CT, UT, QT, TO_BITS, FROM_BITS, SEL, PROPOSAL, TABLES, STEP)  \
+ * whose slots hold their states; finished values replace them. FI_CHUNK
+ * elements at a time (BATCH); the next batch's words are computed between
+ * this batch's lookups and its arithmetic... in program order at least: the
+ * call sits after the batch's state loads. After FI_ZIG_MAXTRY blocks
+ * (never reached in practice) the last candidate is taken, clamped to
+ * [lo, hi]. */
+#define FI_ZIG_RETRY(NAME, CT, UT, QT, LT, TO_BITS, BATCH)                                \
 static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
                          int32_t *idx, int nidx, CT *buf)                             \
 {                                                                                     \
     for (uint32_t t = 1; nidx > 0 && t <= FI_ZIG_MAXTRY; t++) {                       \
         int keep = 0;                                                                 \
         int32_t last = t == FI_ZIG_MAXTRY;                                            \
+        uint32_t wb[2][4][FI_CHUNK];  /* this batch's words and the next's */         \
+        UT pb[2][FI_CHUNK];           /* and states */                                \
+        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, nidx, buf, pb[0], wb[0]); \
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
-            uint64_t ctr[FI_CHUNK];                                                   \
-            uint32_t w[4][FI_CHUNK];                                                  \
-            UT p[FI_CHUNK], P[FI_CHUNK], nx[FI_CHUNK], zb[FI_CHUNK];                  \
-            CT x[FI_CHUNK], F[FI_CHUNK], D[FI_CHUNK], v[FI_CHUNK];                    \
-            int32_t fp[FI_CHUNK], ok[FI_CHUNK];                                       \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                int32_t e = idx[r0 + (l < cnt ? l : cnt - 1)];                        \
-                ctr[l] = base + (uint64_t)e;                                          \
-                p[l] = TO_BITS(buf[e]);                                               \
-            }                                                                         \
-            fi_philox_gather(ctr, st->stream, FI_ZIG_SUB + t, st->k0, st->k1, w);     \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                P[l] = p[l] ? p[l] : PROPOSAL;                                        \
-                TABLES;                                                               \
-            }                                                                         \
-            for (int l = 0; l < FI_CHUNK; l++) {                                      \
-                int32_t c = STEP;                                                     \
-                CT val = q->mean + q->sd * FROM_BITS((zb[l] & q->keep) | q->set);     \
-                int32_t in = (val >= q->lo) & (val <= q->hi);                         \
-                val = val < q->lo ? q->lo : val;                                      \
-                val = val > q->hi ? q->hi : val;  /* moves only a rejected value */   \
-                ok[l] = (c & in) | last;                                              \
-                v[l] = FROM_BITS(SEL(-(UT)ok[l], TO_BITS(val), nx[l]));               \
-            }                                                                         \
+            int cur = (r0 / FI_CHUNK) & 1;                                            \
+            LT lk;                                                                    \
+            CT v[FI_CHUNK];                                                           \
+            int32_t ok[FI_CHUNK];                                                     \
+            FI_SFX(BATCH##_look)(pb[cur], wb[cur], &lk);                              \
+            /* the next batch's states and words (its elements are untouched) */      \
+            if (r0 + FI_CHUNK < nidx)                                                 \
+                FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,   \
+                                     nidx - r0 - FI_CHUNK, buf, pb[cur ^ 1],          \
+                                     wb[cur ^ 1]);                                    \
+            FI_SFX(BATCH)(q, pb[cur], wb[cur], &lk, last, v, ok);                     \
             for (int l = 0; l < cnt; l++) {                                           \
                 int32_t e = idx[r0 + l];                                              \
                 buf[e] = v[l];                                                        \
@@ -278,17 +569,11 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
     }                                                                                 \
 }
 
-FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
-             (x[l] = fabsf(fi_zig32_value(P[l])), F[l] = fi_zig_f32[P[l] & 255u],
-              D[l] = fi_zig_d32[P[l] & 255u], fp[l] = fi_zig32_fast(P[l])),
-             fi_zig32_step(p[l], P[l], x[l], F[l], D[l], fp[l], w[0][l], w[1][l], w[2][l],
-                           w[3][l], &zb[l], &nx[l]))
-FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
-             fi_zig64_bits(w[0][l], w[1][l]),
-             (x[l] = fabs(fi_zig64_value(P[l])), F[l] = fi_zig_f64[P[l] & 255u],
-              D[l] = fi_zig_d64[P[l] & 255u], fp[l] = fi_zig64_fast(P[l])),
-             fi_zig64_step(p[l], P[l], x[l], F[l], D[l], fp[l], fi_zig64_bits(w[0][l], w[1][l]),
-                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+FI_ZIG_BATCH_IN(zig32_batch_in, float, uint32_t, fi_f2u)
+FI_ZIG_BATCH_IN(zig64_batch_in, double, uint64_t, fi_d2u)
+#undef FI_ZIG_BATCH_IN
+FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, zig32_batch)
+FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batch)
 #undef FI_ZIG_RETRY
 
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
@@ -297,6 +582,7 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
         int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
+        uint32_t wb[2][4][FI_CHUNK];  /* this chunk's words and the next's */     \
         OUT_T *o = (OUT_T *)out;                                                  \
         uint64_t pos = start, end = start + (uint64_t)n;                          \
         while (pos < end) {                                                       \
@@ -310,13 +596,13 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_d2u, fi_u2d, fi_sel64,
             CT *dst = direct ? (CT *)o : buf;                                     \
             int nidx = 0;                                                         \
             uint64_t g = b0 / (GS);                                               \
+            fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,    \
+                            wb[0]);                                               \
             for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (GS), g++) {              \
-                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0);          \
-                if (CHECK) /* many rejects: the branch-free left-packing */       \
-                    nidx = fi_tn_append((uint32_t)(m_ >> 32), k0 + 32, idx,       \
-                                        fi_tn_append((uint32_t)m_, k0, idx, nidx)); \
-                else                                                              \
-                    nidx = fi_zig_collect(m_, k0, idx, nidx);                     \
+                int c_ = (int)(g & 1u) ^ (int)((b0 / (GS)) & 1u);                 \
+                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0, wb[c_],   \
+                                            wb[c_ ^ 1], k0 + (GS) < (int)(b1 - b0)); \
+                nidx = fi_zig_collect(m_, k0, idx, nidx, (CHECK) ? 6 : 2);        \
             }                                                                     \
             FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
             uint64_t hi = b1 < end ? b1 : end;                                    \
@@ -366,3 +652,4 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_UT32
 #undef FI_ZIG_UT64
 #undef FI_ZIG_RUN
+#undef FI_ZIG_NEXT

@@ -45,7 +45,9 @@ fi_philox4x32(const uint32_t ctr[4], const uint32_t key[2], uint32_t out[4])
 }
 
 /* fi_philox_gather: Philox4x32-10 on FI_CHUNK arbitrary 64-bit positions
- * ctr[l] (counter words lo, hi, c2, c3) -> w[k][l], word k of lane l. One
+ * ctr[l] (counter words lo, hi, c2, c3) -> w[k][l], word k of lane l;
+ * fi_philox_gather_off: the same on positions base + off[l] (32-bit
+ * offsets: the counters are formed in SIMD registers). One
  * implementation per path: AVX-512 (one 16-lane chain), AVX2 (two 8-lane
  * chains), or portable loops. Integer arithmetic only: identical bits. */
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
@@ -62,17 +64,33 @@ fi_mulhilo8(__m256i c, __m256i m, __m256i *hi, __m256i *lo)
     *hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
 }
 
+
+/* counter words of the positions base + off (8 32-bit offsets) */
+static inline void
+fi_counter_off8(uint64_t base, __m256i off, __m256i *lo, __m256i *hi)
+{
+    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
+    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
+    *lo = _mm256_add_epi32(b, off);
+    /* the high word gets a carry where the low word wrapped (unsigned lo < base) */
+    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
+    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
+}
+
+/* the counter words of the 16 positions base + off[l] (a: lanes 0-7, b: 8-15) */
+static inline void
+fi_counters_off16(uint64_t base, const uint32_t *off, __m256i *alo, __m256i *ahi, __m256i *blo,
+                  __m256i *bhi)
+{
+    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)off), alo, ahi);
+    fi_counter_off8(base, _mm256_loadu_si256((const __m256i *)(off + 8)), blo, bhi);
+}
+
 /* low and high 32-bit counter words of base + lane for the 8 lanes at base */
 static inline void
 fi_counter8(uint64_t base, __m256i *lo, __m256i *hi)
 {
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    const __m256i sign = _mm256_set1_epi32((int)0x80000000u);
-    __m256i b = _mm256_set1_epi32((int)(uint32_t)base);
-    *lo = _mm256_add_epi32(b, lane);
-    /* the high word gets a carry where the low word wrapped (unsigned lo < base) */
-    __m256i wrapped = _mm256_cmpgt_epi32(_mm256_xor_si256(b, sign), _mm256_xor_si256(*lo, sign));
-    *hi = _mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)(base >> 32)), wrapped);
+    fi_counter_off8(base, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), lo, hi);
 }
 
 #define FI_ROUND8(c0, c1, c2, c3, k0v, k1v)                                     \
@@ -142,6 +160,16 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
 }
 
 static inline void
+fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, uint32_t c3,
+                     uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
+{
+    __m256i alo, ahi, blo, bhi;
+    fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
+    fi_philox_core16(_mm512_inserti64x4(_mm512_castsi256_si512(alo), blo, 1),
+                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w);
+}
+
+static inline void
 fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
                 uint32_t w[4][FI_CHUNK])
 {
@@ -187,6 +215,15 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
 }
 
 static inline void
+fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, uint32_t c3,
+                     uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
+{
+    __m256i alo, ahi, blo, bhi;
+    fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
+    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w);
+}
+
+static inline void
 fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
                 uint32_t w[4][FI_CHUNK])
 {
@@ -225,6 +262,17 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2in, uint32_t c3in,
     for (int l = 0; l < FI_CHUNK; l++) {
         w[0][l] = c0[l]; w[1][l] = c1[l]; w[2][l] = c2[l]; w[3][l] = c3[l];
     }
+}
+
+/* The FI_CHUNK counters base + off[l], off[l] < 2^32. */
+static inline void
+fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, uint32_t c3,
+                     uint32_t k0, uint32_t k1, uint32_t w[4][FI_CHUNK])
+{
+    uint64_t ctr[FI_CHUNK];
+    for (int l = 0; l < FI_CHUNK; l++)
+        ctr[l] = base + (uint64_t)off[l];
+    fi_philox_gather(ctr, c2, c3, k0, k1, w);
 }
 
 /* The FI_CHUNK consecutive counters base, base+1, ... (the element-wise streams). */

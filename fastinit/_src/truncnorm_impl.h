@@ -44,11 +44,14 @@
 #define FI_TN_MAXTRY 100000u
 
 /* The parameters in the working precision T (float for 32-bit streams,
- * double for 64-bit ones), named as in kernels.h. */
+ * double for 64-bit ones): the fields of kernels.h's FI_TN_*_FIELDS, each
+ * rounded once from its double (the assignment converts as a cast would). */
+#define FI_TN_WFIELD_(T, f) T f;
+#define FI_TN_COPY_(M, f) q->M.f = p->M.f;
 #define FI_TN_TYPES(T, B)                                                        \
-    typedef struct { T mean, std, lo, hi, fold; } fi_tnp_normal##B;               \
-    typedef struct { T base, width, s1, s2, w, lo, hi; } fi_tnp_uniform##B;       \
-    typedef struct { T base, scale, inv_lambda, w, lo, hi; } fi_tnp_exp##B;       \
+    typedef struct { FI_TN_NORMAL_FIELDS(FI_TN_WFIELD_, T) } fi_tnp_normal##B;    \
+    typedef struct { FI_TN_UNIFORM_FIELDS(FI_TN_WFIELD_, T) } fi_tnp_uniform##B;  \
+    typedef struct { FI_TN_EXP_FIELDS(FI_TN_WFIELD_, T) } fi_tnp_exp##B;          \
     typedef struct {                                                             \
         int method;                                                              \
         fi_tnp_normal##B normal;                                                  \
@@ -61,31 +64,18 @@
         memset(q, 0, sizeof(*q));                                                \
         q->method = p->method;                                                   \
         if (p->method == FI_TN_NORMAL) {                                         \
-            q->normal.mean = (T)p->normal.mean;                                  \
-            q->normal.std = (T)p->normal.std;                                    \
-            q->normal.lo = (T)p->normal.lo;                                      \
-            q->normal.hi = (T)p->normal.hi;                                      \
-            q->normal.fold = (T)p->normal.fold;                                  \
+            FI_TN_NORMAL_FIELDS(FI_TN_COPY_, normal)                             \
         } else if (p->method == FI_TN_UNIFORM) {                                 \
-            q->uniform.base = (T)p->uniform.base;                                \
-            q->uniform.width = (T)p->uniform.width;                              \
-            q->uniform.s1 = (T)p->uniform.s1;                                    \
-            q->uniform.s2 = (T)p->uniform.s2;                                    \
-            q->uniform.w = (T)p->uniform.w;                                      \
-            q->uniform.lo = (T)p->uniform.lo;                                    \
-            q->uniform.hi = (T)p->uniform.hi;                                    \
+            FI_TN_UNIFORM_FIELDS(FI_TN_COPY_, uniform)                           \
         } else {                                                                 \
-            q->exp.base = (T)p->exp.base;                                        \
-            q->exp.scale = (T)p->exp.scale;                                      \
-            q->exp.inv_lambda = (T)p->exp.inv_lambda;                            \
-            q->exp.w = (T)p->exp.w;                                              \
-            q->exp.lo = (T)p->exp.lo;                                            \
-            q->exp.hi = (T)p->exp.hi;                                            \
+            FI_TN_EXP_FIELDS(FI_TN_COPY_, exp)                                   \
         }                                                                        \
     }
 FI_TN_TYPES(float, 32)
 FI_TN_TYPES(double, 64)
 #undef FI_TN_TYPES
+#undef FI_TN_WFIELD_
+#undef FI_TN_COPY_
 
 static inline float fi_clampf(float v, float lo, float hi)
 {
@@ -370,7 +360,7 @@ static inline int fi_tn_append(uint32_t m, int k0, int32_t *idx, int nidx)
         for (int j = 0; j < 8; j++)
             idx[nidx + j] = k0 + b + lp[j];
 #endif
-        nidx += __builtin_popcount(m8);
+        nidx += fi_popcount64(m8);
     }
     return nidx;
 }

@@ -37,15 +37,28 @@
 
 /* ---- float32 ----------------------------------------------------------- */
 
-/* The proposal w's signed value u * X[j], j = w & 511 (sign and layer). */
+/* The proposal w's signed value u * X[j], j = w & 511 (sign and layer),
+ * and its fast-path test, given its packed table entry e = fi_zig_xk32[j]
+ * (X in the low half, K in the high one)... */
+static inline float fi_zig32_value_e(uint32_t w, uint64_t e)
+{
+    return (float)(int32_t)(w >> 9) * fi_u2f((uint32_t)e);
+}
+
+static inline int32_t fi_zig32_fast_e(uint32_t w, uint64_t e)
+{
+    return (w >> 9) < (uint32_t)(e >> 32);
+}
+
+/* ... and with the lookup */
 static inline float fi_zig32_value(uint32_t w)
 {
-    return (float)(int32_t)(w >> 9) * fi_u2f((uint32_t)fi_zig_xk32[w & 511u]);
+    return fi_zig32_value_e(w, fi_zig_xk32[w & 511u]);
 }
 
 static inline int32_t fi_zig32_fast(uint32_t w)
 {
-    return (w >> 9) < (uint32_t)(fi_zig_xk32[w & 511u] >> 32);
+    return fi_zig32_fast_e(w, fi_zig_xk32[w & 511u]);
 }
 
 /* x with the sign of the proposal w (bit 8) */
@@ -83,38 +96,53 @@ static inline uint64_t fi_sel64(uint64_t m, uint64_t a, uint64_t b) { return (a 
 /* One retry block r0..r3. The state p is the element's failed proposal, or
  * 0 (no proposal: a failed proposal is never 0, since u = 0 in layer 0 is
  * fast). P = p ? p : r0 is the proposal, with its table values given (x =
- * |value|, layer bottom F and height D, fastP = fast path, counted only for
- * a fresh P). Words: fresh P = r0, its wedge uniform r1, one tail trial
- * (r2, r3); an old P: wedge uniform r0, tail trials (r0, r1) and (r2, r3).
+ * |value|, fastP = fast path, counted only for a fresh P). Words: fresh P =
+ * r0, its wedge uniform r1, one tail trial (r2, r3); an old P: wedge
+ * uniform r0, tail trials (r0, r1) and (r2, r3). The costly parts come
+ * computed: wok = the wedge test (fi_zig32_wedge with r1 for a fresh P, r0
+ * for an old one), ta and tb = the tail proposals of r0 and r2; each is
+ * read only where fi_zig32_needs says so (the kernels compute a part only
+ * for batches where some lane needs it, and pass 0 otherwise).
  * Returns whether there is a candidate (0/1), its signed value's bits in
  * *zb; *next is the state for the next block: P if the tail is still
  * trying, else 0 (a failed wedge starts afresh, as does the caller when it
  * rejects the candidate). Table-free and branch-free: lanes vectorize. */
-static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, float F, float D,
-                                    int32_t fastP, uint32_t r0, uint32_t r1, uint32_t r2,
-                                    uint32_t r3, uint32_t *zb, uint32_t *next)
+static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, int32_t fastP, int32_t wok,
+                                    float ta, float tb, uint32_t r1, uint32_t r3, uint32_t *zb,
+                                    uint32_t *next)
 {
     uint32_t fresh = -(uint32_t)(p == 0u);
     uint32_t fast = fresh & -(uint32_t)fastP;
     uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast;
-    uint32_t wok = -(uint32_t)fi_zig32_wedge(F, D, x, fi_sel32(fresh, r1, r0));
-    float ta = fi_zig32_tailx(r0), tb = fi_zig32_tailx(r2);
     uint32_t aa = -(uint32_t)fi_zig32_tailok(ta, r1) & ~fresh;
     uint32_t ab = -(uint32_t)fi_zig32_tailok(tb, r3);
-    uint32_t cand = fast | fi_sel32(tail, aa | ab, wok);
+    uint32_t cand = fast | fi_sel32(tail, aa | ab, -(uint32_t)wok);
     uint32_t xv = fi_sel32(tail, fi_sel32(aa, fi_f2u(ta), fi_f2u(tb)), fi_f2u(x));
     *zb = xv | ((P << 23) & 0x80000000u);
     *next = P & (tail & ~cand);
     return (int32_t)(cand & 1u);
 }
 
-/* The same with the table lookups (scalar use: the census, the tests). */
+/* Which costly parts of fi_zig32_step the lane reads: FI_ZIG_NEED_WEDGE
+ * (neither fast nor tail), FI_ZIG_NEED_TAIL (the tail). (Also float64.) */
+#define FI_ZIG_NEED_WEDGE 1u
+#define FI_ZIG_NEED_TAIL 2u
+static inline uint32_t fi_zig_needs(int32_t fresh, int32_t fastP, int32_t layer0)
+{
+    uint32_t fast = (uint32_t)(fresh & fastP), tail = (uint32_t)layer0 & ~fast & 1u;
+    return ((~fast & ~tail & 1u) * FI_ZIG_NEED_WEDGE) | (tail * FI_ZIG_NEED_TAIL);
+}
+
+/* The same with the table lookups and every part (scalar use: the census,
+ * the tests). */
 static inline int32_t fi_zig32_step_w(uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2,
                                       uint32_t r3, float *z)
 {
     uint32_t P = *p ? *p : r0, k = P & 255u, zb;
-    int32_t c = fi_zig32_step(*p, P, fabsf(fi_zig32_value(P)), fi_zig_f32[k], fi_zig_d32[k],
-                              fi_zig32_fast(P), r0, r1, r2, r3, &zb, p);
+    float x = fabsf(fi_zig32_value(P));
+    int32_t wok = fi_zig32_wedge(fi_zig_f32[k], fi_zig_d32[k], x, *p ? r0 : r1);
+    int32_t c = fi_zig32_step(*p, P, x, fi_zig32_fast(P), wok, fi_zig32_tailx(r0),
+                              fi_zig32_tailx(r2), r1, r3, &zb, p);
     *z = fi_u2f(zb);
     return c;
 }
@@ -135,14 +163,27 @@ static inline double fi_u53_to_d(uint64_t u)
     return hi + fi_u2d((u & 0xffffffffull) | 0x4330000000000000ull);
 }
 
+/* The value and fast-path test of b, given its entries X = fi_zig_x64[b &
+ * 511] and K = fi_zig_k64[b & 255]... */
+static inline double fi_zig64_value_e(uint64_t b, double X)
+{
+    return fi_u53_to_d(b >> 11) * X;
+}
+
+static inline int32_t fi_zig64_fast_e(uint64_t b, int64_t K)
+{
+    return (int64_t)(b >> 11) < K;
+}
+
+/* ... and with the lookups */
 static inline double fi_zig64_value(uint64_t b)
 {
-    return fi_u53_to_d(b >> 11) * fi_zig_x64[b & 511u];
+    return fi_zig64_value_e(b, fi_zig_x64[b & 511u]);
 }
 
 static inline int32_t fi_zig64_fast(uint64_t b)
 {
-    return (int64_t)(b >> 11) < fi_zig_k64[b & 255u];
+    return fi_zig64_fast_e(b, fi_zig_k64[b & 255u]);
 }
 
 static inline double fi_zig64_signed(uint64_t b, double x)
@@ -170,18 +211,17 @@ static inline int32_t fi_zig64_tailok(double x, uint64_t r2)
 
 /* One retry block (ra = r0:r1, rb = r2:r3), as fi_zig32_step. Fresh P = ra,
  * its wedge uniform rb, no tail trial in this block; an old P: wedge
- * uniform ra, tail trial (ra, rb). */
-static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, double F, double D,
-                                    int32_t fastP, uint64_t ra, uint64_t rb, uint64_t *zb,
-                                    uint64_t *next)
+ * uniform ra, tail trial (ra, rb). wok: fi_zig64_wedge with rb for a fresh
+ * P, ra for an old one; t = fi_zig64_tailx(ra); each read only where
+ * fi_zig_needs says so. */
+static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fastP, int32_t wok,
+                                    double t, uint64_t rb, uint64_t *zb, uint64_t *next)
 {
     uint64_t fresh = -(uint64_t)(p == 0u);
     uint64_t fast = fresh & -(uint64_t)fastP;
     uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast;
-    uint64_t wok = -(uint64_t)fi_zig64_wedge(F, D, x, fi_sel64(fresh, rb, ra));
-    double t = fi_zig64_tailx(ra);
     uint64_t a = -(uint64_t)fi_zig64_tailok(t, rb) & ~fresh;
-    uint64_t cand = fast | fi_sel64(tail, a, wok);
+    uint64_t cand = fast | fi_sel64(tail, a, -(uint64_t)wok);
     uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_d2u(x));
     *zb = xv | ((P << 55) & 0x8000000000000000ull);
     *next = P & (tail & ~cand);
@@ -191,8 +231,9 @@ static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, double F, 
 static inline int32_t fi_zig64_step_w(uint64_t *p, uint64_t ra, uint64_t rb, double *z)
 {
     uint64_t P = *p ? *p : ra, k = P & 255u, zb;
-    int32_t c = fi_zig64_step(*p, P, fabs(fi_zig64_value(P)), fi_zig_f64[k], fi_zig_d64[k],
-                              fi_zig64_fast(P), ra, rb, &zb, p);
+    double x = fabs(fi_zig64_value(P));
+    int32_t wok = fi_zig64_wedge(fi_zig_f64[k], fi_zig_d64[k], x, *p ? ra : rb);
+    int32_t c = fi_zig64_step(*p, P, x, fi_zig64_fast(P), wok, fi_zig64_tailx(ra), rb, &zb, p);
     *z = fi_u2d(zb);
     return c;
 }
