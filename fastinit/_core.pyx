@@ -105,6 +105,25 @@ def philox4x32(cnp.ndarray counter, cnp.ndarray key):
     return out
 
 
+def contiguous_view(size_t address, object shape, int typenum, object base):
+    """A writable C-contiguous ndarray of ``shape`` on the memory at ``address``
+    (items of NumPy type number ``typenum``), kept alive by ``base``.
+
+    The view of a C-contiguous torch CPU tensor, without ``Tensor.numpy()``'s
+    own checks and dispatch: the caller (fastinit._tensor.adapt) has made
+    every check and passes ``tensor.data_ptr()`` (never 0) and the tensor.
+    """
+    cdef cnp.npy_intp dims[32]
+    cdef int nd = len(shape), i
+    if nd > 32 or address == 0:
+        raise ValueError(f"contiguous_view: {nd} dimensions, address {address}")
+    for i in range(nd):
+        dims[i] = shape[i]
+    cdef cnp.ndarray arr = cnp.PyArray_SimpleNewFromData(nd, dims, typenum, <void *>address)
+    cnp.set_array_base(arr, base)
+    return arr
+
+
 # OpenMP parallel regions entered so far (a test hook: tiny fills enter none)
 cdef long long _regions = 0
 
@@ -261,21 +280,24 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
     return raise_if_stopped(&pl)
 
 
-cdef dict _FIELDS = {}   # (dist, method) -> the fields' names, encoded for fi_set_param
+cdef dict _FIELDS = {}   # dist, or (dist, method) -> the fields' names, encoded for fi_set_param
 
 
 cdef int set_params(fi_params *prm, int dist, dict params) except -1:
     """Named parameters (a dict, the fields of kernels.h) into the union, by name."""
     method = params.get("method", -1)
-    fields = _FIELDS.get((dist, method))
+    fields = _FIELDS.get(dist if method == -1 else (dist, method))
     if fields is None:
-        fields = _FIELDS[dist, method] = tuple((n, n.encode("ascii"))
-                                               for n in param_names(dist, method))
+        fields = tuple((n, n.encode("ascii")) for n in param_names(dist, method))
+        _FIELDS[dist if method == -1 else (dist, method)] = fields
     if not fields:
         raise ValueError(f"no parameters known for distribution {dist}, method {method}")
-    complete = len(params) == len(fields) + (method != -1)
-    for n, _ in fields:
-        complete = complete and n in params
+    cdef bint complete = len(params) == len(fields) + (method != -1)
+    if complete:
+        for n, _ in fields:
+            if n not in params:
+                complete = False
+                break
     if not complete:
         names = [n for n, _ in fields]
         raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "

@@ -235,12 +235,22 @@ def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_s
 
     With ``both``, (fan_in, fan_out, fan) instead of fan alone.
     """
+    if (full_shape is None and type(mode) is str and type(in_axis) is int
+            and type(out_axis) is int and batch_axis == () and type(batch_axis) is tuple
+            and hasattr(tensor, "shape")):
+        # the common call, remembered (errors are raised, never remembered)
+        return _fan_of_shape(tuple(tensor.shape), mode, modes, in_axis, out_axis, (), both)
+    return _fan_for(tensor if full_shape is None else full_shape, mode, modes, in_axis,
+                    out_axis, batch_axis, both)
+
+
+def _fan_for(tensor, mode, modes, in_axis, out_axis, batch_axis, both):
+    """:func:`fan_for` of ``tensor`` (an array or a shape)."""
     if not isinstance(mode, str) or mode.lower() not in modes:
         raise ValueError(f"Mode {mode} not supported, please use one of {list(modes)}")
     mode = mode.lower()
     fan_in, fan_out = calculate_fan_in_and_fan_out(
-        tensor if full_shape is None else full_shape,
-        in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
+        tensor, in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis)
     if mode == "fan_in":
         fan = fan_in
     elif mode == "fan_out":
@@ -250,3 +260,8 @@ def fan_for(tensor, mode, modes, *, in_axis=1, out_axis=0, batch_axis=(), full_s
     else:
         fan = math.sqrt(fan_in * fan_out)  # fan_geo_avg
     return (fan_in, fan_out, fan) if both else fan
+
+
+# fan_for of a shape tuple and plain arguments, remembered: a model has few
+# weight shapes, and these are pure functions of them
+_fan_of_shape = functools.lru_cache(maxsize=1024)(_fan_for)

@@ -63,8 +63,9 @@ def _seed_words(seed):
 
 
 class _TorchDraw(threading.local):
-    buffer = None   # this thread's int64[3] tensor that torch draws key words into
-    words = None    # its NumPy view, to read them
+    # this thread's (int64[3] tensor that torch draws key words into, its
+    # NumPy view, to read them)
+    pair = None
 
 
 _torch_draw = _TorchDraw()
@@ -79,17 +80,17 @@ def _torch_words(gen):
     ``torch.manual_seed`` makes them reproducible and ``generator=g`` equals
     the default generator seeded as ``g``.
     """
-    buf = _torch_draw.buffer
-    if buf is None:
+    pair = _torch_draw.pair
+    if pair is None:
         import torch
         with torch.inference_mode(False):   # a normal tensor, usable in and out of it
-            buf = _torch_draw.buffer = torch.empty(3, dtype=torch.int64, device="cpu")
-        _torch_draw.words = buf.numpy()
+            buf = torch.empty(3, dtype=torch.int64, device="cpu")
+        pair = _torch_draw.pair = buf, buf.numpy()
     if gen is None:     # (passing generator=None costs an argument parse)
-        buf.random_(0, 2**32)
+        pair[0].random_(0, 2**32)
     else:
-        buf.random_(0, 2**32, generator=gen)
-    return tuple(_torch_draw.words.tolist())
+        pair[0].random_(0, 2**32, generator=gen)
+    return tuple(pair[1].tolist())
 
 
 def _source(rng, generator, torch_default=False):

@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _core, _dtypes
 from ._config import _resolve_threads
-from ._random import key_words
+from ._random import _torch_words, key_words
 
 _MAX_ELEMENTS = 2**62
 
@@ -58,7 +58,30 @@ def as_array(tensor, name="tensor"):
 
 def adapt(tensor, name="tensor"):
     """:func:`as_array` with what it learnt on the way: ``(array, its fastinit
-    DType, whether tensor is a torch tensor)`` (what :func:`sample_` needs)."""
+    DType, whether tensor is a torch tensor)`` (what :func:`sample_` needs).
+
+    The common targets (a plain ndarray, or a plain CPU torch Tensor or
+    Parameter of a NumPy-native dtype, C-contiguous) take the first branch;
+    everything else, errors included, the general one below."""
+    kind = type(tensor)
+    if kind is np.ndarray:
+        desc = _dtypes.for_numpy(tensor.dtype)
+        if desc is not None and tensor.flags.writeable and tensor.flags.c_contiguous:
+            return tensor, desc, False
+    elif _torch is not None and (kind is _torch.Tensor or kind is _torch.Parameter):
+        desc = _dtypes.for_torch(tensor.dtype)
+        if (desc is not None and desc.native and tensor.is_cpu and not tensor.is_nested
+                and tensor.layout is _torch.strided and not tensor.is_neg()
+                and not tensor.is_inference() and tensor.is_contiguous()):
+            address = tensor.data_ptr()
+            if address and tensor.dim() <= 32:      # (torch.Tensor.numpy() of the data)
+                return (_core.contiguous_view(address, tensor.shape, desc.numpy.num, tensor),
+                        desc, True)
+    return _adapt(tensor, name)
+
+
+def _adapt(tensor, name):
+    """:func:`adapt`'s general path: every kind of target, every check."""
     if type(tensor) is not np.ndarray and isinstance(tensor, MetaShape):
         return tensor, _dtypes.for_numpy(tensor.dtype), False
     if isinstance(tensor, np.ndarray):
@@ -133,6 +156,19 @@ def _distinct_elements(arr):
     return bool((np.diff(offsets) >= arr.itemsize).all())
 
 
+class _Torch:
+    """What the fast paths need of torch, set at the first torch tensor adapted
+    (torch is never imported by fastinit itself)."""
+
+    def __init__(self, torch):
+        self.Tensor, self.Parameter = torch.Tensor, torch.nn.Parameter
+        self.strided = torch.strided
+        self.increment_version = torch.autograd.graph.increment_version
+
+
+_torch = None   # a _Torch once a torch tensor has been adapted
+
+
 def mark_written(tensor):
     """After an in-place write: bump a torch tensor's version counter, as torch's
     own in-place ops do, so that autograd refuses a backward that saved the
@@ -153,7 +189,10 @@ def _torch_view(tensor, name):
     - refused as torch refuses them: other devices, nested and sparse
       tensors, lazy negation views, inference tensors outside inference mode.
     """
+    global _torch
     torch = sys.modules["torch"]   # imported: the caller holds one of its tensors
+    if _torch is None:
+        _torch = _Torch(torch)
     if tensor.is_nested:
         raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
                         f"(fill each component, e.g. tensor.unbind())")
@@ -418,25 +457,33 @@ def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=N
     """
     arr, desc, torch_target = adapt(tensor) if adapted is None else adapted
     n = arr.size
-    offset = check_offset(offset, n)
+    if offset or type(offset) is not int:
+        offset = check_offset(offset, n)
     block = None if global_shape is None and index is None else \
         check_block(global_shape, index, arr.shape, offset)
-    nthreads = _resolve_threads(num_threads, n)
+    # (small fills run on one thread whatever the setting: _resolve_threads)
+    nthreads = 1 if num_threads is None and n <= _core.SMALL else \
+        _resolve_threads(num_threads, n)
     params = params_for(desc)
     live = n > 0 and not isinstance(arr, MetaShape)     # has_data(arr)
-    words = key_words(rng, generator, draw=live and dist != "constant",
-                      torch_default=torch_target)
-    if not live:
-        return tensor
-    code, words = _core.DISTS[dist], (0, 0, 0) if words is None else words
+    if dist == "constant" or not live:
+        if rng is not None or generator is not None:
+            key_words(rng, generator, draw=False)       # (checked, nothing drawn)
+        if not live:
+            return tensor
+        words = (0, 0, 0)
+    elif torch_target and rng is None and generator is None:   # the common torch call
+        words = _torch_words(None)
+    else:
+        words = key_words(rng, generator, torch_default=torch_target)
     queue = _queue.jobs
     if queue is not None and block is None:
-        queue.append((arr, code, desc.code, params, words, offset, tensor))
+        queue.append((arr, _core.DISTS[dist], desc.code, params, words, offset, tensor))
         return tensor
-    _core.fill(arr, code, desc.code, params, words, offset, nthreads,
+    _core.fill(arr, _core.DISTS[dist], desc.code, params, words, offset, nthreads,
                None if block is None else block_runs(arr.shape, arr.strides, *block, offset))
     if torch_target:
-        mark_written(tensor)
+        _torch.increment_version(tensor)    # (mark_written)
     return tensor
 
 

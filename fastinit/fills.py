@@ -48,6 +48,10 @@ def constant_params(val):
     return params
 
 
+# the parameter functions of zeros_ and ones_, made once (pure functions of the dtype)
+_ZERO, _ONE = constant_params(0.0), constant_params(1.0)
+
+
 @public(lookup=("zero",), bench="bench_fills", cited=False)
 def zeros_(tensor, *, num_threads=None):
     """Fill the input tensor with the scalar value 0.
@@ -58,7 +62,7 @@ def zeros_(tensor, *, num_threads=None):
     >>> fastinit.zeros_(np.ones(2))
     array([0., 0.])
     """
-    return sample_(tensor, "constant", constant_params(0.0), num_threads=num_threads)
+    return sample_(tensor, "constant", _ZERO, num_threads=num_threads)
 
 
 @public(lookup=("one",), bench="bench_fills", cited=False)
@@ -71,7 +75,7 @@ def ones_(tensor, *, num_threads=None):
     >>> fastinit.ones_(np.zeros(2))
     array([1., 1.])
     """
-    return sample_(tensor, "constant", constant_params(1.0), num_threads=num_threads)
+    return sample_(tensor, "constant", _ONE, num_threads=num_threads)
 
 
 def uniform_params(a, b):
@@ -84,6 +88,8 @@ def uniform_params(a, b):
                          f"from={a} > to={b}")
 
     def params(dtype):
+        if a and b:
+            return dict(_uniform_params(_dtypes.of(dtype), a, b))
         # the signs keep 0.0 and -0.0 apart (equal as keys, different as bounds)
         return dict(_uniform_params(_dtypes.of(dtype), a, b, math.copysign(1.0, a),
                                     math.copysign(1.0, b)))
@@ -93,7 +99,8 @@ def uniform_params(a, b):
 @functools.lru_cache(maxsize=1024)
 def _uniform_params(d, a, b, *signs):
     """uniform_params for dtype descriptor ``d``, remembered (a pure function of
-    its arguments: bounds repeat, and the neighbour of b costs microseconds)."""
+    its arguments: bounds repeat, and the neighbour of b costs microseconds).
+    ``signs``: those of a and b, given when either is zero."""
     check_in_dtype_range(a, "a", d)
     check_in_dtype_range(b, "b", d)
     if not b - a <= d.max:
@@ -163,6 +170,9 @@ def normal_tail(dtype):
     return float(_core._zig_tailx(0, bits)) * (1 + 2.0 ** -20)
 
 
+_TAILS = {}   # DType -> normal_tail(its work dtype)
+
+
 def normal_params(mean, std):
     mean = check_float(mean, "mean")
     std = check_float(std, "std")
@@ -171,7 +181,9 @@ def normal_params(mean, std):
 
     def params(dtype):
         dtype = _dtypes.of(dtype)
-        big, tail = dtype.max, normal_tail(dtype.work)
+        big, tail = dtype.max, _TAILS.get(dtype)
+        if tail is None:
+            tail = _TAILS[dtype] = normal_tail(dtype.work)
         if abs(mean) + tail * std <= big:       # (so |mean| <= big too)
             return {"mean": mean, "std": std}
         check_in_dtype_range(mean, "mean", dtype)

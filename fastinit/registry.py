@@ -72,6 +72,9 @@ def _arguments(fn):
     return tuple(p for p in params if p not in _CALL_ONLY), "rng" in params
 
 
+# names get() was given -> their canonical names (_canonical, remembered)
+_ALIASES = {}
+
 _SIMPLE = (type(None), bool, int, float, str)
 # (name, stored arguments) that passed the probe: the probe is a pure function
 # of them when every value is a plain Python scalar or a tuple of them
@@ -117,22 +120,30 @@ class Initializer:
     """
 
     def __init__(self, name, **kwargs):
-        self.name = _canonical(name)
+        canonical = _ALIASES.get(name) if type(name) is str else None
+        if canonical is None:
+            canonical = _canonical(name)
+            if type(name) is str and len(_ALIASES) < 1024:
+                _ALIASES[name] = canonical
+        self.name = canonical
         self.alias = name if isinstance(name, str) else self.name
         self.fn = _function(self.name)
-        allowed, seeded = _arguments(self.fn)
-        for k in kwargs:
-            if k not in allowed:
-                raise TypeError(f"{self.name} got an unexpected argument {k!r}; its "
-                                f"arguments are {', '.join(allowed)}")
-        self.kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        if kwargs:
+            allowed, seeded = _arguments(self.fn)
+            for k in kwargs:
+                if k not in allowed:
+                    raise TypeError(f"{self.name} got an unexpected argument {k!r}; its "
+                                    f"arguments are {', '.join(allowed)}")
+            self.kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
+        else:
+            self.kwargs = {}
         # check the values now, on a small array, rather than at first use
         # (seeded, so that the default generator is not advanced); arguments
         # that passed once pass again
-        probed = _probe_key(self.name, kwargs)
+        probed = _probe_key(self.name, kwargs) if kwargs else (self.name, ())
         if probed is not None and probed in _PROBED:
             return
-        probe_kw = {"rng": 0} if seeded else {}
+        probe_kw = {"rng": 0} if _arguments(self.fn)[1] else {}
         entry = _TABLE[self.name]
         shape = entry[3] if len(entry) > 3 else _public.DEFAULT_PROBE
         try:
@@ -145,6 +156,8 @@ class Initializer:
 
     def __call__(self, tensor, generator=None, *, num_threads=None, offset=None, **overrides):
         """Fill ``tensor`` in place and return it; ``overrides`` replace stored arguments."""
+        if not overrides and generator is None and num_threads is None and offset is None:
+            return self.fn(tensor, **self.kwargs)
         kw = {**self.kwargs, **overrides}
         if generator is not None:
             kw["generator"] = generator
@@ -214,6 +227,8 @@ def get(identifier, **kwargs):
     >>> init(np.empty((3, 4), np.float32), rng=1).shape
     (3, 4)
     """
+    if type(identifier) is str:     # the common case, first
+        return Initializer(identifier, **kwargs)
     if isinstance(identifier, Initializer):
         return Initializer(identifier.name, **{**identifier.kwargs, **kwargs}) if kwargs \
             else identifier

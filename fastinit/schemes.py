@@ -64,13 +64,14 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
     if arr.size == 0:
         return tensor
     s = spread(*fans)
-    kw = dict(rng=rng, generator=generator, num_threads=num_threads, offset=offset,
-              global_shape=global_shape, index=index, adapted=adapted)
     if law == "uniform":
-        return sample_(tensor, "uniform", uniform_params(-s, s), **kw)
-    if law == "normal":
-        return sample_(tensor, "normal", normal_params(0.0, s), **kw)
-    return sample_(tensor, *trunc_normal_params(0.0, s, -2.0 * s, 2.0 * s), **kw)
+        dist, params = "uniform", uniform_params(-s, s)
+    elif law == "normal":
+        dist, params = "normal", normal_params(0.0, s)
+    else:
+        dist, params = trunc_normal_params(0.0, s, -2.0 * s, 2.0 * s)
+    return sample_(tensor, dist, params, rng=rng, generator=generator, num_threads=num_threads,
+                   offset=offset, global_shape=global_shape, index=index, adapted=adapted)
 
 
 def _kaiming_std(a, nonlinearity, fan):

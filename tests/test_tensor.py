@@ -312,6 +312,37 @@ class TestTorchWrites:
             with pytest.raises(RuntimeError, match="modified by an inplace operation"):
                 y.backward()
 
+    def test_fast_adaptation_is_the_tensors_memory(self, torch, monkeypatch):
+        """Plain contiguous CPU tensors and Parameters of a NumPy dtype take
+        adapt()'s first branch (the general one is not called); the view is
+        the tensor's own memory (storage offset included), writable, kept
+        alive by the tensor, and the fill equals the NumPy one."""
+        from fastinit import _tensor
+        _tensor.adapt(torch.zeros(1))    # torch seen once (the general path)
+        storage = torch.zeros(40, dtype=torch.float64)
+        cases = [torch.zeros(16, 16), torch.nn.Parameter(torch.zeros(3, 5)),
+                 torch.zeros(4, 2, 3, dtype=torch.float16), storage[7:31].view(4, 6),
+                 torch.zeros((), dtype=torch.float64)]
+        general = _tensor._adapt
+        monkeypatch.setattr(_tensor, "_adapt", lambda *a: pytest.fail(f"general path: {a}"))
+        for t in cases:
+            arr, desc, is_torch = _tensor.adapt(t)
+            assert is_torch and desc.name == str(t.dtype).removeprefix("torch.")
+            assert arr.shape == tuple(t.shape) and arr.dtype == desc.numpy
+            assert arr.ctypes.data == t.data_ptr() and arr.flags.writeable
+            assert arr.flags.c_contiguous and arr.base is t
+            fastinit.normal_(t, rng=3)
+            want = fastinit.normal(tuple(t.shape), dtype=desc.numpy, rng=3)
+            assert t.detach().numpy().tobytes() == want.tobytes()
+        assert not storage[:7].any() and not storage[31:].any()   # only the view written
+        arr = _tensor.adapt(torch.ones(5))[0]     # the only reference to the tensor
+        import gc
+        gc.collect()
+        assert arr.tolist() == [1.0] * 5
+        monkeypatch.setattr(_tensor, "_adapt", general)
+        for t in (torch.zeros(4, 4)[:, ::2], torch.zeros(0, 3), torch.zeros(4, dtype=torch.bfloat16)):
+            assert _tensor.adapt(t)[2]              # the general path adapts them
+
     def test_view_write_bumps_the_base(self, torch):
         base = torch.zeros(8, 8)
         before = base._version
