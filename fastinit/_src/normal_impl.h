@@ -25,6 +25,12 @@
 
 #define FI_ZIG_BIG 16384   /* values per sub-piece written straight to the output */
 
+/* What a kernel's first attempts check (a constant `check`, 0 for
+ * normal_): FI_ZIG_IN the interval test, FI_ZIG_FOLD the folding (keep,
+ * set), left out where it changes no bits (keep = ~0, set = 0). */
+#define FI_ZIG_IN 1
+#define FI_ZIG_FOLD 2
+
 typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
 /* A retry batch's proposals and their table entries (fi_zig*_batch_look;
@@ -71,7 +77,7 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
  * same bits. The layer tables are read by plain loads into te (the packed
  * entries of the 8 lanes), not by gather instructions: as fast here, and
  * qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.
- * CHECK (a constant): the interval test and the folding. Returns the mask
+ * check (a constant): FI_ZIG_IN, FI_ZIG_FOLD. Returns the mask
  * of unfinished lanes. The AVX-512 path uses this 256-bit code as it is. */
 static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
         const uint64_t *te, const fi_zq32 *q, int check, float *o)
@@ -87,11 +93,11 @@ static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint
     __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
     __m256i ok = _mm256_cmpgt_epi32(kt, u);
     __m256 park = _mm256_castsi256_ps(w);
-    if (check) {
+    if (check & FI_ZIG_FOLD)
         z = _mm256_or_ps(_mm256_and_ps(z, _mm256_castsi256_ps(_mm256_set1_epi32((int)q->keep))),
                          _mm256_castsi256_ps(_mm256_set1_epi32((int)q->set)));
+    if (check)
         park = _mm256_andnot_ps(_mm256_castsi256_ps(ok), park);  /* fast but outside: 0 */
-    }
     __m256 v = _mm256_add_ps(_mm256_set1_ps(q->mean), _mm256_mul_ps(_mm256_set1_ps(q->sd), z));
     if (check) {
         __m256 in = _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(q->lo), _CMP_GE_OQ),
@@ -151,11 +157,11 @@ static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b,
     __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), xt);
     __m256i ok = _mm256_cmpgt_epi64(kt, u);
     __m256d park = _mm256_castsi256_pd(b);
-    if (check) {
+    if (check & FI_ZIG_FOLD)
         z = _mm256_or_pd(_mm256_and_pd(z, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->keep))),
                          _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->set)));
+    if (check)
         park = _mm256_andnot_pd(_mm256_castsi256_pd(ok), park);
-    }
     __m256d v = _mm256_add_pd(_mm256_set1_pd(q->mean), _mm256_mul_pd(_mm256_set1_pd(q->sd), z));
     if (check) {
         __m256d in = _mm256_and_pd(_mm256_cmp_pd(v, _mm256_set1_pd(q->lo), _CMP_GE_OQ),
@@ -228,10 +234,10 @@ static inline uint64_t fi_zig_mask(const int32_t *ok, int n)
         CT z = VALUE(x);                                                           \
         int32_t fast = FAST(x), in = 1;                                            \
         UT park = x;                                                               \
-        if (check) {                                                               \
+        if (check & FI_ZIG_FOLD)                                                   \
             z = FROM_BITS((TO_BITS(z) & q->keep) | q->set);                        \
+        if (check)                                                                 \
             park = fast ? 0 : x;                                                   \
-        }                                                                          \
         CT v = q->mean + q->sd * z;                                                \
         if (check)                                                                 \
             in = (v >= q->lo) & (v <= q->hi);                                      \
@@ -642,8 +648,12 @@ static void FI_SFX(k_tnzig_##SFX)(void *out, uint64_t start, int64_t n,         
                                   const fi_stream *st, const fi_params *prm)            \
 {                                                                                       \
     FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
-    FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,        \
-               STORE, DIRECT, 1);                                                       \
+    if (q.keep == ~(FI_ZIG_UT##BITS)0 && q.set == 0)   /* not folded */                 \
+        FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,    \
+                   STORE, DIRECT, FI_ZIG_IN);                                           \
+    else                                                                                \
+        FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,    \
+                   STORE, DIRECT, FI_ZIG_IN | FI_ZIG_FOLD);                             \
 }
 FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_FOR_DTYPE
@@ -653,3 +663,5 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_UT64
 #undef FI_ZIG_RUN
 #undef FI_ZIG_NEXT
+#undef FI_ZIG_IN
+#undef FI_ZIG_FOLD
