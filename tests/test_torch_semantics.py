@@ -228,6 +228,8 @@ def _block_initializers():
 
 
 _BLOCK_ARGS = {"sparse_": (0.5,), "bias_uniform_": (torch.empty(8, 4, 3, 3),)}
+# the global shape whose second half along dimension 0 is the block (default: a conv weight)
+_BLOCK_SHAPES = {"bias_uniform_": (4,), "eye_": (8, 4), "sparse_": (8, 4)}
 
 
 @pytest.mark.parametrize("name", _block_initializers())
@@ -236,13 +238,10 @@ def test_torch_blocks_follow_torch_rules(name):
     draws its key from torch's default generator, like a whole fill, and
     bumps the version counter: for every initializer that takes blocks."""
     fn = getattr(fastinit, name)
-    gshape = (4,) if name == "bias_uniform_" else (8, 4, 3, 3)
-    if name in ("eye_", "sparse_"):
-        gshape = (8, 4)
-    index = (slice(4, 8),) + tuple(slice(None) for _ in gshape[1:])
-    local = (4,) + gshape[1:]
-    if name == "bias_uniform_":
-        index, local = (slice(2, 4),), (2,)
+    gshape = _BLOCK_SHAPES.get(name, (8, 4, 3, 3))
+    half = gshape[0] // 2
+    index = (slice(half, gshape[0]),) + tuple(slice(None) for _ in gshape[1:])
+    local = (half,) + gshape[1:]
 
     def call(**kw):
         t = torch.full(local, 7.0)
