@@ -24,11 +24,15 @@ cdef extern from "_src/kernels.h" nogil:
 
     ctypedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                                const fi_stream *st, const fi_params *prm) noexcept nogil
+    ctypedef int (*fi_runs_kernel)(void *out, uint64_t first, int nrun, const int64_t *coff,
+                                   const int64_t *moff, int64_t len, const fi_stream *st,
+                                   const fi_params *prm) noexcept nogil
     int fi_simd_supported(int path)
     int fi_simd_best()
     int fi_set_simd(int path)
     int fi_get_simd()
     fi_kernel fi_get_kernel(int dist, int dtype)
+    fi_runs_kernel fi_get_runs_kernel(int dist, int dtype)
     int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)
     const char *fi_dist_name(int dist)
     const char *fi_tn_method_name(int method)
@@ -48,8 +52,8 @@ cdef extern from "_src/kernels.h" nogil:
         int itemsize
         int64_t unit
     int64_t fi_block_units(const fi_block *b)
-    void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *st,
-                       const fi_params *prm, char *scratch)
+    void fi_block_unit(fi_kernel k, fi_runs_kernel rk, const fi_block *b, int64_t u,
+                       const fi_stream *st, const fi_params *prm, char *scratch)
 
 cdef extern from "_src/fi_openmp.h" nogil:
     int FI_HAVE_OPENMP

@@ -216,13 +216,14 @@ cdef int run_kernel(fi_kernel k, object arr_obj, const fi_stream *st, const fi_p
     return raise_if_stopped(&pl)
 
 
-cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_params *prm,
-                   tuple runs, int nthreads, bint check_signals) except -1:
+cdef int run_block(fi_kernel k, fi_runs_kernel rk, object arr_obj, const fi_stream *st,
+                   const fi_params *prm, tuple runs, int nthreads, bint check_signals) except -1:
     """Fill arr, the block described by ``runs`` (block_runs), in parallel over units.
 
     Each unit (a piece of a run of at most FI_BLOCK items, or several whole
     shorter runs) is filled by the element-wise kernel at its own stream
-    positions, so values never depend on the split, the thread count or
+    positions (or its short runs all at once by the runs kernel ``rk``, NULL
+    if the distribution has none, which gives the same values), so values never depend on the split, the thread count or
     the memory layout. Strided runs go through a per-thread scratch of
     FI_BLOCK items. ``check_signals`` as in run_kernel.
     """
@@ -268,7 +269,7 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
             for u in range(nunits):
                 if poll(&pl):
                     break
-                fi_block_unit(k, &b, u, st, prm, scr)
+                fi_block_unit(k, rk, &b, u, st, prm, scr)
         return raise_if_stopped(&pl)
     global _regions
     _regions += 1
@@ -276,7 +277,7 @@ cdef int run_block(fi_kernel k, object arr_obj, const fi_stream *st, const fi_pa
         for u in prange(nunits, schedule='static'):
             if poll(&pl):
                 continue
-            fi_block_unit(k, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)
+            fi_block_unit(k, rk, &b, u, st, prm, scr + omp_get_thread_num() * sbytes)
     return raise_if_stopped(&pl)
 
 
@@ -339,7 +340,7 @@ def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t 
     if block is None:
         run_kernel(k, arr, &st, &prm, offset, nthreads, main)
     else:
-        run_block(k, arr, &st, &prm, block, nthreads, main)
+        run_block(k, fi_get_runs_kernel(dist, dtype), arr, &st, &prm, block, nthreads, main)
     return arr
 
 

@@ -96,6 +96,38 @@ def test_large_blocks_cross_the_work_units(name, dtype):
             check_block(fill, shape, index, dtype, nthreads)
 
 
+@pytest.mark.parametrize("name", ["normal_", "trunc_normal_", "trunc_normal_folded",
+                                  "trunc_normal_tail", "kaiming_normal_", "uniform_"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_short_runs_of_whole_chunks(name, dtype):
+    # short runs that start and end on whole chunks (64 float32 / 32 float64
+    # values): a unit's runs are filled together by the runs kernel, one retry
+    # pass for all of them (normal_, the truncated normal's normal method),
+    # in contiguous blocks, in views whose rows are apart in memory, across a
+    # wrap of the outer dimension, next to runs that are not whole chunks
+    fill = INITS[name]
+    cases = [((256, 4096), (slice(64, 192), slice(2048, 4096))),     # runs of 2048
+             ((40, 1024), (slice(3, 37), slice(256, 512))),          # runs of 256
+             ((6, 20, 640), (slice(1, 5), slice(2, 19), slice(64, 192))),
+             ((300, 512), (slice(0, 300), slice(448, 512))),         # one chunk per run
+             ((50, 1024), (slice(1, 49), slice(32, 288)))]           # float64 chunks only
+    for shape, index in cases:
+        for nthreads in (1, 2):
+            for layout in ("C", "rows_apart"):
+                whole = fill(np.empty(shape, dtype), rng=5, num_threads=1)
+                expect = whole[index]
+                if layout == "C":
+                    block = np.full(expect.shape, np.nan, dtype)
+                    fill(block, rng=5, num_threads=nthreads, global_shape=shape, index=index)
+                    assert np.array_equal(block, expect), (shape, index, nthreads)
+                else:
+                    big = np.full(expect.shape[:-1] + (expect.shape[-1] + 64,), np.nan, dtype)
+                    block = big[..., 32:-32]
+                    fill(block, rng=5, num_threads=nthreads, global_shape=shape, index=index)
+                    assert np.array_equal(block, expect), (shape, index, nthreads)
+                    assert np.isnan(big[..., :32]).all() and np.isnan(big[..., -32:]).all()
+
+
 def test_torch_tensor_blocks():
     torch = pytest.importorskip("torch")
     for dtype in (torch.float32, torch.float16):

@@ -4,7 +4,7 @@
 
 Fills a fixed set of arrays (every element-wise family, the truncated normal
 central and in the far tail, the schemes, sparse_, orthogonal, a strided
-view, an offset= piece) in float16, float32 and float64 with fixed seeds and
+view, an offset= piece, blocks of short runs) in float16, float32 and float64 with fixed seeds and
 2 threads, and prints one JSON line: the SIMD path fastinit chose, the best
 path this CPU supports, and a SHA-256 of each array. ``--out`` also saves the
 arrays (the tests compare the orthogonal ones within a tolerance, see
@@ -37,6 +37,15 @@ def _strided(dtype, seed):
     return base
 
 
+def _block(fill, dtype, seed):
+    """A 2-D block of short runs: whole chunks (the runs kernels) where the
+    dtype allows, in a view whose rows are apart in memory."""
+    base = np.zeros((48, 320), dtype=dtype)
+    fill(base[4:44, 32:288], rng=seed, num_threads=THREADS, global_shape=(100, 1024),
+         index=(slice(30, 70), slice(256, 512)))
+    return base
+
+
 def cases():
     """Yield (name, kind, array): kind is "exact" or "blas" (orthogonal)."""
     t = THREADS
@@ -61,6 +70,8 @@ def cases():
         yield f"strided/{dtype}", "exact", _strided(dtype, 13)
         yield f"offset/{dtype}", "exact", fastinit.normal(N, rng=14, offset=123_457, **d)
         yield f"offset_uniform/{dtype}", "exact", fastinit.uniform(N, rng=15, offset=99, **d)
+        yield f"block_normal/{dtype}", "exact", _block(fastinit.normal_, dtype, 17)
+        yield f"block_trunc_normal/{dtype}", "exact", _block(fastinit.trunc_normal_, dtype, 18)
         for rows, cols in ORTHOGONAL_SHAPES:
             yield f"orthogonal{rows}x{cols}/{dtype}", "blas", fastinit.orthogonal(
                 (rows, cols), rng=16, **d)

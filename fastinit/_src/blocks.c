@@ -7,7 +7,9 @@
  * positions along the last dimension. A run is filled by the ordinary
  * element-wise kernel (start, n), so block values are those of the whole
  * tensor by construction. Work is split into units of about `unit`
- * elements: a piece of one long run, or several whole short runs.
+ * elements: a piece of one long run, or several whole short runs; the
+ * short contiguous runs of a unit go to the distribution's runs kernel
+ * (kernels.h) when it has one and takes them, which gives the same values.
  */
 #include "kernels.h"
 
@@ -63,8 +65,30 @@ static void fi_block_piece(fi_kernel k, const fi_block *b, int64_t r, int64_t j0
     }
 }
 
-void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *st,
-                   const fi_params *prm, char *scratch)
+#define FI_RUNS_MAX 512   /* runs per call of a runs kernel */
+
+/* Runs [r0, r1) of b (contiguous, r1 - r0 <= FI_RUNS_MAX) by the runs
+ * kernel rk; 0 if it took them. */
+static int fi_block_runs(fi_runs_kernel rk, const fi_block *b, int64_t r0, int64_t r1,
+                         const fi_stream *st, const fi_params *prm)
+{
+    int64_t coff[FI_RUNS_MAX], moff[FI_RUNS_MAX];
+    uint64_t first, pos;
+    char *base, *mem;
+    fi_run_origin(b, r0, &first, &base);
+    for (int64_t r = r0; r < r1; r++) {
+        fi_run_origin(b, r, &pos, &mem);
+        ptrdiff_t d = mem - base;
+        if (d < 0 || d % b->itemsize)
+            return -1;
+        coff[r - r0] = (int64_t)(pos - first);
+        moff[r - r0] = (int64_t)(d / b->itemsize);
+    }
+    return rk(base, first, (int)(r1 - r0), coff, moff, b->shape[b->ndim - 1], st, prm);
+}
+
+void fi_block_unit(fi_kernel k, fi_runs_kernel rk, const fi_block *b, int64_t u,
+                   const fi_stream *st, const fi_params *prm, char *scratch)
 {
     int64_t len = b->shape[b->ndim - 1], runs = 1;
     for (int d = 0; d < b->ndim - 1; d++)
@@ -77,6 +101,10 @@ void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *s
         return;
     }
     int64_t per = b->unit / len;
-    for (int64_t r = u * per; r < (u + 1) * per && r < runs; r++)
+    int64_t r0 = u * per, r1 = (u + 1) * per < runs ? (u + 1) * per : runs;
+    if (rk && r1 - r0 > 1 && r1 - r0 <= FI_RUNS_MAX && b->mem_step[b->ndim - 1] == b->itemsize
+        && fi_block_runs(rk, b, r0, r1, st, prm) == 0)
+        return;
+    for (int64_t r = r0; r < r1; r++)
         fi_block_piece(k, b, r, 0, len, st, prm, scratch);
 }

@@ -5,12 +5,10 @@
 #include "philox.h"
 #include "simd_targets.h"
 
-typedef fi_kernel fi_table[FI_NDISTS][FI_NDTYPES];
-
-void fi_register_baseline(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
+void fi_register_baseline(fi_table *t);
 #if FI_X86_TARGETS
-void fi_register_avx2(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
-void fi_register_avx512(fi_kernel t[FI_NDISTS][FI_NDTYPES]);
+void fi_register_avx2(fi_table *t);
+void fi_register_avx512(fi_table *t);
 #endif
 
 static fi_table fi_tables[FI_NSIMD];
@@ -53,9 +51,9 @@ int fi_simd_best(void)
  *   - those units define no constructors, no other external functions and no
  *     data with run-time initializers, and the Cython modules use no target
  *     attributes at all;
- *   - a kernel is reached only through fi_get_kernel(), which returns entries
- *     of fi_tables[fi_active], and fi_active is set only to a path that
- *     fi_simd_supported() accepted (fi_simd_best, fi_set_simd).
+ *   - a kernel is reached only through fi_get_kernel() or fi_get_runs_kernel(),
+ *     which return entries of fi_tables[fi_active], and fi_active is set
+ *     only to a path that fi_simd_supported() accepted (fi_simd_best, fi_set_simd).
  * tests/test_cpus.py proves it by running the suite's fingerprints under
  * qemu-x86_64 -cpu Haswell (AVX2) and -cpu Nehalem (SSE4.2). */
 static void fi_init_tables(void)
@@ -63,10 +61,10 @@ static void fi_init_tables(void)
     if (fi_ready)
         return;
     memset(fi_tables, 0, sizeof(fi_tables));
-    fi_register_baseline(fi_tables[FI_SIMD_BASELINE]);
+    fi_register_baseline(&fi_tables[FI_SIMD_BASELINE]);
 #if FI_X86_TARGETS
-    fi_register_avx2(fi_tables[FI_SIMD_AVX2]);
-    fi_register_avx512(fi_tables[FI_SIMD_AVX512]);
+    fi_register_avx2(&fi_tables[FI_SIMD_AVX2]);
+    fi_register_avx512(&fi_tables[FI_SIMD_AVX512]);
 #endif
     fi_active = fi_simd_best();
     fi_ready = 1;
@@ -92,7 +90,15 @@ fi_kernel fi_get_kernel(int dist, int dtype)
     fi_init_tables();
     if (dist < 0 || dist >= FI_NDISTS || dtype < 0 || dtype >= FI_NDTYPES)
         return NULL;
-    return fi_tables[fi_active][dist][dtype];
+    return fi_tables[fi_active].k[dist][dtype];
+}
+
+fi_runs_kernel fi_get_runs_kernel(int dist, int dtype)
+{
+    fi_init_tables();
+    if (dist < 0 || dist >= FI_NDISTS || dtype < 0 || dtype >= FI_NDTYPES)
+        return NULL;
+    return fi_tables[fi_active].runs[dist][dtype];
 }
 
 int fi_dtype_info(int code, const char **name, int *itemsize, int *work_bits)

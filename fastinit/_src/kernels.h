@@ -136,6 +136,24 @@ void fi_set_method(fi_params *prm, int method);
 typedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                           const fi_stream *st, const fi_params *prm);
 
+/* A runs kernel fills nrun runs of len values at once: run r holds the
+ * values of positions first + coff[r] .. + len - 1 (coff increasing) and
+ * starts at item moff[r] of out (the items of a run are contiguous). The
+ * values are those of the element-wise kernel on each run; filling the
+ * runs together lets a rejection sampler finish all of their rejected
+ * elements in one pass. Returns 0, or -1 when it does not take these runs
+ * (then nothing is written and the caller runs the element-wise kernel on
+ * each). Only some distributions have one (fi_get_runs_kernel: NULL). */
+typedef int (*fi_runs_kernel)(void *out, uint64_t first, int nrun, const int64_t *coff,
+                              const int64_t *moff, int64_t len, const fi_stream *st,
+                              const fi_params *prm);
+
+/* The kernels of one SIMD path (dispatch.c; filled by fi_register_<path>). */
+typedef struct {
+    fi_kernel k[FI_NDISTS][FI_NDTYPES];
+    fi_runs_kernel runs[FI_NDISTS][FI_NDTYPES];   /* NULL: none */
+} fi_table;
+
 enum fi_simd { FI_SIMD_BASELINE = 0, FI_SIMD_AVX2 = 1, FI_SIMD_AVX512 = 2, FI_NSIMD = 3 };
 
 /* Runtime dispatch. fi_simd_supported: whether this CPU (and this build)
@@ -145,6 +163,7 @@ int fi_simd_best(void);
 int fi_set_simd(int path);
 int fi_get_simd(void);
 fi_kernel fi_get_kernel(int dist, int dtype);
+fi_runs_kernel fi_get_runs_kernel(int dist, int dtype);
 
 /* The dtype table as data: name, item size in bytes and compute bits (32:
  * float, 64: double) of dtype code `code`; returns -1 for an unknown code. */
@@ -176,8 +195,10 @@ typedef struct {
 } fi_block;
 
 int64_t fi_block_units(const fi_block *b);
-/* Fill unit u of b with kernel k; scratch holds `unit` items (strided runs). */
-void fi_block_unit(fi_kernel k, const fi_block *b, int64_t u, const fi_stream *st,
-                   const fi_params *prm, char *scratch);
+/* Fill unit u of b with kernel k (and, for a unit of several short
+ * contiguous runs, the runs kernel rk when not NULL); scratch holds `unit`
+ * items (strided runs). */
+void fi_block_unit(fi_kernel k, fi_runs_kernel rk, const fi_block *b, int64_t u,
+                   const fi_stream *st, const fi_params *prm, char *scratch);
 
 #endif

@@ -41,21 +41,29 @@ typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
 typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
                  double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
-/* Append k0 + (the set bits of m) to idx (K <= FI_LANES entries of slack):
- * the first K positions are written without a branch, the rest in a loop.
- * K = 2 for normal_ (a chunk has fewer than 3 unfinished elements 93% of
- * the time), 6 for the truncated normal (about 4 per chunk for (-2, 2)). */
-static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int32_t *idx,
+/* Append the set bits of m to the retry list: k0 + bit to idx (the slot's
+ * offset in the output) and kc + bit to cix (the element's counter offset;
+ * cix may be idx itself when the two are equal). K <= FI_LANES entries of
+ * slack: the first K positions are written without a branch, the rest in a
+ * loop. K = 2 for normal_ (a chunk has fewer than 3 unfinished elements 93%
+ * of the time), 6 for the truncated normal (about 4 per chunk for (-2, 2)). */
+static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int kc,
+                                                              int32_t *idx, int32_t *cix,
                                                               int nidx, int K)
 {
     int c = fi_popcount64(m);
     uint64_t mk = m;
-    for (int j = 0; j < K; j++, mk &= mk - 1)
-        idx[nidx + j] = k0 + __builtin_ctzll(mk | (1ull << 63));
+    for (int j = 0; j < K; j++, mk &= mk - 1) {
+        int b = __builtin_ctzll(mk | (1ull << 63));
+        idx[nidx + j] = k0 + b;
+        cix[nidx + j] = kc + b;
+    }
     if (__builtin_expect(c > K, 0)) {
         int r = nidx + K;
-        for (; mk; mk &= mk - 1)
-            idx[r++] = k0 + __builtin_ctzll(mk);
+        for (; mk; mk &= mk - 1, r++) {
+            idx[r] = k0 + __builtin_ctzll(mk);
+            cix[r] = kc + __builtin_ctzll(mk);
+        }
     }
     return nidx + c;
 }
@@ -504,38 +512,31 @@ static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
 }
 #endif
 
-/* The retry block c3 of the first min(n, FI_CHUNK) listed elements (the
- * last one repeated to fill the batch). */
-static inline void FI_SFX(zig_batch_words)(const fi_stream *st, uint64_t base, uint32_t c3,
-                                           const int32_t *idx, int n, uint32_t w[4][FI_CHUNK])
-{
-    uint64_t ctr[FI_CHUNK];
-    for (int l = 0; l < FI_CHUNK; l++)
-        ctr[l] = base + (uint64_t)idx[l < n ? l : n - 1];
-    fi_philox_gather(ctr, st->stream, c3, st->k0, st->k1, w);
-}
-
-/* The states (slots of buf) and retry block c3 of the first min(n,
- * FI_CHUNK) listed elements (the last one repeated to fill the batch). */
+/* The states (slots buf[idx]) and retry block c3 (counters base + cix) of
+ * the first min(n, FI_CHUNK) listed elements (the last one repeated to fill
+ * the batch). */
 #define FI_ZIG_BATCH_IN(NAME, CT, UT, TO_BITS)                                          \
 static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,        \
-                                const int32_t *idx, int n, const CT *buf, UT *p,        \
-                                uint32_t w[4][FI_CHUNK])                                \
+                                const int32_t *idx, const int32_t *cix, int n,          \
+                                const CT *buf, UT *p, uint32_t w[4][FI_CHUNK])          \
 {                                                                                       \
-    uint32_t pad[FI_CHUNK];                                                             \
-    const uint32_t *off = (const uint32_t *)idx;                                        \
+    int32_t pad[FI_CHUNK], cpad[FI_CHUNK];                                              \
     if (n < FI_CHUNK) {  /* the last batch: its last element repeated */                \
-        for (int l = 0; l < FI_CHUNK; l++)                                              \
-            pad[l] = (uint32_t)idx[l < n ? l : n - 1];                                  \
-        off = pad;                                                                      \
+        for (int l = 0; l < FI_CHUNK; l++) {                                            \
+            pad[l] = idx[l < n ? l : n - 1];                                            \
+            cpad[l] = cix[l < n ? l : n - 1];                                           \
+        }                                                                               \
+        idx = pad;                                                                      \
+        cix = cpad;                                                                     \
     }                                                                                   \
     for (int l = 0; l < FI_CHUNK; l++)                                                  \
-        p[l] = TO_BITS(buf[off[l]]);                                                    \
-    fi_philox_gather_off(base, off, st->stream, c3, st->k0, st->k1, w);                 \
+        p[l] = TO_BITS(buf[idx[l]]);                                                    \
+    fi_philox_gather_off(base, (const uint32_t *)cix, st->stream, c3, st->k0, st->k1, w); \
 }
 
-/* Retry blocks for the listed elements of buf (flat index base + idx[r]),
- * whose slots hold their states; finished values replace them. FI_CHUNK
+/* Retry blocks for the listed elements: slot buf[idx[r]], flat index base +
+ * cix[r] (cix may be idx), the slots holding their states; finished values
+ * replace them. FI_CHUNK
  * elements at a time (BATCH); the next batch's words are computed between
  * this batch's lookups and its arithmetic... in program order at least: the
  * call sits after the batch's state loads. After FI_ZIG_MAXTRY blocks
@@ -543,14 +544,14 @@ static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,
  * [lo, hi]. */
 #define FI_ZIG_RETRY(NAME, CT, UT, QT, LT, TO_BITS, BATCH)                                \
 static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
-                         int32_t *idx, int nidx, CT *buf)                             \
+                         int32_t *idx, int32_t *cix, int nidx, CT *buf)               \
 {                                                                                     \
     for (uint32_t t = 1; nidx > 0 && t <= FI_ZIG_MAXTRY; t++) {                       \
         int keep = 0;                                                                 \
         int32_t last = t == FI_ZIG_MAXTRY;                                            \
         uint32_t wb[2][4][FI_CHUNK];  /* this batch's words and the next's */         \
         UT pb[2][FI_CHUNK];           /* and states */                                \
-        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, nidx, buf, pb[0], wb[0]); \
+        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, cix, nidx, buf, pb[0], wb[0]); \
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
             int cur = (r0 / FI_CHUNK) & 1;                                            \
@@ -561,13 +562,14 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
             /* the next batch's states and words (its elements are untouched) */      \
             if (r0 + FI_CHUNK < nidx)                                                 \
                 FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,   \
-                                     nidx - r0 - FI_CHUNK, buf, pb[cur ^ 1],          \
-                                     wb[cur ^ 1]);                                    \
+                                     cix + r0 + FI_CHUNK, nidx - r0 - FI_CHUNK, buf,  \
+                                     pb[cur ^ 1], wb[cur ^ 1]);                       \
             FI_SFX(BATCH)(q, pb[cur], wb[cur], &lk, last, v, ok);                     \
             for (int l = 0; l < cnt; l++) {                                           \
-                int32_t e = idx[r0 + l];                                              \
+                int32_t e = idx[r0 + l], ce = cix[r0 + l];                            \
                 buf[e] = v[l];                                                        \
                 idx[keep] = e;                                                        \
+                cix[keep] = ce;                                                       \
                 keep += !ok[l];                                                       \
             }                                                                         \
         }                                                                             \
@@ -582,12 +584,33 @@ FI_ZIG_RETRY(zig32_retry, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, zig32_batch
 FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batch)
 #undef FI_ZIG_RETRY
 
+/* The first attempts of the chunks of positions [B0, B1) (multiples of GS)
+ * into DST, the unfinished elements appended to the retry list (slot MK + k
+ * of dst, counter offset CK + k, for the value B0 + k). Reads the kernel's
+ * st, q, wb, idx, cix and nidx. */
+#define FI_ZIG_SEGMENT(GS, CHUNK, CHECK, DST, MK, CK, B0, B1)                     \
+    do {                                                                          \
+        const int len_ = (int)((B1) - (B0));                                      \
+        uint64_t g_ = (B0) / (GS);                                                \
+        fi_philox_chunk(g_ * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,       \
+                        wb[0]);                                                   \
+        for (int k_ = 0; k_ < len_; k_ += (GS), g_++) {                           \
+            int c_ = (k_ / (GS)) & 1;                                             \
+            uint64_t m_ = FI_SFX(CHUNK)(g_, st, &q, CHECK, (DST) + k_, wb[c_],    \
+                                        wb[c_ ^ 1], k_ + (GS) < len_);            \
+            nidx = fi_zig_collect(m_, (MK) + k_, (CK) + k_, idx, cix, nidx,       \
+                                  (CHECK) ? 6 : 2);                               \
+        }                                                                         \
+    } while (0)
+
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
- * computed straight into the output; otherwise through buf and STORE. */
+ * computed straight into the output; otherwise through buf and STORE. A
+ * sub-piece is one segment, its slot offsets its counter offsets (cix =
+ * idx). */
 #define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, STORE, DIRECT, CHECK)             \
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
-        int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
+        int32_t idx[FI_ZIG_BIG + FI_LANES], *cix = idx;                           \
         uint32_t wb[2][4][FI_CHUNK];  /* this chunk's words and the next's */     \
         OUT_T *o = (OUT_T *)out;                                                  \
         uint64_t pos = start, end = start + (uint64_t)n;                          \
@@ -601,22 +624,43 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
                 b1 = b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB);                      \
             CT *dst = direct ? (CT *)o : buf;                                     \
             int nidx = 0;                                                         \
-            uint64_t g = b0 / (GS);                                               \
-            fi_philox_chunk(g * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,    \
-                            wb[0]);                                               \
-            for (int k0 = 0; k0 < (int)(b1 - b0); k0 += (GS), g++) {              \
-                int c_ = (int)(g & 1u) ^ (int)((b0 / (GS)) & 1u);                 \
-                uint64_t m_ = FI_SFX(CHUNK)(g, st, &q, CHECK, dst + k0, wb[c_],   \
-                                            wb[c_ ^ 1], k0 + (GS) < (int)(b1 - b0)); \
-                nidx = fi_zig_collect(m_, k0, idx, nidx, (CHECK) ? 6 : 2);        \
-            }                                                                     \
-            FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
+            FI_ZIG_SEGMENT(GS, CHUNK, CHECK, dst, 0, 0, b0, b1);                  \
+            FI_SFX(RETRY)(st, &q, b0, idx, cix, nidx, dst);                       \
             uint64_t hi = b1 < end ? b1 : end;                                    \
             if (!direct)                                                          \
                 FI_STORE_RUN(o, buf + (pos - b0), hi - pos, STORE);               \
             o += hi - pos;                                                        \
             pos = hi;                                                             \
         }                                                                         \
+    } while (0)
+
+/* The body of a runs kernel (kernels.h, fi_runs_kernel): nrun runs of len
+ * values, run r at positions first + coff[r] and slots out + moff[r], all
+ * first attempts into the output, then one retry pass for all of them
+ * (short runs would otherwise each pay a retry pass of nearly empty
+ * batches). Takes the runs only when the dtype is computed in place
+ * (DIRECT), every run is whole chunks, and the runs together hold at most
+ * FI_ZIG_BIG values within 31-bit offsets; returns -1 (nothing written)
+ * otherwise, and the caller fills the runs one by one. */
+#define FI_ZIG_RUNS(CT, GS, CHUNK, RETRY, DIRECT, CHECK)                          \
+    do {                                                                          \
+        if (!(DIRECT) || len <= 0 || len % (GS) || nrun < 1 ||                    \
+            len > FI_ZIG_BIG / nrun || first % (GS))                              \
+            return -1;                                                            \
+        for (int r = 0; r < nrun; r++)                                            \
+            if (coff[r] % (GS) || coff[r] < 0 || coff[r] > INT32_MAX - len ||     \
+                moff[r] < 0 || moff[r] > INT32_MAX - len)                         \
+                return -1;                                                        \
+        CT *o = (CT *)out;                                                        \
+        int32_t idx[FI_ZIG_BIG + FI_LANES], cix[FI_ZIG_BIG + FI_LANES];           \
+        uint32_t wb[2][4][FI_CHUNK];                                              \
+        int nidx = 0;                                                             \
+        for (int r = 0; r < nrun; r++)                                            \
+            FI_ZIG_SEGMENT(GS, CHUNK, CHECK, o + moff[r], (int)moff[r],           \
+                           (int)coff[r], first + (uint64_t)coff[r],               \
+                           first + (uint64_t)coff[r] + (uint64_t)len);            \
+        FI_SFX(RETRY)(st, &q, first, idx, cix, nidx, o);                          \
+        return 0;                                                                 \
     } while (0)
 
 /* The parameters in the working precision (bits 32: float; 64: double). */
@@ -635,7 +679,8 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
 /* Per dtype of FI_DTYPE_TABLE: normal_ (mean, std) and the truncated
  * normal's FI_TN_NORMAL method (mean, std, lo, hi, fold; kernels.h), both
  * computed in WORK_T and stored through STORE (float16: float32 rounded
- * once). */
+ * once); and their runs kernels (the truncated normal's for that method
+ * only). */
 #define FI_ZIG_FOR_DTYPE(CODE, SFX, NAME, STORE_T, WORK_T, BITS, STORE, DIRECT)          \
 static void FI_SFX(k_normal_##SFX)(void *out, uint64_t start, int64_t n,                \
                                    const fi_stream *st, const fi_params *prm)           \
@@ -654,6 +699,27 @@ static void FI_SFX(k_tnzig_##SFX)(void *out, uint64_t start, int64_t n,         
     else                                                                                \
         FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,    \
                    STORE, DIRECT, FI_ZIG_IN | FI_ZIG_FOLD);                             \
+}                                                                                       \
+static int FI_SFX(k_normal_runs_##SFX)(void *out, uint64_t first, int nrun,                  \
+                                       const int64_t *coff, const int64_t *moff,               \
+                                       int64_t len, const fi_stream *st, const fi_params *prm) \
+{                                                                                       \
+    FI_ZIG_Q_NORMAL(BITS, WORK_T, FI_ZIG_UT##BITS);                                     \
+    FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT, 0);   \
+}                                                                                       \
+static int FI_SFX(k_truncnorm_runs_##SFX)(void *out, uint64_t first, int nrun,               \
+                                          const int64_t *coff, const int64_t *moff,            \
+                                          int64_t len, const fi_stream *st,                    \
+                                          const fi_params *prm)                                \
+{                                                                                       \
+    if (prm->truncnorm.method != FI_TN_NORMAL)  /* the other methods: run by run */     \
+        return -1;                                                                      \
+    FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
+    if (q.keep == ~(FI_ZIG_UT##BITS)0 && q.set == 0)                                    \
+        FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT,    \
+                    FI_ZIG_IN);                                                         \
+    FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT,        \
+                FI_ZIG_IN | FI_ZIG_FOLD);                                               \
 }
 FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_FOR_DTYPE
@@ -662,6 +728,8 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_UT32
 #undef FI_ZIG_UT64
 #undef FI_ZIG_RUN
+#undef FI_ZIG_RUNS
+#undef FI_ZIG_SEGMENT
 #undef FI_ZIG_NEXT
 #undef FI_ZIG_IN
 #undef FI_ZIG_FOLD

@@ -5,12 +5,14 @@
  * free to fill the table with zmm stores, and did: SIGILL at import on every
  * CPU without AVX-512.) */
 #define FI_REGISTER_DTYPE(CODE, SFX, ...)                                        \
-    t[FI_CONSTANT][CODE] = FI_SFX(k_constant_##SFX);                             \
-    t[FI_UNIFORM][CODE] = FI_SFX(k_uniform_##SFX);                               \
-    t[FI_NORMAL][CODE] = FI_SFX(k_normal_##SFX);                                 \
-    t[FI_TRUNCNORM][CODE] = FI_SFX(k_truncnorm_##SFX);
+    t->k[FI_CONSTANT][CODE] = FI_SFX(k_constant_##SFX);                          \
+    t->k[FI_UNIFORM][CODE] = FI_SFX(k_uniform_##SFX);                            \
+    t->k[FI_NORMAL][CODE] = FI_SFX(k_normal_##SFX);                              \
+    t->k[FI_TRUNCNORM][CODE] = FI_SFX(k_truncnorm_##SFX);                        \
+    t->runs[FI_NORMAL][CODE] = FI_SFX(k_normal_runs_##SFX);                      \
+    t->runs[FI_TRUNCNORM][CODE] = FI_SFX(k_truncnorm_runs_##SFX);
 
-void FI_SFX(fi_register)(fi_kernel t[FI_NDISTS][FI_NDTYPES])
+void FI_SFX(fi_register)(fi_table *t)
 {
     FI_DTYPE_TABLE(FI_REGISTER_DTYPE)
 }
