@@ -100,17 +100,21 @@ def test_large_blocks_cross_the_work_units(name, dtype):
                                   "trunc_normal_tail", "kaiming_normal_", "uniform_"])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_short_runs_of_whole_chunks(name, dtype):
-    # short runs that start and end on whole chunks (64 float32 / 32 float64
-    # values): a unit's runs are filled together by the runs kernel, one retry
-    # pass for all of them (normal_, the truncated normal's normal method),
-    # in contiguous blocks, in views whose rows are apart in memory, across a
-    # wrap of the outer dimension, next to runs that are not whole chunks
+    # a unit's short runs are filled together by the runs kernel, one retry
+    # pass for all of them (normal_, the truncated normal's normal method):
+    # straight into the output when they are whole chunks (64 float32 / 32
+    # float64 values) of an in-place dtype, through its buffer otherwise
+    # (float16, runs that are not whole chunks), by run when longer than the
+    # buffer; contiguous blocks, views whose rows are apart in memory, a wrap
+    # of the outer dimension
     fill = INITS[name]
     cases = [((256, 4096), (slice(64, 192), slice(2048, 4096))),     # runs of 2048
              ((40, 1024), (slice(3, 37), slice(256, 512))),          # runs of 256
              ((6, 20, 640), (slice(1, 5), slice(2, 19), slice(64, 192))),
              ((300, 512), (slice(0, 300), slice(448, 512))),         # one chunk per run
-             ((50, 1024), (slice(1, 49), slice(32, 288)))]           # float64 chunks only
+             ((50, 1024), (slice(1, 49), slice(32, 288))),           # float64 chunks only
+             ((64, 1000), (slice(2, 60), slice(500, 600))),          # not whole chunks
+             ((5, 9000), (slice(0, 5), slice(1, 8101)))]             # longer than vbuf
     for shape, index in cases:
         for nthreads in (1, 2):
             for layout in ("C", "rows_apart"):
@@ -130,7 +134,7 @@ def test_short_runs_of_whole_chunks(name, dtype):
 
 def test_torch_tensor_blocks():
     torch = pytest.importorskip("torch")
-    for dtype in (torch.float32, torch.float16):
+    for dtype in (torch.float32, torch.float16, torch.bfloat16):
         whole = fastinit.kaiming_normal_(torch.empty(64, 96, dtype=dtype), rng=3)
         block = torch.empty(24, 32, dtype=dtype)
         fastinit.kaiming_normal_(block, rng=3, global_shape=(64, 96),

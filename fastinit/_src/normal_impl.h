@@ -635,22 +635,27 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
     } while (0)
 
 /* The body of a runs kernel (kernels.h, fi_runs_kernel): nrun runs of len
- * values, run r at positions first + coff[r] and slots out + moff[r], all
- * first attempts into the output, then one retry pass for all of them
- * (short runs would otherwise each pay a retry pass of nearly empty
- * batches). Takes the runs only when the dtype is computed in place
- * (DIRECT), every run is whole chunks, and the runs together hold at most
- * FI_ZIG_BIG values within 31-bit offsets; returns -1 (nothing written)
- * otherwise, and the caller fills the runs one by one. */
-#define FI_ZIG_RUNS(CT, GS, CHUNK, RETRY, DIRECT, CHECK)                          \
+ * values, run r at positions first + coff[r] and slots out + moff[r], with
+ * one retry pass for many runs (short runs would otherwise each pay a pass
+ * of nearly empty batches). When the dtype is computed in place (DIRECT)
+ * and every run is whole chunks, all first attempts go straight into the
+ * output (up to FI_ZIG_BIG values); otherwise the runs go through VBUF_FN.
+ * Returns -1, nothing written, for runs neither takes (a negative offset, a
+ * run longer than vbuf); the caller then fills them one by one. */
+#define FI_ZIG_RUNS(CT, GS, CHUNK, RETRY, DIRECT, CHECK, VBUF_FN)                 \
     do {                                                                          \
-        if (!(DIRECT) || len <= 0 || len % (GS) || nrun < 1 ||                    \
-            len > FI_ZIG_BIG / nrun || first % (GS))                              \
+        if (nrun < 1 || len <= 0)                                                 \
             return -1;                                                            \
-        for (int r = 0; r < nrun; r++)                                            \
-            if (coff[r] % (GS) || coff[r] < 0 || coff[r] > INT32_MAX - len ||     \
-                moff[r] < 0 || moff[r] > INT32_MAX - len)                         \
+        int direct = DIRECT && len % (GS) == 0 && first % (GS) == 0 &&            \
+                     len <= FI_ZIG_BIG / nrun;                                    \
+        for (int r = 0; r < nrun; r++) {                                          \
+            if (moff[r] < 0 || coff[r] < 0)                                       \
                 return -1;                                                        \
+            direct &= coff[r] % (GS) == 0 && coff[r] <= INT32_MAX - len &&        \
+                      moff[r] <= INT32_MAX - len;                                 \
+        }                                                                         \
+        if (!direct)                                                              \
+            return FI_SFX(VBUF_FN)(out, first, nrun, coff, moff, len, st, prm);   \
         CT *o = (CT *)out;                                                        \
         int32_t idx[FI_ZIG_BIG + FI_LANES], cix[FI_ZIG_BIG + FI_LANES];           \
         uint32_t wb[2][4][FI_CHUNK];                                              \
@@ -662,6 +667,51 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
         FI_SFX(RETRY)(st, &q, first, idx, cix, nidx, o);                          \
         return 0;                                                                 \
     } while (0)
+
+/* Runs that are not whole chunks, or of a dtype stored through STORE: in
+ * groups through vbuf, each run's chunks (up to FI_ZIG_VBUF values a
+ * group), one retry pass, then each run's part stored. A function of its
+ * own (the compiler laid out the in-place path worse with it inline). Q:
+ * the parameter set-up; the truncated normal's always applies the folding
+ * (with keep = ~0 and set = 0 it changes no bits). */
+#define FI_ZIG_VBUF 8192
+#define FI_ZIG_RUNS_VBUF_FN(NAME, Q, CT, OUT_T, GS, CHUNK, RETRY, STORE, CHECK)    \
+static __attribute__((noinline)) int FI_SFX(NAME)(void *out, uint64_t first, int nrun,  \
+        const int64_t *coff, const int64_t *moff, int64_t len, const fi_stream *st,    \
+        const fi_params *prm)                                                     \
+{                                                                                 \
+    Q;                                                                            \
+    if (len > FI_ZIG_VBUF - 2 * (GS))                                             \
+        return -1;                                                                \
+    CT vbuf[FI_ZIG_VBUF];                                                         \
+    int32_t idx[FI_ZIG_VBUF + FI_LANES], cix[FI_ZIG_VBUF + FI_LANES];             \
+    uint32_t wb[2][4][FI_CHUNK];                                                  \
+    OUT_T *o = (OUT_T *)out;                                                      \
+    for (int r = 0; r < nrun;) {                                                  \
+        int r0 = r, used = 0, nidx = 0;                                           \
+        uint64_t gbase = (first + (uint64_t)coff[r]) / (GS) * (GS);               \
+        for (; r < nrun; r++) {   /* the group: runs while vbuf has room */       \
+            uint64_t p = first + (uint64_t)coff[r];                               \
+            uint64_t b0 = p / (GS) * (GS);                                        \
+            uint64_t b1 = (p + (uint64_t)len + (GS) - 1) / (GS) * (GS);           \
+            if (used + (int)(b1 - b0) > FI_ZIG_VBUF || b1 - gbase > INT32_MAX)    \
+                break;                                                            \
+            FI_ZIG_SEGMENT(GS, CHUNK, CHECK, vbuf + used, used, (int)(b0 - gbase), \
+                           b0, b1);                                               \
+            used += (int)(b1 - b0);                                               \
+        }                                                                         \
+        FI_SFX(RETRY)(st, &q, gbase, idx, cix, nidx, vbuf);                       \
+        used = 0;                                                                 \
+        for (int s_ = r0; s_ < r; s_++) {                                         \
+            uint64_t p = first + (uint64_t)coff[s_];                              \
+            uint64_t b0 = p / (GS) * (GS);                                        \
+            uint64_t b1 = (p + (uint64_t)len + (GS) - 1) / (GS) * (GS);           \
+            FI_STORE_RUN(o + moff[s_], vbuf + used + (p - b0), len, STORE);       \
+            used += (int)(b1 - b0);                                               \
+        }                                                                         \
+    }                                                                             \
+    return 0;                                                                     \
+}
 
 /* The parameters in the working precision (bits 32: float; 64: double). */
 #define FI_ZIG_Q_NORMAL(B, T, UT)                                                   \
@@ -700,12 +750,19 @@ static void FI_SFX(k_tnzig_##SFX)(void *out, uint64_t start, int64_t n,         
         FI_ZIG_RUN(WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,    \
                    STORE, DIRECT, FI_ZIG_IN | FI_ZIG_FOLD);                             \
 }                                                                                       \
+FI_ZIG_RUNS_VBUF_FN(normal_vbuf_##SFX, FI_ZIG_Q_NORMAL(BITS, WORK_T, FI_ZIG_UT##BITS),     \
+                    WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,  \
+                    STORE, 0)                                                           \
+FI_ZIG_RUNS_VBUF_FN(tnzig_vbuf_##SFX, FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS),      \
+                    WORK_T, STORE_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry,  \
+                    STORE, FI_ZIG_IN | FI_ZIG_FOLD)                                     \
 static int FI_SFX(k_normal_runs_##SFX)(void *out, uint64_t first, int nrun,                  \
                                        const int64_t *coff, const int64_t *moff,               \
                                        int64_t len, const fi_stream *st, const fi_params *prm) \
 {                                                                                       \
     FI_ZIG_Q_NORMAL(BITS, WORK_T, FI_ZIG_UT##BITS);                                     \
-    FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT, 0);   \
+    FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT, 0,    \
+                normal_vbuf_##SFX);                                                     \
 }                                                                                       \
 static int FI_SFX(k_truncnorm_runs_##SFX)(void *out, uint64_t first, int nrun,               \
                                           const int64_t *coff, const int64_t *moff,            \
@@ -717,9 +774,9 @@ static int FI_SFX(k_truncnorm_runs_##SFX)(void *out, uint64_t first, int nrun,  
     FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
     if (q.keep == ~(FI_ZIG_UT##BITS)0 && q.set == 0)                                    \
         FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT,    \
-                    FI_ZIG_IN);                                                         \
+                    FI_ZIG_IN, tnzig_vbuf_##SFX);                                       \
     FI_ZIG_RUNS(WORK_T, FI_C##BITS, zig##BITS##_chunk, zig##BITS##_retry, DIRECT,        \
-                FI_ZIG_IN | FI_ZIG_FOLD);                                               \
+                FI_ZIG_IN | FI_ZIG_FOLD, tnzig_vbuf_##SFX);                             \
 }
 FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_FOR_DTYPE
@@ -729,6 +786,8 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_UT64
 #undef FI_ZIG_RUN
 #undef FI_ZIG_RUNS
+#undef FI_ZIG_RUNS_VBUF_FN
+#undef FI_ZIG_VBUF
 #undef FI_ZIG_SEGMENT
 #undef FI_ZIG_NEXT
 #undef FI_ZIG_IN
