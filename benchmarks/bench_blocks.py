@@ -3,7 +3,7 @@
 The block is a tensor-parallel 2-D shard: 1/4 of the rows and 1/2 of the
 columns of a 4096 x 4096 weight (runs of 2048 consecutive positions), in a
 pre-touched array of its own. ``track_cost_ratio`` times the block and the
-whole in one process, taking turns, best of 9 each, and reports (block time
+whole in one process, taking turns, best of 19 each, and reports (block time
 / block elements) / (whole time / whole elements): 1.0 means a block costs
 exactly its share. The issue's target is <= 1.1. Each timed call follows an
 untimed one of its own kind: a call that follows the whole 64 MB fill first
@@ -42,7 +42,7 @@ class BlockFill:
         clock = time.thread_time if threads == 1 else time.perf_counter
         calls = {"whole": self.time_whole, "block": self.time_block}
         best = dict.fromkeys(calls, math.inf)
-        for _ in range(10):   # the first round warms up and is not counted
+        for _ in range(20):   # the first round warms up and is not counted
             for k, call in calls.items():
                 call(name, dtype, threads)   # the caches as this call leaves them
                 t0 = clock()
