@@ -42,11 +42,12 @@ typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
                  double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
 /* Append the set bits of m to the retry list: k0 + bit to idx (the slot's
- * offset in the output) and kc + bit to cix (the element's counter offset;
- * cix may be idx itself when the two are equal). K <= FI_LANES entries of
- * slack: the first K positions are written without a branch, the rest in a
- * loop. K = 2 for normal_ (a chunk has fewer than 3 unfinished elements 93%
- * of the time), 6 for the truncated normal (about 4 per chunk for (-2, 2)). */
+ * offset in the output) and, unless cix is NULL (a constant: the counter
+ * offsets are the slot offsets), kc + bit to cix (the element's counter
+ * offset). K <= FI_LANES entries of slack: the first K positions are
+ * written without a branch, the rest in a loop. K = 2 for normal_ (a chunk
+ * has fewer than 3 unfinished elements 93% of the time), 6 for the
+ * truncated normal (about 4 per chunk for (-2, 2)). */
 static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int k0, int kc,
                                                               int32_t *idx, int32_t *cix,
                                                               int nidx, int K)
@@ -56,13 +57,15 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
     for (int j = 0; j < K; j++, mk &= mk - 1) {
         int b = __builtin_ctzll(mk | (1ull << 63));
         idx[nidx + j] = k0 + b;
-        cix[nidx + j] = kc + b;
+        if (cix)
+            cix[nidx + j] = kc + b;
     }
     if (__builtin_expect(c > K, 0)) {
         int r = nidx + K;
         for (; mk; mk &= mk - 1, r++) {
             idx[r] = k0 + __builtin_ctzll(mk);
-            cix[r] = kc + __builtin_ctzll(mk);
+            if (cix)
+                cix[r] = kc + __builtin_ctzll(mk);
         }
     }
     return nidx + c;
@@ -512,22 +515,25 @@ static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
 }
 #endif
 
-/* The states (slots buf[idx]) and retry block c3 (counters base + cix) of
- * the first min(n, FI_CHUNK) listed elements (the last one repeated to fill
- * the batch). */
+/* The states (slots buf[idx]) and retry block c3 (counters base + cix, or
+ * base + idx unless split) of the first min(n, FI_CHUNK) listed elements
+ * (the last one repeated to fill the batch). */
 #define FI_ZIG_BATCH_IN(NAME, CT, UT, TO_BITS)                                          \
-static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,        \
-                                const int32_t *idx, const int32_t *cix, int n,          \
-                                const CT *buf, UT *p, uint32_t w[4][FI_CHUNK])          \
+static inline __attribute__((always_inline)) void FI_SFX(NAME)(const fi_stream *st,      \
+        uint64_t base, uint32_t c3, const int32_t *idx, const int32_t *cix, int split,  \
+        int n, const CT *buf, UT *p, uint32_t w[4][FI_CHUNK])                           \
 {                                                                                       \
     int32_t pad[FI_CHUNK], cpad[FI_CHUNK];                                              \
+    if (!split)                                                                         \
+        cix = idx;                                                                      \
     if (n < FI_CHUNK) {  /* the last batch: its last element repeated */                \
-        for (int l = 0; l < FI_CHUNK; l++) {                                            \
+        for (int l = 0; l < FI_CHUNK; l++)                                              \
             pad[l] = idx[l < n ? l : n - 1];                                            \
-            cpad[l] = cix[l < n ? l : n - 1];                                           \
-        }                                                                               \
+        if (split)                                                                      \
+            for (int l = 0; l < FI_CHUNK; l++)                                          \
+                cpad[l] = cix[l < n ? l : n - 1];                                       \
         idx = pad;                                                                      \
-        cix = cpad;                                                                     \
+        cix = split ? cpad : pad;                                                       \
     }                                                                                   \
     for (int l = 0; l < FI_CHUNK; l++)                                                  \
         p[l] = TO_BITS(buf[idx[l]]);                                                    \
@@ -535,23 +541,24 @@ static inline void FI_SFX(NAME)(const fi_stream *st, uint64_t base, uint32_t c3,
 }
 
 /* Retry blocks for the listed elements: slot buf[idx[r]], flat index base +
- * cix[r] (cix may be idx), the slots holding their states; finished values
- * replace them. FI_CHUNK
- * elements at a time (BATCH); the next batch's words are computed between
- * this batch's lookups and its arithmetic... in program order at least: the
- * call sits after the batch's state loads. After FI_ZIG_MAXTRY blocks
- * (never reached in practice) the last candidate is taken, clamped to
- * [lo, hi]. */
+ * idx[r] (NAME) or base + cix[r] (NAME_split), the slots holding their
+ * states; finished values replace them. FI_CHUNK elements at a time
+ * (BATCH); the next batch's words are computed between this batch's
+ * lookups and its arithmetic... in program order at least: the call sits
+ * after the batch's state loads. After FI_ZIG_MAXTRY blocks (never reached
+ * in practice) the last candidate is taken, clamped to [lo, hi]. */
 #define FI_ZIG_RETRY(NAME, CT, UT, QT, LT, TO_BITS, BATCH)                                \
-static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
-                         int32_t *idx, int32_t *cix, int nidx, CT *buf)               \
+static inline __attribute__((always_inline)) void FI_SFX(NAME##_body)(                  \
+        const fi_stream *st, const QT *q, uint64_t base, int32_t *idx, int32_t *cix,  \
+        int split, int nidx, CT *buf)                                                 \
 {                                                                                     \
     for (uint32_t t = 1; nidx > 0 && t <= FI_ZIG_MAXTRY; t++) {                       \
         int keep = 0;                                                                 \
         int32_t last = t == FI_ZIG_MAXTRY;                                            \
         uint32_t wb[2][4][FI_CHUNK];  /* this batch's words and the next's */         \
         UT pb[2][FI_CHUNK];           /* and states */                                \
-        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, cix, nidx, buf, pb[0], wb[0]); \
+        FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx, cix, split, nidx, buf,      \
+                           pb[0], wb[0]);                                             \
         for (int r0 = 0; r0 < nidx; r0 += FI_CHUNK) {                                 \
             int cnt = nidx - r0 < FI_CHUNK ? nidx - r0 : FI_CHUNK;                    \
             int cur = (r0 / FI_CHUNK) & 1;                                            \
@@ -562,19 +569,35 @@ static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,       
             /* the next batch's states and words (its elements are untouched) */      \
             if (r0 + FI_CHUNK < nidx)                                                 \
                 FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,   \
-                                     cix + r0 + FI_CHUNK, nidx - r0 - FI_CHUNK, buf,  \
-                                     pb[cur ^ 1], wb[cur ^ 1]);                       \
+                                     cix + r0 + FI_CHUNK, split, nidx - r0 - FI_CHUNK, \
+                                     buf, pb[cur ^ 1], wb[cur ^ 1]);                  \
             FI_SFX(BATCH)(q, pb[cur], wb[cur], &lk, last, v, ok);                     \
+            if (split) {   /* the counter offsets follow (before idx moves) */        \
+                int kc = keep;                                                        \
+                for (int l = 0; l < cnt; l++) {                                       \
+                    cix[kc] = cix[r0 + l];                                            \
+                    kc += !ok[l];                                                     \
+                }                                                                     \
+            }                                                                         \
             for (int l = 0; l < cnt; l++) {                                           \
-                int32_t e = idx[r0 + l], ce = cix[r0 + l];                            \
+                int32_t e = idx[r0 + l];                                              \
                 buf[e] = v[l];                                                        \
                 idx[keep] = e;                                                        \
-                cix[keep] = ce;                                                       \
                 keep += !ok[l];                                                       \
             }                                                                         \
         }                                                                             \
         nidx = keep;                                                                  \
     }                                                                                 \
+}                                                                                     \
+static void FI_SFX(NAME)(const fi_stream *st, const QT *q, uint64_t base,             \
+                         int32_t *idx, int nidx, CT *buf)                             \
+{                                                                                     \
+    FI_SFX(NAME##_body)(st, q, base, idx, idx, 0, nidx, buf);                         \
+}                                                                                     \
+static void FI_SFX(NAME##_split)(const fi_stream *st, const QT *q, uint64_t base,     \
+                                 int32_t *idx, int32_t *cix, int nidx, CT *buf)       \
+{                                                                                     \
+    FI_SFX(NAME##_body)(st, q, base, idx, cix, 1, nidx, buf);                         \
 }
 
 FI_ZIG_BATCH_IN(zig32_batch_in, float, uint32_t, fi_f2u)
@@ -586,9 +609,9 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
 
 /* The first attempts of the chunks of positions [B0, B1) (multiples of GS)
  * into DST, the unfinished elements appended to the retry list (slot MK + k
- * of dst, counter offset CK + k, for the value B0 + k). Reads the kernel's
- * st, q, wb, idx, cix and nidx. */
-#define FI_ZIG_SEGMENT(GS, CHUNK, CHECK, DST, MK, CK, B0, B1)                     \
+ * of dst in idx, counter offset CK + k in CIX unless CIX is NULL, for the
+ * value B0 + k). Reads the kernel's st, q, wb, idx and nidx. */
+#define FI_ZIG_SEGMENT(GS, CHUNK, CHECK, DST, MK, CK, CIX, B0, B1)                \
     do {                                                                          \
         const int len_ = (int)((B1) - (B0));                                      \
         uint64_t g_ = (B0) / (GS);                                                \
@@ -598,19 +621,19 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
             int c_ = (k_ / (GS)) & 1;                                             \
             uint64_t m_ = FI_SFX(CHUNK)(g_, st, &q, CHECK, (DST) + k_, wb[c_],    \
                                         wb[c_ ^ 1], k_ + (GS) < len_);            \
-            nidx = fi_zig_collect(m_, (MK) + k_, (CK) + k_, idx, cix, nidx,       \
+            nidx = fi_zig_collect(m_, (MK) + k_, (CK) + k_, idx, (CIX), nidx,     \
                                   (CHECK) ? 6 : 2);                               \
         }                                                                         \
     } while (0)
 
 /* The body of a kernel with the parameters q. DIRECT: whole sub-pieces are
  * computed straight into the output; otherwise through buf and STORE. A
- * sub-piece is one segment, its slot offsets its counter offsets (cix =
- * idx). */
+ * sub-piece is one segment, its slot offsets its counter offsets (one
+ * list). */
 #define FI_ZIG_RUN(CT, OUT_T, GS, CHUNK, RETRY, STORE, DIRECT, CHECK)             \
     do {                                                                          \
         CT buf[FI_TN_SUB];                                                        \
-        int32_t idx[FI_ZIG_BIG + FI_LANES], *cix = idx;                           \
+        int32_t idx[FI_ZIG_BIG + FI_LANES];                                       \
         uint32_t wb[2][4][FI_CHUNK];  /* this chunk's words and the next's */     \
         OUT_T *o = (OUT_T *)out;                                                  \
         uint64_t pos = start, end = start + (uint64_t)n;                          \
@@ -624,8 +647,8 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
                 b1 = b0 + (direct ? FI_ZIG_BIG : FI_TN_SUB);                      \
             CT *dst = direct ? (CT *)o : buf;                                     \
             int nidx = 0;                                                         \
-            FI_ZIG_SEGMENT(GS, CHUNK, CHECK, dst, 0, 0, b0, b1);                  \
-            FI_SFX(RETRY)(st, &q, b0, idx, cix, nidx, dst);                       \
+            FI_ZIG_SEGMENT(GS, CHUNK, CHECK, dst, 0, 0, NULL, b0, b1);            \
+            FI_SFX(RETRY)(st, &q, b0, idx, nidx, dst);                            \
             uint64_t hi = b1 < end ? b1 : end;                                    \
             if (!direct)                                                          \
                 FI_STORE_RUN(o, buf + (pos - b0), hi - pos, STORE);               \
@@ -662,9 +685,9 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
         int nidx = 0;                                                             \
         for (int r = 0; r < nrun; r++)                                            \
             FI_ZIG_SEGMENT(GS, CHUNK, CHECK, o + moff[r], (int)moff[r],           \
-                           (int)coff[r], first + (uint64_t)coff[r],               \
+                           (int)coff[r], cix, first + (uint64_t)coff[r],          \
                            first + (uint64_t)coff[r] + (uint64_t)len);            \
-        FI_SFX(RETRY)(st, &q, first, idx, cix, nidx, o);                          \
+        FI_SFX(RETRY##_split)(st, &q, first, idx, cix, nidx, o);                  \
         return 0;                                                                 \
     } while (0)
 
@@ -697,10 +720,10 @@ static __attribute__((noinline)) int FI_SFX(NAME)(void *out, uint64_t first, int
             if (used + (int)(b1 - b0) > FI_ZIG_VBUF || b1 - gbase > INT32_MAX)    \
                 break;                                                            \
             FI_ZIG_SEGMENT(GS, CHUNK, CHECK, vbuf + used, used, (int)(b0 - gbase), \
-                           b0, b1);                                               \
+                           cix, b0, b1);                                          \
             used += (int)(b1 - b0);                                               \
         }                                                                         \
-        FI_SFX(RETRY)(st, &q, gbase, idx, cix, nidx, vbuf);                       \
+        FI_SFX(RETRY##_split)(st, &q, gbase, idx, cix, nidx, vbuf);               \
         used = 0;                                                                 \
         for (int s_ = r0; s_ < r; s_++) {                                         \
             uint64_t p = first + (uint64_t)coff[s_];                              \
