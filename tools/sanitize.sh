@@ -55,7 +55,8 @@ echo 'raise ModuleNotFoundError("torch is hidden under the sanitizers", name="to
 modules=(tests/test_core.py tests/test_philox.py tests/test_contract.py tests/test_golden.py
          tests/test_key.py tests/test_fills.py tests/test_truncated.py tests/test_orthogonal.py
          tests/test_determinism.py tests/test_tensor.py tests/test_schemes.py
-         tests/test_structured.py tests/test_bias.py tests/test_properties.py tests/test_guard.py)
+         tests/test_structured.py tests/test_bias.py tests/test_properties.py tests/test_guard.py
+         tests/test_blocks.py)
 [ $# -gt 0 ] && modules=("$@")
 
 export ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
