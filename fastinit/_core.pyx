@@ -223,9 +223,10 @@ cdef int run_block(fi_kernel k, fi_runs_kernel rk, object arr_obj, const fi_stre
     Each unit (a piece of a run of at most FI_BLOCK items, or several whole
     shorter runs) is filled by the element-wise kernel at its own stream
     positions (or its short runs all at once by the runs kernel ``rk``, NULL
-    if the distribution has none, which gives the same values), so values never depend on the split, the thread count or
-    the memory layout. Strided runs go through a per-thread scratch of
-    FI_BLOCK items. ``check_signals`` as in run_kernel.
+    if the distribution has none, which gives the same values), so values
+    never depend on the split, the thread count or the memory layout.
+    Strided runs go through a per-thread scratch of FI_BLOCK items.
+    ``check_signals`` as in run_kernel.
     """
     cdef cnp.ndarray arr = <cnp.ndarray>arr_obj
     ext, pstep, mstep, first = runs

@@ -51,9 +51,10 @@ int fi_simd_best(void)
  *   - those units define no constructors, no other external functions and no
  *     data with run-time initializers, and the Cython modules use no target
  *     attributes at all;
- *   - a kernel is reached only through fi_get_kernel() or fi_get_runs_kernel(),
- *     which return entries of fi_tables[fi_active], and fi_active is set
- *     only to a path that fi_simd_supported() accepted (fi_simd_best, fi_set_simd).
+ *   - a kernel is reached only through fi_get_kernel() or
+ *     fi_get_runs_kernel(), which return entries of fi_tables[fi_active],
+ *     and fi_active is set only to a path that fi_simd_supported() accepted
+ *     (fi_simd_best, fi_set_simd).
  * tests/test_cpus.py proves it by running the suite's fingerprints under
  * qemu-x86_64 -cpu Haswell (AVX2) and -cpu Nehalem (SSE4.2). */
 static void fi_init_tables(void)
