@@ -105,7 +105,7 @@ def test_short_runs_of_whole_chunks(name, dtype):
     # straight into the output when they are whole chunks (64 float32 / 32
     # float64 values) of an in-place dtype, through its buffer otherwise
     # (float16, runs that are not whole chunks), by run when longer than the
-    # buffer; contiguous blocks, views whose rows are apart in memory, a wrap
+    # buffer, up to 512 runs a call; contiguous blocks, views whose rows are apart in memory, a wrap
     # of the outer dimension
     fill = INITS[name]
     cases = [((256, 4096), (slice(64, 192), slice(2048, 4096))),     # runs of 2048
@@ -114,7 +114,8 @@ def test_short_runs_of_whole_chunks(name, dtype):
              ((300, 512), (slice(0, 300), slice(448, 512))),         # one chunk per run
              ((50, 1024), (slice(1, 49), slice(32, 288))),           # float64 chunks only
              ((64, 1000), (slice(2, 60), slice(500, 600))),          # not whole chunks
-             ((5, 9000), (slice(0, 5), slice(1, 8101)))]             # longer than vbuf
+             ((5, 9000), (slice(0, 5), slice(1, 8101))),             # longer than vbuf
+             ((3000, 40), (slice(5, 2995), slice(7, 15)))]           # 2048 runs a unit
     for shape, index in cases:
         for nthreads in (1, 2):
             for layout in ("C", "rows_apart"):

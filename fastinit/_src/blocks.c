@@ -102,9 +102,14 @@ void fi_block_unit(fi_kernel k, fi_runs_kernel rk, const fi_block *b, int64_t u,
     }
     int64_t per = b->unit / len;
     int64_t r0 = u * per, r1 = (u + 1) * per < runs ? (u + 1) * per : runs;
-    if (rk && r1 - r0 > 1 && r1 - r0 <= FI_RUNS_MAX && b->mem_step[b->ndim - 1] == b->itemsize
-        && fi_block_runs(rk, b, r0, r1, st, prm) == 0)
-        return;
-    for (int64_t r = r0; r < r1; r++)
-        fi_block_piece(k, b, r, 0, len, st, prm, scratch);
+    /* up to FI_RUNS_MAX runs a call to the runs kernel, run by run where
+     * it does not take them */
+    for (int64_t a = r0; a < r1; a += FI_RUNS_MAX) {
+        int64_t z = r1 - a < FI_RUNS_MAX ? r1 : a + FI_RUNS_MAX;
+        if (rk && z - a > 1 && b->mem_step[b->ndim - 1] == b->itemsize
+            && fi_block_runs(rk, b, a, z, st, prm) == 0)
+            continue;
+        for (int64_t r = a; r < z; r++)
+            fi_block_piece(k, b, r, 0, len, st, prm, scratch);
+    }
 }
