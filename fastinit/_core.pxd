@@ -39,6 +39,9 @@ cdef extern from "_src/kernels.h" nogil:
     const char *fi_param_name(int dist, int method, int k)
     int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value)
     void fi_set_method(fi_params *prm, int method)
+    void fi_set_ztab(fi_params *prm, const void *tab)
+    int64_t fi_ztab_size()
+    int fi_ztab_make(double c, void *tab)
     void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t *key, uint32_t *out)
     void fi_scatter(char *base, int ndim, const int64_t *shape, const int64_t *strides,
                     int64_t first, int64_t n, const char *src, int itemsize)

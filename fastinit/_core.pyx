@@ -31,6 +31,8 @@ cdef dict _names(const char *(*name_of)(int) noexcept nogil, int n):
 # {name: code} of the distributions and of the truncated-normal samplers
 DISTS = _names(fi_dist_name, FI_NDISTS)
 TN_METHODS = _names(fi_tn_method_name, FI_TN_NMETHODS)
+_TRUNCNORM = DISTS["truncnorm"]
+_TN_ZIGGURAT = TN_METHODS["ziggurat"]
 
 
 def param_names(int dist, int method=-1):
@@ -286,15 +288,21 @@ cdef dict _FIELDS = {}   # dist, or (dist, method) -> the fields' names, encoded
 
 
 cdef int set_params(fi_params *prm, int dist, dict params) except -1:
-    """Named parameters (a dict, the fields of kernels.h) into the union, by name."""
+    """Named parameters (a dict, the fields of kernels.h) into the union, by name.
+
+    The truncated normal's ziggurat method also takes "table": its tables,
+    an array from :func:`ztab` (kept alive by the caller's dict during the
+    fill)."""
     method = params.get("method", -1)
+    table = params.get("table")
+    cdef bint needs_table = dist == _TRUNCNORM and method == _TN_ZIGGURAT
     fields = _FIELDS.get(dist if method == -1 else (dist, method))
     if fields is None:
         fields = tuple((n, n.encode("ascii")) for n in param_names(dist, method))
         _FIELDS[dist if method == -1 else (dist, method)] = fields
     if not fields:
         raise ValueError(f"no parameters known for distribution {dist}, method {method}")
-    cdef bint complete = len(params) == len(fields) + (method != -1)
+    cdef bint complete = len(params) == len(fields) + (method != -1) + needs_table
     if complete:
         for n, _ in fields:
             if n not in params:
@@ -302,14 +310,51 @@ cdef int set_params(fi_params *prm, int dist, dict params) except -1:
                 break
     if not complete:
         names = [n for n, _ in fields]
+        if needs_table:
+            names.append("table")
         raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
                          f"{[n for n in names if n not in params]}, unknown "
                          f"{sorted(set(params) - set(names) - {'method'})}")
+    if needs_table:
+        _check_ztab(table, params["c"])
     if method != -1:
         fi_set_method(prm, method)
+    if needs_table:
+        fi_set_ztab(prm, cnp.PyArray_DATA(table))
     for name, raw in fields:
         fi_set_param(prm, dist, method, raw, params[name])
     return 0
+
+
+def ztab(double c):
+    """The tables of the ziggurat of the normal truncated to [-c, c]
+    (fastinit/_src/ztab.c), as a uint8 array, read-only; for the truncated
+    normal's ziggurat method ("table") and the census."""
+    if not 0.0 < c <= 8.0:
+        raise ValueError(f"ztab: the half-width c must be in (0, 8], got {c!r}")
+    tab = np.zeros(fi_ztab_size() + 8, np.uint8)
+    cdef cnp.ndarray t = tab
+    if fi_ztab_make(c, cnp.PyArray_DATA(t)) != 0:
+        raise ValueError(f"ztab: no tables for c={c!r}")
+    tab[fi_ztab_size():] = np.frombuffer(np.float64(c).tobytes(), np.uint8)  # built for c
+    tab.flags.writeable = False
+    return tab
+
+
+cdef _check_ztab(table, double c):
+    """table must be ztab(c)'s array (a pointer into it goes to the kernel)."""
+    if not (isinstance(table, np.ndarray) and table.dtype == np.uint8 and table.ndim == 1
+            and table.shape[0] == fi_ztab_size() + 8 and table.flags.c_contiguous):
+        raise ValueError(f"the ziggurat method's table must be _core.ztab(c)'s array, got "
+                         f"{type(table).__name__}")
+    if _ztab_c(table) != c:
+        raise ValueError(f"the ziggurat method's table was built for c={_ztab_c(table)!r}, "
+                         f"not c={c!r}")
+
+
+cdef double _ztab_c(table):
+    """The half-width c a ztab array was built for (its last 8 bytes)."""
+    return table[fi_ztab_size():].view(np.float64)[0]
 
 
 def fill(cnp.ndarray arr, int dist, int dtype, dict params, tuple key, uint64_t offset,
@@ -490,13 +535,24 @@ def _log(double[::1] x):
 
 
 cdef extern from "_src/ziggurat.h" nogil:
-    float fi_zig32_value(uint32_t w)
-    int fi_zig32_fast(uint32_t w)
-    int fi_zig32_step_w(uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3,
-                        float *z)
-    double fi_zig64_value(uint64_t b)
-    int fi_zig64_fast(uint64_t b)
-    int fi_zig64_step_w(uint64_t *p, uint64_t ra, uint64_t rb, double *z)
+    ctypedef struct fi_zt32:
+        const uint64_t *xk
+    ctypedef struct fi_zt64:
+        const double *X
+        const int64_t *K
+    ctypedef struct fi_ztab:
+        pass
+    fi_zt32 fi_zig_normal32()
+    fi_zt64 fi_zig_normal64()
+    fi_zt32 fi_ztab_view32(const fi_ztab *z)
+    fi_zt64 fi_ztab_view64(const fi_ztab *z)
+    float fi_zig32_value_e(uint32_t w, uint64_t e)
+    int fi_zig32_fast_e(uint32_t w, uint64_t e)
+    int fi_zig32_step_t(const fi_zt32 *t, uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2,
+                        uint32_t r3, float *z)
+    double fi_zig64_value_e(uint64_t b, double X)
+    int fi_zig64_fast_e(uint64_t b, int64_t K)
+    int fi_zig64_step_t(const fi_zt64 *t, uint64_t *p, uint64_t ra, uint64_t rb, double *z)
     float fi_zig32_tailx(uint32_t r)
     double fi_zig64_tailx(uint64_t r)
     unsigned int FI_ZIG_SUB
@@ -505,25 +561,44 @@ cdef extern from "_src/ziggurat.h" nogil:
 ZIG_SUB = FI_ZIG_SUB
 
 
-def _zig32(uint32_t w):
-    """The ziggurat's first attempt on the word w: (signed value, fast path?)."""
-    return fi_zig32_value(w), bool(fi_zig32_fast(w))
+cdef fi_zt32 _zt32(table):
+    if table is None:
+        return fi_zig_normal32()
+    _check_ztab(table, _ztab_c(table))
+    return fi_ztab_view32(<const fi_ztab *>cnp.PyArray_DATA(table))
 
 
-def _zig32_step(uint32_t p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3):
+cdef fi_zt64 _zt64(table):
+    if table is None:
+        return fi_zig_normal64()
+    _check_ztab(table, _ztab_c(table))
+    return fi_ztab_view64(<const fi_ztab *>cnp.PyArray_DATA(table))
+
+
+def _zig32(uint32_t w, table=None):
+    """The ziggurat's first attempt on the word w: (signed value, fast path?);
+    table: None for normal_'s tables, or a truncated normal's (:func:`ztab`)."""
+    cdef fi_zt32 t = _zt32(table)
+    return fi_zig32_value_e(w, t.xk[w & 511]), bool(fi_zig32_fast_e(w, t.xk[w & 511]))
+
+
+def _zig32_step(uint32_t p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3, table=None):
     """One retry block for the state p (0: no proposal): (candidate?, its value, next state)."""
     cdef float z
-    cdef int c = fi_zig32_step_w(&p, r0, r1, r2, r3, &z)
+    cdef fi_zt32 t = _zt32(table)
+    cdef int c = fi_zig32_step_t(&t, &p, r0, r1, r2, r3, &z)
     return bool(c), z, p
 
 
-def _zig64(uint64_t b):
-    return fi_zig64_value(b), bool(fi_zig64_fast(b))
+def _zig64(uint64_t b, table=None):
+    cdef fi_zt64 t = _zt64(table)
+    return fi_zig64_value_e(b, t.X[b & 511]), bool(fi_zig64_fast_e(b, t.K[b & 255]))
 
 
-def _zig64_step(uint64_t p, uint64_t ra, uint64_t rb):
+def _zig64_step(uint64_t p, uint64_t ra, uint64_t rb, table=None):
     cdef double z
-    cdef int c = fi_zig64_step_w(&p, ra, rb, &z)
+    cdef fi_zt64 t = _zt64(table)
+    cdef int c = fi_zig64_step_t(&t, &p, ra, rb, &z)
     return bool(c), z, p
 
 
@@ -555,21 +630,27 @@ def _f32_to_bf16(float[::1] x):
 
 
 cdef extern from "_src/census.h" nogil:
-    int fi_zig_census32(const double *t, int nt, double *p)
-    int fi_zig_census64(const double *t, int nt, double *p)
+    int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
+    int fi_zig_census64(const void *tab, const double *t, int nt, double *p)
 
 
-def _zig_census(double[::1] t, int bits):
+def _zig_census(double[::1] t, int bits, table=None):
     """P(|z| > t) implied by the ziggurat normal sampler (census.c), float32
-    (bits=32, exact over the whole word space) or float64 (bits=64)."""
+    (bits=32, exact over the whole word space) or float64 (bits=64); table:
+    None for normal_'s tables, or a truncated normal's (:func:`ztab`)."""
     if not 0 < t.shape[0] <= 64:
         raise ValueError(f"1 to 64 thresholds, got {t.shape[0]}")
     out = np.empty(t.shape[0], np.float64)
     cdef double[::1] o = out
     cdef int rc
     cdef int nt = <int>t.shape[0]
+    cdef const void *tab = NULL
+    if table is not None:
+        _check_ztab(table, _ztab_c(table))
+        tab = cnp.PyArray_DATA(table)
     with nogil:
-        rc = fi_zig_census32(&t[0], nt, &o[0]) if bits == 32 else fi_zig_census64(&t[0], nt, &o[0])
+        rc = (fi_zig_census32(tab, &t[0], nt, &o[0]) if bits == 32
+              else fi_zig_census64(tab, &t[0], nt, &o[0]))
     if rc != 0:
         raise RuntimeError("census: fi_logf is not monotone on the wedge range")
     return out

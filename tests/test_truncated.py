@@ -8,13 +8,16 @@ from scipy import stats
 
 import fastinit
 from conftest import SIMD_PATHS, golden, ks_critical
-from fastinit import truncated
+from fastinit import _core, _dtypes, truncated
+from fastinit._random import key_words
 
 N = 1_000_000
 INTERVALS = [(-2.0, 2.0), (0.0, math.inf), (0.1, 0.2), (5.0, 6.0), (8.0, 9.0), (-9.0, -8.0),
-             (-1.0, 3.0)]
-# normal, uniform, exponential, flipped exponential, folded normal
-METHOD_CASES = [(-2.0, 2.0), (0.1, 0.2), (8.0, 9.0), (-9.0, -8.0), (0.0, math.inf)]
+             (-1.0, 3.0), (-2.0, 0.0), (-4.0, 4.0)]
+# ziggurat, uniform, exponential, flipped exponential, folded normal, folded
+# ziggurat (flipped), normal rejection, ziggurat of an asymmetric interval
+METHOD_CASES = [(-2.0, 2.0), (0.1, 0.2), (8.0, 9.0), (-9.0, -8.0), (0.0, math.inf),
+                (-2.0, 0.0), (-4.0, 4.5), (-1.0, 3.0)]
 
 
 def method_of(a, b, mean=0.0, std=1.0):
@@ -22,7 +25,17 @@ def method_of(a, b, mean=0.0, std=1.0):
 
 
 def test_method_choice():
-    assert method_of(-2, 2) == truncated.NORMAL
+    assert method_of(-2, 2) == truncated.ZIGGURAT
+    assert method_of(-0.04, 0.04, std=0.02) == truncated.ZIGGURAT
+    assert method_of(-1, 3) == truncated.ZIGGURAT      # c = 3, 0.4% of the proposals rejected
+    assert truncated._choose(-1.0, 3.0, 4.0)[3] == 3.0
+    assert method_of(0, 2) == truncated.ZIGGURAT_FOLDED
+    assert truncated._choose(-2.0, 0.0, 2.0)[::3] == (truncated.ZIGGURAT_FOLDED, 2.0)
+    # beyond c = 4, or when the ziggurat saves less than 0.1% of rejections:
+    # normal_'s own values
+    assert method_of(-4, 4.5) == truncated.NORMAL
+    assert method_of(-3.5, 3.5) == truncated.NORMAL
+    assert method_of(-2, 2, std=0.02) == truncated.NORMAL   # torch's absolute bounds: +-100 std
     assert method_of(-math.inf, math.inf) == truncated.NORMAL
     assert method_of(0.1, 0.2) == truncated.UNIFORM
     assert method_of(8, 9) == truncated.EXP
@@ -102,12 +115,34 @@ def test_infinite_bounds():
         < ks_critical(N)
 
 
-def test_central_interval_reuses_normal_values():
+def test_wide_interval_reuses_normal_values():
     """Accepted elements of the normal method are normal_'s own values."""
-    t = fastinit.trunc_normal_(np.empty(10_000, np.float32), 0.5, 2.0, -3.0, 4.0, rng=9)
-    n = fastinit.normal_(np.empty(10_000, np.float32), 0.5, 2.0, rng=9)
-    inside = (n >= -3) & (n <= 4)
+    a, b = 0.5 - 2.0 * 3.5, 0.5 + 2.0 * 4.0    # (-3.5, 4) std: normal rejection
+    assert method_of(a, b, 0.5, 2.0) == truncated.NORMAL
+    t = fastinit.trunc_normal_(np.empty(100_000, np.float32), 0.5, 2.0, a, b, rng=9)
+    n = fastinit.normal_(np.empty(100_000, np.float32), 0.5, 2.0, rng=9)
+    inside = (n >= a) & (n <= b)
     assert np.array_equal(t[inside], n[inside]) and not np.array_equal(t, n)
+
+
+def test_ziggurat_tables_are_cached_and_checked():
+    assert truncated.ziggurat_table(2.0) is truncated.ziggurat_table(2.0)
+    for c in (0.0, -1.0, 8.5, math.nan, math.inf):
+        with pytest.raises(ValueError, match="half-width"):
+            _core.ztab(c)
+    x = np.empty(100, np.float32)
+    params = dict(method=truncated.ZIGGURAT, mean=0.0, std=1.0, lo=-2.0, hi=2.0, fold=0.0,
+                  c=2.0)
+    key = key_words(0, None)
+    code = _dtypes.of(np.float32).code
+    for table, msg in [(None, "table"), (np.zeros(16), "table"),
+                       (truncated.ziggurat_table(1.5), "built for c=1.5")]:
+        p = dict(params) if table is None else dict(params, table=table)
+        with pytest.raises(ValueError, match=msg):
+            _core.fill(x, _core.DISTS["truncnorm"], code, p, key, 0, 1)
+    good = _core.fill(x, _core.DISTS["truncnorm"], code,
+                      dict(params, table=truncated.ziggurat_table(2.0)), key, 0, 1)
+    assert np.array_equal(good, fastinit.trunc_normal(100, rng=0, num_threads=1))
 
 
 @pytest.mark.parametrize("a,b", METHOD_CASES)

@@ -15,7 +15,7 @@ import pytest
 from scipy import stats
 
 import fastinit
-from fastinit import _core
+from fastinit import _core, truncated
 from conftest import SIMD_PATHS
 
 SEED = 20261129
@@ -44,17 +44,18 @@ def _first_words(n, bits, key, stream):
     return (w[np.arange(n), 2 * j] << np.uint64(32)) | w[np.arange(n), 2 * j + 1]
 
 
-def _reference(i, word, bits, key, stream, lo=-np.inf, hi=np.inf, log=None):
-    """Element i by the layout's definition: (value, number of retry blocks)."""
+def _reference(i, word, bits, key, stream, lo=-np.inf, hi=np.inf, log=None, table=None):
+    """Element i by the layout's definition: (value, number of retry blocks);
+    table: a truncated normal's ziggurat tables (None: normal_'s)."""
     first, step = (_core._zig32, _core._zig32_step) if bits == 32 else (_core._zig64, _core._zig64_step)
-    z, fast = first(int(word))
+    z, fast = first(int(word), table)
     if fast and lo <= z <= hi:
         return z, 0
     p = 0 if fast else int(word)
     for t in range(1, 1000):
         r = [int(x) for x in _philox([i], stream, _core.ZIG_SUB + t, key)[0]]
         args = r if bits == 32 else [(r[0] << 32) | r[1], (r[2] << 32) | r[3]]
-        cand, z, p = step(p, *args)
+        cand, z, p = step(p, *args, table)
         if log is not None:
             log.append((p, cand))
         if cand and lo <= z <= hi:
@@ -99,22 +100,52 @@ def test_float16_is_the_rounded_float32_stream(simd_path):
 
 @pytest.mark.parametrize("bits,dtype", [(32, np.float32), (64, np.float64)])
 def test_truncated_normal_rejection_follows_the_layout(bits, dtype, simd_path):
-    # central interval: normal rejection in the ziggurat's pipeline; a value
-    # outside starts a fresh attempt in the element's next retry block
+    # an interval of normal rejection (c > 4) in the ziggurat's pipeline; a
+    # value outside starts a fresh attempt in the element's next retry block
+    a, b = -1.2, 4.5
+    assert truncated._choose(a, b, b - a)[0] == truncated.NORMAL
     k0, k1, stream = fastinit.Key(SEED).words
     n = 6000
     words = _first_words(n, bits, (k0, k1), stream)
     normal = fastinit.normal(n, rng=SEED, dtype=dtype)
-    redo = np.flatnonzero(np.abs(normal) > 1.5)
+    redo = np.flatnonzero((normal < a) | (normal > b))
     assert len(redo) > 500
-    ref = np.array([_reference(i, words[i], bits, (k0, k1), stream, -1.5, 1.5)[0]
+    ref = np.array([_reference(i, words[i], bits, (k0, k1), stream, a, b)[0]
                     for i in redo], dtype)
     for path in SIMD_PATHS:
         simd_path(path)
-        x = fastinit.trunc_normal(n, a=-1.5, b=1.5, rng=SEED, dtype=dtype, num_threads=2)
+        x = fastinit.trunc_normal(n, a=a, b=b, rng=SEED, dtype=dtype, num_threads=2)
         assert np.array_equal(x[redo], ref), path
-        keep = np.abs(normal) <= 1.5
+        keep = (normal >= a) & (normal <= b)
         assert np.array_equal(x[keep], normal[keep]), path
+
+
+@pytest.mark.parametrize("bits,dtype", [(32, np.float32), (64, np.float64)])
+@pytest.mark.parametrize("a,b", [(-1.5, 1.5), (-0.5, 3.0), (0.0, 2.5)])
+def test_truncated_ziggurat_follows_the_layout(a, b, bits, dtype, simd_path):
+    # central intervals up to c = 4: the ziggurat of the normal on [-c, c],
+    # the same layout with that c's tables (no tail; every layer a wedge
+    # layer or a whole rectangle), values outside [a, b] retried; [0, c]
+    # folds (+-|z|)
+    method, _, _, c = truncated._choose(a, b, b - a)
+    assert method in (truncated.ZIGGURAT, truncated.ZIGGURAT_FOLDED) and c == max(-a, b)
+    table = truncated.ziggurat_table(c)
+    k0, k1, stream = fastinit.Key(SEED).words
+    n = 6000
+    words = _first_words(n, bits, (k0, k1), stream)
+    lo, hi = (-b, b) if a == 0 else (a, b)    # the folded interval, before |z|
+    ref, blocks = zip(*[_reference(i, words[i], bits, (k0, k1), stream, lo, hi, table=table)
+                        for i in range(n)])
+    ref = np.abs(np.array(ref, dtype)) if a == 0 else np.array(ref, dtype)
+    # retried: wedges (under 3%, fewer than normal_'s 1.5% with the rectangles)
+    # and the proposals outside [a, b]
+    p_out = 1 - (stats.norm.cdf(hi) - stats.norm.cdf(lo)) / (1 - 2 * stats.norm.sf(c))
+    assert 20 < sum(t > 0 for t in blocks) < n * (p_out + 0.03)
+    for path in SIMD_PATHS:
+        simd_path(path)
+        for threads in (1, 2):
+            x = fastinit.trunc_normal(n, a=a, b=b, rng=SEED, dtype=dtype, num_threads=threads)
+            assert np.array_equal(x, ref), (path, threads)
 
 
 T = np.arange(1.0, 6.01, 0.5)
@@ -135,6 +166,20 @@ def test_float32_census_implies_the_normal_law():
 
 def test_float64_census_implies_the_normal_law():
     _check_law(_core._zig_census(T, 64))
+
+
+@pytest.mark.parametrize("bits,cs", [(32, (0.5, 2.0, 3.3)), (64, (0.01, 0.5, 1.0, 2.0, 3.0, 4.0))])
+def test_truncated_census_implies_the_truncated_law(bits, cs):
+    # the truncated normal's own ziggurats (fastinit/_src/ztab.c): the law
+    # their tables imply, over the whole word space as for normal_, against
+    # P(|Z| > t | |Z| <= c); nothing beyond c
+    for c in cs:
+        t = np.linspace(0.05 * c, c, 20)
+        p = _core._zig_census(t, bits, truncated.ziggurat_table(c))
+        ref = (2 * stats.norm.sf(t[:-1]) - 2 * stats.norm.sf(c)) / (1 - 2 * stats.norm.sf(c))
+        rel = np.abs(p[:-1] / ref - 1)
+        assert (rel < (1e-5 if bits == 32 else 1e-12)).all(), (c, dict(zip(t, rel)))
+        assert p[-1] == 0.0, c
 
 
 def test_tables_are_the_generators_output():

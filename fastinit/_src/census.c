@@ -65,11 +65,19 @@ static int fi_logf_monotone(float lo, float hi)
 
 /* float32: P(|z| > t[i]) for i < nt, into p[i]. Returns 0, or -1 when the
  * monotonicity the counting relies on does not hold. */
-int fi_zig_census32(const double *t, int nt, double *p)
+int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
 {
+    const fi_zt32 zt = tab ? fi_ztab_view32((const fi_ztab *)tab) : fi_zig_normal32();
+    const int tail = zt.tail != 0;
+    /* the lowest y = F + v D > 0 a wedge test meets (a layer with F = 0, the
+     * truncated normal's base layer, from v = 2^-24 on; y = 0 passes) */
     float fmin = 1.0f;
-    for (int k = 1; k < FI_ZIG_N; k++)
-        fmin = fi_zig_f32[k] < fmin ? fi_zig_f32[k] : fmin;
+    for (int k = tail; k < FI_ZIG_N; k++) {
+        if ((zt.xk[k] >> 32) >= (1u << 23))
+            continue;   /* no wedge: every word of the layer is fast */
+        float lowest = zt.F[k] > 0.0f ? zt.F[k] : zt.D[k] * 0x1p-24f;
+        fmin = lowest < fmin ? lowest : fmin;
+    }
     if (!fi_logf_monotone(fmin, 1.0f))
         return -1;
     long double total = 0, above[64];
@@ -77,8 +85,8 @@ int fi_zig_census32(const double *t, int nt, double *p)
         above[i] = 0;
     /* fast path and wedges, layer by layer */
     for (int k = 0; k < FI_ZIG_N; k++) {
-        uint32_t K = (uint32_t)(fi_zig_xk32[k] >> 32);
-        float X = fi_u2f((uint32_t)fi_zig_xk32[k]);
+        uint32_t K = (uint32_t)(zt.xk[k] >> 32);
+        float X = fi_u2f((uint32_t)zt.xk[k]);
         total += (long double)K * 0x1p24L;
         for (int i = 0; i < nt; i++) {
             /* first u < K with u X > t */
@@ -90,9 +98,9 @@ int fi_zig_census32(const double *t, int nt, double *p)
             }
             above[i] += (long double)(K - lo) * 0x1p24L;
         }
-        if (k == 0)
+        if (k == 0 && tail)
             continue;
-        float F = fi_zig_f32[k], D = fi_zig_d32[k];
+        float F = zt.F[k], D = zt.D[k];
         for (uint32_t u = K; u < (1u << 23); u++) {
             float x = (float)(int32_t)u * X;
             double e = exp(-0.5 * (double)x * (double)x);
@@ -107,8 +115,13 @@ int fi_zig_census32(const double *t, int nt, double *p)
                     above[i] += (long double)cnt;
         }
     }
+    if (!tail) {
+        for (int i = 0; i < nt; i++)
+            p[i] = (double)(above[i] / total);
+        return 0;
+    }
     /* the tail: proposals with weight 2^24 each, the law of an accepted trial */
-    uint32_t K0 = (uint32_t)(fi_zig_xk32[0] >> 32);
+    uint32_t K0 = (uint32_t)(zt.xk[0] >> 32);
     long double ntail = (long double)((1u << 23) - K0) * 0x1p24L;
     long double ta = 0, tabove[64];
     for (int i = 0; i < nt; i++)
@@ -157,14 +170,16 @@ static long double fi_gauss_int(long double a, long double b)   /* int_a^b exp(-
                  - erfl(a / 1.414213562373095048801688724209698079L));
 }
 
-int fi_zig_census64(const double *t, int nt, double *p)
+int fi_zig_census64(const void *tab, const double *t, int nt, double *p)
 {
+    const fi_zt64 zt = tab ? fi_ztab_view64((const fi_ztab *)tab) : fi_zig_normal64();
+    const int tail = zt.tail != 0;
     long double total = 0, above[64];
     for (int i = 0; i < nt; i++)
         above[i] = 0;
     for (int k = 0; k < FI_ZIG_N; k++) {
-        int64_t K = fi_zig_k64[k];
-        double X = fi_zig_x64[k];
+        int64_t K = zt.K[k];
+        double X = zt.X[k];
         total += (long double)K;
         for (int i = 0; i < nt; i++) {
             int64_t lo = 0, hi = K;
@@ -174,14 +189,16 @@ int fi_zig_census64(const double *t, int nt, double *p)
             }
             above[i] += (long double)(K - lo);
         }
-        if (k == 0)
+        if (k == 0 && tail)
             continue;
         /* wedge: x uniform on [K X, 2^53 X) (2^53 / (x range) words per unit of
          * x), accepted with probability min(1, (exp(-x^2/2) - F) / D) */
-        long double F = fi_zig_f64[k], D = fi_zig_d64[k];
+        long double F = zt.F[k], D = zt.D[k];
         long double xa = (long double)K * X, xb = 0x1p53L * X;
-        long double xc = sqrtl(-2.0L * logl(F + D));    /* the curve at F + D */
+        long double top = F + D;    /* the curve at F + D (0 past its top) */
+        long double xc = top < 1.0L ? sqrtl(-2.0L * logl(top)) : 0.0L;
         if (xc < xa) xc = xa;
+        if (xc > xb) xc = xb;       /* a whole rectangle under the curve */
         long double dens = 1.0L / X;                    /* words per unit x */
         long double full = (xc - xa), part = (fi_gauss_int(xc, xb) - F * (xb - xc)) / D;
         total += dens * (full + part);
@@ -194,7 +211,12 @@ int fi_zig_census64(const double *t, int nt, double *p)
             above[i] += dens * (f1 + p1);
         }
     }
-    long double ntail = 0x1p53L - (long double)fi_zig_k64[0];
+    if (!tail) {
+        for (int i = 0; i < nt; i++)
+            p[i] = (double)(above[i] / total);
+        return 0;
+    }
+    long double ntail = 0x1p53L - (long double)zt.K[0];
     long double r = sqrtl((long double)FI_ZIG_RR64);
     total += ntail;
     for (int i = 0; i < nt; i++) {

@@ -4,6 +4,7 @@
 #include "kernels.h"
 #include "philox.h"
 #include "simd_targets.h"
+#include "ziggurat.h"
 
 void fi_register_baseline(fi_table *t);
 #if FI_X86_TARGETS
@@ -190,6 +191,21 @@ int fi_set_param(fi_params *prm, int dist, int method, const char *name, double 
 void fi_set_method(fi_params *prm, int method)
 {
     prm->truncnorm.method = method;
+}
+
+void fi_set_ztab(fi_params *prm, const void *tab)
+{
+    prm->truncnorm.ziggurat.tab = (const fi_ztab *)tab;
+}
+
+int64_t fi_ztab_size(void)
+{
+    return (int64_t)sizeof(fi_ztab);
+}
+
+int fi_ztab_make(double c, void *tab)
+{
+    return fi_ztab_build(c, (fi_ztab *)tab);
 }
 
 void fi_philox4x32_many(const uint32_t *ctr, int64_t n, const uint32_t key[2], uint32_t *out)

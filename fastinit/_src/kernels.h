@@ -65,12 +65,14 @@ enum fi_dtype { FI_DTYPE_TABLE(FI_DTYPE_ENUM_) FI_NDTYPES };
     X(FI_NORMAL, "normal", fi_normal_params, FI_NORMAL_FIELDS)                   \
     X(FI_TRUNCNORM, "truncnorm", fi_truncnorm_params, FI_BY_METHOD_FIELDS)
 
-/* The truncated normal has three exact samplers (truncnorm_impl.h), each
- * with its own fields after the common `method` (set by fi_set_method). */
+/* The truncated normal has four exact samplers (truncnorm_impl.h,
+ * normal_impl.h), each with its own fields after the common `method` (set
+ * by fi_set_method). */
 #define FI_TN_METHOD_TABLE(X)                                                    \
     X(FI_TN_NORMAL, "normal", fi_tn_normal_params, FI_TN_NORMAL_FIELDS)          \
     X(FI_TN_UNIFORM, "uniform", fi_tn_uniform_params, FI_TN_UNIFORM_FIELDS)      \
-    X(FI_TN_EXP, "exp", fi_tn_exp_params, FI_TN_EXP_FIELDS)
+    X(FI_TN_EXP, "exp", fi_tn_exp_params, FI_TN_EXP_FIELDS)                      \
+    X(FI_TN_ZIGGURAT, "ziggurat", fi_tn_ziggurat_params, FI_TN_ZIGGURAT_FIELDS)
 
 #define FI_ENUM_ENTRY_(CODE, ...) CODE,
 enum fi_dist { FI_DIST_TABLE(FI_ENUM_ENTRY_) FI_NDISTS };
@@ -91,13 +93,18 @@ enum fi_tn_method { FI_TN_METHOD_TABLE(FI_ENUM_ENTRY_) FI_TN_NMETHODS };
  *     (or b when flipped), width = +-(b - a), w = (b - a) / std;
  *   - EXP, Robert (1995): delta ~ Exp(lambda) (inv_lambda = 1 / lambda),
  *     value base + scale * delta (scale = +-std); accept when delta <= w and
- *     E >= (delta - inv_lambda)^2 / 2. */
+ *     E >= (delta - inv_lambda)^2 / 2;
+ *   - ZIGGURAT: as NORMAL, with z drawn by the ziggurat of the normal
+ *     truncated to [-c, c] (the half-width c >= the interval's standardized
+ *     bounds), whose tables `tab` (not a double: fi_set_ztab) are built by
+ *     fi_ztab_build (ztab.c) for that c. */
 #define FI_CONSTANT_FIELDS(X, S) X(S, value)
 #define FI_UNIFORM_FIELDS(X, S) X(S, low) X(S, width) X(S, top)
 #define FI_NORMAL_FIELDS(X, S) X(S, mean) X(S, std)
 #define FI_TN_NORMAL_FIELDS(X, S) X(S, mean) X(S, std) X(S, lo) X(S, hi) X(S, fold)
 #define FI_TN_UNIFORM_FIELDS(X, S) X(S, base) X(S, width) X(S, s1) X(S, s2) X(S, w) X(S, lo) X(S, hi)
 #define FI_TN_EXP_FIELDS(X, S) X(S, base) X(S, scale) X(S, inv_lambda) X(S, w) X(S, lo) X(S, hi)
+#define FI_TN_ZIGGURAT_FIELDS(X, S) X(S, mean) X(S, std) X(S, lo) X(S, hi) X(S, fold) X(S, c)
 #define FI_BY_METHOD_FIELDS(X, S)
 
 #define FI_DOUBLE_FIELD_(S, f) double f;
@@ -107,12 +114,19 @@ typedef struct { FI_NORMAL_FIELDS(FI_DOUBLE_FIELD_, _) } fi_normal_params;
 typedef struct { int method; FI_TN_NORMAL_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_normal_params;
 typedef struct { int method; FI_TN_UNIFORM_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_uniform_params;
 typedef struct { int method; FI_TN_EXP_FIELDS(FI_DOUBLE_FIELD_, _) } fi_tn_exp_params;
+struct fi_ztab;
+typedef struct {
+    int method;
+    FI_TN_ZIGGURAT_FIELDS(FI_DOUBLE_FIELD_, _)
+    const struct fi_ztab *tab;
+} fi_tn_ziggurat_params;
 #undef FI_DOUBLE_FIELD_
 typedef union {
     int method;
     fi_tn_normal_params normal;
     fi_tn_uniform_params uniform;
     fi_tn_exp_params exp;
+    fi_tn_ziggurat_params ziggurat;
 } fi_truncnorm_params;
 
 typedef union {
@@ -132,6 +146,13 @@ const char *fi_tn_method_name(int method);
 const char *fi_param_name(int dist, int method, int k);
 int fi_set_param(fi_params *prm, int dist, int method, const char *name, double value);
 void fi_set_method(fi_params *prm, int method);
+/* The truncated normal's ZIGGURAT tables (an fi_ztab, ziggurat.h), which
+ * must outlive the fills that use prm. */
+void fi_set_ztab(fi_params *prm, const void *tab);
+/* sizeof(fi_ztab), and fi_ztab_build into tab (that many bytes): 0, or -1
+ * for a c out of range */
+int64_t fi_ztab_size(void);
+int fi_ztab_make(double c, void *tab);
 
 typedef void (*fi_kernel)(void *out, uint64_t start, int64_t n,
                           const fi_stream *st, const fi_params *prm);

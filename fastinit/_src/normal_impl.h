@@ -31,8 +31,9 @@
 #define FI_ZIG_IN 1
 #define FI_ZIG_FOLD 2
 
-typedef struct { float mean, sd, lo, hi; uint32_t keep, set; } fi_zq32;
-typedef struct { double mean, sd, lo, hi; uint64_t keep, set; } fi_zq64;
+/* t: the tables, the normal's or a truncated normal's own (ziggurat.h). */
+typedef struct { float mean, sd, lo, hi; uint32_t keep, set; fi_zt32 t; } fi_zq32;
+typedef struct { double mean, sd, lo, hi; uint64_t keep, set; fi_zt64 t; } fi_zq64;
 /* A retry batch's proposals and their table entries (fi_zig*_batch_look;
  * the AVX2 float32 batch reads F and D itself, only for its wedge tests):
  * float32 keeps the packed entries in fi_zig32_first8's order. */
@@ -124,6 +125,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
     uint64_t te[4][FI_CHUNK];
+    const uint64_t *xk = q->t.xk;
     /* the lookups with scalar loads, two words at a time; the empty asm
      * keeps the compiler from turning them into lane extractions, which
      * would compete with Philox for the vector units */
@@ -133,8 +135,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
             memcpy(&pr, &w[k][l], sizeof pr);
             __asm__("" : "+r"(pr));
             int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1);  /* fi_zig32_first8's order */
-            te[k][d] = fi_zig_xk32[pr & 511u];
-            te[k][d + 1] = fi_zig_xk32[(pr >> 32) & 511u];
+            te[k][d] = xk[pr & 511u];
+            te[k][d + 1] = xk[(pr >> 32) & 511u];
         }
     FI_ZIG_NEXT;
     uint64_t m = 0;
@@ -189,12 +191,14 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 {
     double xe[2 * FI_CHUNK];
     int64_t ke[2 * FI_CHUNK];
+    const double *X = q->t.X;
+    const int64_t *K = q->t.K;
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
                 uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
-                xe[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_x64[lo & 511u];
-                ke[2 * FI_LANES * h + FI_LANES * j + l] = fi_zig_k64[lo & 255u];
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = K[lo & 255u];
             }
     FI_ZIG_NEXT;
     uint64_t m = 0;
@@ -262,6 +266,19 @@ static inline uint64_t fi_zig_mask(const int32_t *ok, int n)
             o[i] = v;                                                              \
     } while (0)
 
+/* The value and fast-path test of the word(s) x of element i, its table
+ * entries looked up beforehand (te; xe and ke); float32 normal_ (check 0,
+ * always normal_'s tables) looks them up in the loop, in the static table
+ * itself (a const object, which the stores cannot change: through a
+ * pointer the loop did not vectorize; 5.6 against 6.1 ns/value on the
+ * baseline path), while the truncated normal is faster with the lookups
+ * first (6.2 against 7.2) */
+#define FI_ZIG_E32(x) (check ? te[i] : fi_zig_xk32[(x) & 511u])
+#define FI_ZIG_V32(x) fi_zig32_value_e(x, FI_ZIG_E32(x))
+#define FI_ZIG_F32(x) fi_zig32_fast_e(x, FI_ZIG_E32(x))
+#define FI_ZIG_V64(x) fi_zig64_value_e(x, xe[i])
+#define FI_ZIG_F64(x) (fi_u53_to_d((x) >> 11) < ke[i])
+
 /* normal_: the words of the unfinished elements m into their slots. */
 #define FI_ZIG_PARK(m, FROM_BITS, WORD_OF)                                         \
     do {                                                                           \
@@ -277,13 +294,22 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
     int32_t ok[4 * FI_CHUNK];
+    uint64_t te[4 * FI_CHUNK];
+    const uint64_t *xk = q->t.xk;
+    /* the lookups first, in a loop of their own (scalar loads), then the
+     * next chunk's Philox, then the arithmetic, which vectorizes */
+    if (check)
+        for (int h = 0; h < FI_GPC; h++)
+            for (int k = 0; k < 4; k++)
+                for (int l = 0; l < FI_LANES; l++)
+                    te[4 * FI_LANES * h + FI_LANES * k + l] = xk[w[k][FI_LANES * h + l] & 511u];
     FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++)
             for (int l = 0; l < FI_LANES; l++) {
                 int i = 4 * FI_LANES * h + FI_LANES * k + l;
 #define WORD w[k][FI_LANES * h + l]
-                FI_ZIG_FIRST(float, uint32_t, fi_f2u, fi_u2f, fi_sel32, fi_zig32_value, fi_zig32_fast);
+                FI_ZIG_FIRST(float, uint32_t, fi_f2u, fi_u2f, fi_sel32, FI_ZIG_V32, FI_ZIG_F32);
 #undef WORD
             }
     uint64_t m = fi_zig_mask(ok, 4 * FI_CHUNK);
@@ -299,13 +325,26 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
     int32_t ok[2 * FI_CHUNK];
+    /* ke: the thresholds K as doubles (exact below 2^53), so that the fast
+     * test u < K is a double comparison, which SSE2 has (it lacks the
+     * 64-bit integer one) */
+    double xe[2 * FI_CHUNK], ke[2 * FI_CHUNK];
+    const double *X = q->t.X;   /* the lookups first, as for float32 */
+    const int64_t *K = q->t.K;
+    for (int h = 0; h < FI_GPC; h++)
+        for (int j = 0; j < 2; j++)
+            for (int l = 0; l < FI_LANES; l++) {
+                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = (double)K[lo & 255u];
+            }
     FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
                 int L = FI_LANES * h + l, i = 2 * FI_LANES * h + FI_LANES * j + l;
 #define WORD fi_zig64_bits(w[2 * j][L], w[2 * j + 1][L])
-                FI_ZIG_FIRST(double, uint64_t, fi_d2u, fi_u2d, fi_sel64, fi_zig64_value, fi_zig64_fast);
+                FI_ZIG_FIRST(double, uint64_t, fi_d2u, fi_u2d, fi_sel64, FI_ZIG_V64, FI_ZIG_F64);
 #undef WORD
             }
     uint64_t m = fi_zig_mask(ok, 2 * FI_CHUNK);
@@ -318,6 +357,11 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 }
 #undef FI_ZIG_FIRST
 #undef FI_ZIG_PARK
+#undef FI_ZIG_E32
+#undef FI_ZIG_V32
+#undef FI_ZIG_F32
+#undef FI_ZIG_V64
+#undef FI_ZIG_F64
 #endif
 
 /* One retry batch: the FI_CHUNK lanes' states p and block words w -> the
@@ -330,8 +374,10 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
  * only when forced). */
 #define FI_ZIG_BATCH(NAME, CT, UT, QT, LT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,   \
                      DERIVE, WEDGE, TAIL, STEP)                                          \
-static inline void FI_SFX(NAME##_look)(const UT *p, uint32_t w[4][FI_CHUNK], LT *lk)     \
+static inline void FI_SFX(NAME##_look)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK], \
+                                       LT *lk)                                           \
 {                                                                                        \
+    const __typeof__(q->t) zt = q->t;   /* the tables, in locals */                      \
     UT *P = lk->P;                                                                       \
     ET *ea = lk->ea, *eb = lk->eb;                                                       \
     CT *F = lk->F, *D = lk->D;                                                           \
@@ -348,6 +394,7 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
                                 const LT *lk, int32_t last, CT *v, int32_t *ok)          \
 {                                                                                        \
     uint32_t need = 0;                                                                   \
+    const UT tailm = q->t.tail;   /* in a local: the loops would reload it */            \
     const UT *P = lk->P;                                                                 \
     const ET *ea = lk->ea, *eb = lk->eb;                                                 \
     const CT *F = lk->F, *D = lk->D;                                                     \
@@ -357,7 +404,7 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
     (void)eb;                                                                            \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
         DERIVE;                                                                          \
-        need |= fi_zig_needs(p[l] == 0, fp[l], (P[l] & 255u) == 0);                      \
+        need |= fi_zig_needs(p[l] == 0, fp[l], ((P[l] & 255u) == 0) & (int32_t)(tailm & 1u)); \
     }                                                                                    \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
         wok[l] = 0;                                                                      \
@@ -384,25 +431,24 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
 #if !defined(FI_PHILOX_AVX2) && !defined(FI_PHILOX_AVX512)
 FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
              uint64_t,
-             (ea[l] = fi_zig_xk32[j & 511u], F[l] = fi_zig_f32[j & 255u],
-              D[l] = fi_zig_d32[j & 255u]),
+             (ea[l] = zt.xk[j & 511u], F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u]),
              (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
              fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
              (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
              fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
-                           &zb[l], &nx[l]))
+                           tailm, &zb[l], &nx[l]))
 #endif
 FI_ZIG_BATCH(zig64_batch, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, fi_u2d, fi_sel64,
              fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
-             (ea[l] = fi_d2u(fi_zig_x64[j & 511u]), eb[l] = (uint64_t)fi_zig_k64[j & 255u],
-              F[l] = fi_zig_f64[j & 255u], D[l] = fi_zig_d64[j & 255u]),
+             (ea[l] = fi_d2u(zt.X[j & 511u]), eb[l] = (uint64_t)zt.K[j & 255u],
+              F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u]),
              (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
               fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
              fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
                                                    : fi_zig64_bits(w[2][l], w[3][l])),
              (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
              fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
-                           fi_zig64_bits(w[2][l], w[3][l]), &zb[l], &nx[l]))
+                           fi_zig64_bits(w[2][l], w[3][l]), tailm, &zb[l], &nx[l]))
 #undef FI_ZIG_BATCH
 
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
@@ -472,8 +518,9 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     __m256 x = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(u), X),
                              _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
     __m256i fast = _mm256_and_si256(fresh, _mm256_cmpgt_epi32(K, u));
-    __m256i tail = _mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
-                       _mm256_and_si256(P, _mm256_set1_epi32(255)), zero));
+    __m256i tail = _mm256_and_si256(_mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
+                       _mm256_and_si256(P, _mm256_set1_epi32(255)), zero)),
+                       _mm256_set1_epi32((int)q->t.tail));
     __m256i wok = zero;
     __m256 ta = _mm256_setzero_ps(), tb = ta;
     if (~_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_or_si256(fast, tail))) & 0xff) {
@@ -483,7 +530,8 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
         __asm__("" : "+r"(k0), "+r"(k1), "+r"(k2), "+r"(k3), "+r"(k4), "+r"(k5), "+r"(k6), "+r"(k7));
 #define T_(tab) _mm256_setr_ps(tab[k0 & 255u], tab[k1 & 255u], tab[k2 & 255u], tab[k3 & 255u], \
                                tab[k4 & 255u], tab[k5 & 255u], tab[k6 & 255u], tab[k7 & 255u])
-        __m256 y = _mm256_add_ps(T_(fi_zig_f32), _mm256_mul_ps(vv, T_(fi_zig_d32)));
+        const float *Ft = q->t.F, *Dt = q->t.D;
+        __m256 y = _mm256_add_ps(T_(Ft), _mm256_mul_ps(vv, T_(Dt)));
 #undef T_
         __m256 h = _mm256_mul_ps(_mm256_set1_ps(-0.5f), _mm256_mul_ps(x, x));
         wok = _mm256_castps_si256(_mm256_cmp_ps(fi_logf8(y), h, _CMP_LT_OQ));
@@ -513,9 +561,10 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     _mm256_storeu_si256((__m256i *)ok, _mm256_srli_epi32(okv, 31));
 }
 
-static inline void FI_SFX(zig32_batch_look)(const uint32_t *p, uint32_t w[4][FI_CHUNK],
-                                            fi_zl32 *lk)
+static inline void FI_SFX(zig32_batch_look)(const fi_zq32 *q, const uint32_t *p,
+                                            uint32_t w[4][FI_CHUNK], fi_zl32 *lk)
 {
+    const uint64_t *xk = q->t.xk;
     for (int h = 0; h < FI_GPC; h++) {
         __m256i pv = _mm256_loadu_si256((const __m256i *)(p + FI_LANES * h));
         __m256i Pv = fi_sel8(_mm256_cmpeq_epi32(pv, _mm256_setzero_si256()),
@@ -525,7 +574,7 @@ static inline void FI_SFX(zig32_batch_look)(const uint32_t *p, uint32_t w[4][FI_
     for (int l = 0; l < FI_CHUNK; l++) {
         uint32_t j = lk->P[l];
         __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */
-        lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = fi_zig_xk32[j & 511u];
+        lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = xk[j & 511u];
     }
 }
 
@@ -593,7 +642,7 @@ static inline __attribute__((always_inline)) void FI_SFX(NAME##_body)(          
             LT lk;                                                                    \
             CT v[FI_CHUNK];                                                           \
             int32_t ok[FI_CHUNK];                                                     \
-            FI_SFX(BATCH##_look)(pb[cur], wb[cur], &lk);                              \
+            FI_SFX(BATCH##_look)(q, pb[cur], wb[cur], &lk);                           \
             /* the next batch's states and words (its elements are untouched) */      \
             if (r0 + FI_CHUNK < nidx)                                                 \
                 FI_SFX(BATCH##_in)(st, base, FI_ZIG_SUB + t, idx + r0 + FI_CHUNK,   \
@@ -764,16 +813,37 @@ static __attribute__((noinline)) int FI_SFX(NAME)(void *out, uint64_t first, int
     return 0;                                                                     \
 }
 
-/* The parameters in the working precision (bits 32: float; 64: double). */
+/* The parameters in the working precision (bits 32: float; 64: double):
+ * normal_'s, and the truncated normal's NORMAL and ZIGGURAT methods' (the
+ * latter with its own tables). */
+#define FI_ZIG_TRUNC_Q(B, T, UT)                                                  \
+static inline fi_zq##B fi_zq##B##_trunc(const fi_params *prm)                     \
+{                                                                                 \
+    const fi_truncnorm_params *p = &prm->truncnorm;                               \
+    const UT sign = (UT)1 << (B - 1);                                             \
+    double mean, sd, lo, hi, fold;                                                \
+    fi_zq##B q;                                                                   \
+    if (p->method == FI_TN_ZIGGURAT) {                                            \
+        const fi_tn_ziggurat_params *z = &p->ziggurat;                            \
+        mean = z->mean, sd = z->std, lo = z->lo, hi = z->hi, fold = z->fold;      \
+        q.t = fi_ztab_view##B(z->tab);                                            \
+    } else {                                                                      \
+        const fi_tn_normal_params *z = &p->normal;                                \
+        mean = z->mean, sd = z->std, lo = z->lo, hi = z->hi, fold = z->fold;      \
+        q.t = fi_zig_normal##B();                                                 \
+    }                                                                             \
+    q.mean = (T)mean, q.sd = (T)sd, q.lo = (T)lo, q.hi = (T)hi;                   \
+    q.keep = fold == 0 ? ~(UT)0 : ~sign;                                          \
+    q.set = fold < 0 ? sign : (UT)0;                                              \
+    return q;                                                                     \
+}
+FI_ZIG_TRUNC_Q(32, float, uint32_t)
+FI_ZIG_TRUNC_Q(64, double, uint64_t)
+#undef FI_ZIG_TRUNC_Q
 #define FI_ZIG_Q_NORMAL(B, T, UT)                                                   \
     const fi_zq##B q = {(T)prm->normal.mean, (T)prm->normal.std, -INFINITY, INFINITY, \
-                        ~(UT)0, (UT)0}
-#define FI_ZIG_Q_TRUNC(B, T, UT)                                                    \
-    const fi_tn_normal_params *tp_ = &prm->truncnorm.normal;                        \
-    const UT sign_ = (UT)1 << (B - 1);                                              \
-    const fi_zq##B q = {(T)tp_->mean, (T)tp_->std, (T)tp_->lo, (T)tp_->hi,          \
-                        (T)tp_->fold == 0 ? ~(UT)0 : ~sign_,                        \
-                        (T)tp_->fold < 0 ? sign_ : (UT)0}
+                        ~(UT)0, (UT)0, fi_zig_normal##B()}
+#define FI_ZIG_Q_TRUNC(B, T, UT) const fi_zq##B q = fi_zq##B##_trunc(prm)
 #define FI_ZIG_UT32 uint32_t
 #define FI_ZIG_UT64 uint64_t
 
@@ -820,7 +890,8 @@ static int FI_SFX(k_truncnorm_runs_##SFX)(void *out, uint64_t first, int nrun,  
                                           int64_t len, const fi_stream *st,                    \
                                           const fi_params *prm)                                \
 {                                                                                       \
-    if (prm->truncnorm.method != FI_TN_NORMAL)  /* the other methods: run by run */     \
+    if (prm->truncnorm.method != FI_TN_NORMAL &&                                        \
+        prm->truncnorm.method != FI_TN_ZIGGURAT)   /* the other methods: run by run */  \
         return -1;                                                                      \
     FI_ZIG_Q_TRUNC(BITS, WORK_T, FI_ZIG_UT##BITS);                                      \
     if (q.keep == ~(FI_ZIG_UT##BITS)0 && q.set == 0)                                    \

@@ -67,9 +67,9 @@
             FI_TN_NORMAL_FIELDS(FI_TN_COPY_, normal)                             \
         } else if (p->method == FI_TN_UNIFORM) {                                 \
             FI_TN_UNIFORM_FIELDS(FI_TN_COPY_, uniform)                           \
-        } else {                                                                 \
+        } else if (p->method == FI_TN_EXP) {                                     \
             FI_TN_EXP_FIELDS(FI_TN_COPY_, exp)                                   \
-        }                                                                        \
+        }   /* ZIGGURAT: the ziggurat's kernel reads prm itself */               \
     }
 FI_TN_TYPES(float, 32)
 FI_TN_TYPES(double, 64)
@@ -402,7 +402,7 @@ static void FI_SFX(NAME)(void *out, uint64_t start, int64_t n,                  
 {                                                                                  \
     TQ q;                                                                          \
     SETUP(prm, &q);                                                                \
-    if (q.method == FI_TN_NORMAL) {                                                \
+    if (q.method == FI_TN_NORMAL || q.method == FI_TN_ZIGGURAT) {                  \
         FI_SFX(TZ)(out, start, n, st, prm);                                        \
         return;                                                                    \
     }                                                                              \

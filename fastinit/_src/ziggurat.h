@@ -35,6 +35,55 @@
 #define FI_ZIG_SUB 0x80000000u    /* retry blocks: c3 = FI_ZIG_SUB + t */
 #define FI_ZIG_MAXTRY 100000u     /* then the last candidate, clamped */
 
+/* A ziggurat's tables as the kernels and the census read them: the normal
+ * sampler's static ones (fi_zig_normal32/64) or those of a truncated
+ * normal's ziggurat on [-c, c] (an fi_ztab, built by fi_ztab_build in
+ * ztab.c; docs/normal-sampler.md). tail: all ones when layer 0's words at
+ * or above K[0] enter the normal's tail beyond R; 0 when layer 0 is a layer
+ * like the others (its wedge tested against the curve). */
+typedef struct { const uint64_t *xk; const float *F, *D; uint32_t tail; } fi_zt32;
+typedef struct { const double *X; const int64_t *K; const double *F, *D; uint64_t tail; } fi_zt64;
+
+static inline fi_zt32 fi_zig_normal32(void)
+{
+    fi_zt32 t = {fi_zig_xk32, fi_zig_f32, fi_zig_d32, ~0u};
+    return t;
+}
+
+static inline fi_zt64 fi_zig_normal64(void)
+{
+    fi_zt64 t = {fi_zig_x64, fi_zig_k64, fi_zig_f64, fi_zig_d64, ~0ull};
+    return t;
+}
+
+/* The tables of the ziggurat of exp(-x^2/2) on [0, c], in the layouts of
+ * ziggurat_tables.h (x64 and xk32 indexed by sign * 256 + layer). */
+typedef struct fi_ztab {
+    uint64_t xk32[512];
+    float f32[256], d32[256];
+    double x64[512];
+    int64_t k64[256];
+    double f64[256], d64[256];
+    double c, v;       /* the half-width and the layer area */
+} fi_ztab;
+
+static inline fi_zt32 fi_ztab_view32(const fi_ztab *z)
+{
+    fi_zt32 t = {z->xk32, z->f32, z->d32, 0u};
+    return t;
+}
+
+static inline fi_zt64 fi_ztab_view64(const fi_ztab *z)
+{
+    fi_zt64 t = {z->x64, z->k64, z->f64, z->d64, 0ull};
+    return t;
+}
+
+/* Build the tables for the half-width c (0 < c <= FI_ZTAB_CMAX): 0, or -1
+ * for a c out of range. */
+#define FI_ZTAB_CMAX 8.0
+int fi_ztab_build(double c, fi_ztab *z);
+
 /* ---- float32 ----------------------------------------------------------- */
 
 /* The proposal w's signed value u * X[j], j = w & 511 (sign and layer),
@@ -106,14 +155,16 @@ static inline uint64_t fi_sel64(uint64_t m, uint64_t a, uint64_t b) { return (a 
  * Returns whether there is a candidate (0/1), its signed value's bits in
  * *zb; *next is the state for the next block: P if the tail is still
  * trying, else 0 (a failed wedge starts afresh, as does the caller when it
- * rejects the candidate). Table-free and branch-free: lanes vectorize. */
+ * rejects the candidate). tailm: the table's tail mask (fi_zt32.tail; 0:
+ * layer 0 is a wedge layer too). Table-free and branch-free: lanes
+ * vectorize. */
 static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, int32_t fastP, int32_t wok,
-                                    float ta, float tb, uint32_t r1, uint32_t r3, uint32_t *zb,
-                                    uint32_t *next)
+                                    float ta, float tb, uint32_t r1, uint32_t r3, uint32_t tailm,
+                                    uint32_t *zb, uint32_t *next)
 {
     uint32_t fresh = -(uint32_t)(p == 0u);
     uint32_t fast = fresh & -(uint32_t)fastP;
-    uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast;
+    uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast & tailm;
     uint32_t aa = -(uint32_t)fi_zig32_tailok(ta, r1) & ~fresh;
     uint32_t ab = -(uint32_t)fi_zig32_tailok(tb, r3);
     uint32_t cand = fast | fi_sel32(tail, aa | ab, -(uint32_t)wok);
@@ -133,16 +184,17 @@ static inline uint32_t fi_zig_needs(int32_t fresh, int32_t fastP, int32_t layer0
     return ((~fast & ~tail & 1u) * FI_ZIG_NEED_WEDGE) | (tail * FI_ZIG_NEED_TAIL);
 }
 
-/* The same with the table lookups and every part (scalar use: the census,
- * the tests). */
-static inline int32_t fi_zig32_step_w(uint32_t *p, uint32_t r0, uint32_t r1, uint32_t r2,
-                                      uint32_t r3, float *z)
+/* The same with the lookups in the tables t and every part (scalar use:
+ * the census, the tests). */
+static inline int32_t fi_zig32_step_t(const fi_zt32 *t, uint32_t *p, uint32_t r0, uint32_t r1,
+                                      uint32_t r2, uint32_t r3, float *z)
 {
     uint32_t P = *p ? *p : r0, k = P & 255u, zb;
-    float x = fabsf(fi_zig32_value(P));
-    int32_t wok = fi_zig32_wedge(fi_zig_f32[k], fi_zig_d32[k], x, *p ? r0 : r1);
-    int32_t c = fi_zig32_step(*p, P, x, fi_zig32_fast(P), wok, fi_zig32_tailx(r0),
-                              fi_zig32_tailx(r2), r1, r3, &zb, p);
+    uint64_t e = t->xk[P & 511u];
+    float x = fabsf(fi_zig32_value_e(P, e));
+    int32_t wok = fi_zig32_wedge(t->F[k], t->D[k], x, *p ? r0 : r1);
+    int32_t c = fi_zig32_step(*p, P, x, fi_zig32_fast_e(P, e), wok, fi_zig32_tailx(r0),
+                              fi_zig32_tailx(r2), r1, r3, t->tail, &zb, p);
     *z = fi_u2f(zb);
     return c;
 }
@@ -215,11 +267,12 @@ static inline int32_t fi_zig64_tailok(double x, uint64_t r2)
  * P, ra for an old one; t = fi_zig64_tailx(ra); each read only where
  * fi_zig_needs says so. */
 static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fastP, int32_t wok,
-                                    double t, uint64_t rb, uint64_t *zb, uint64_t *next)
+                                    double t, uint64_t rb, uint64_t tailm, uint64_t *zb,
+                                    uint64_t *next)
 {
     uint64_t fresh = -(uint64_t)(p == 0u);
     uint64_t fast = fresh & -(uint64_t)fastP;
-    uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast;
+    uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast & tailm;
     uint64_t a = -(uint64_t)fi_zig64_tailok(t, rb) & ~fresh;
     uint64_t cand = fast | fi_sel64(tail, a, -(uint64_t)wok);
     uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_d2u(x));
@@ -228,12 +281,14 @@ static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fa
     return (int32_t)(cand & 1u);
 }
 
-static inline int32_t fi_zig64_step_w(uint64_t *p, uint64_t ra, uint64_t rb, double *z)
+static inline int32_t fi_zig64_step_t(const fi_zt64 *t, uint64_t *p, uint64_t ra, uint64_t rb,
+                                      double *z)
 {
     uint64_t P = *p ? *p : ra, k = P & 255u, zb;
-    double x = fabs(fi_zig64_value(P));
-    int32_t wok = fi_zig64_wedge(fi_zig_f64[k], fi_zig_d64[k], x, *p ? ra : rb);
-    int32_t c = fi_zig64_step(*p, P, x, fi_zig64_fast(P), wok, fi_zig64_tailx(ra), rb, &zb, p);
+    double x = fabs(fi_zig64_value_e(P, t->X[P & 511u]));
+    int32_t wok = fi_zig64_wedge(t->F[k], t->D[k], x, *p ? ra : rb);
+    int32_t c = fi_zig64_step(*p, P, x, fi_zig64_fast_e(P, t->K[k]), wok, fi_zig64_tailx(ra), rb,
+                              t->tail, &zb, p);
     *z = fi_u2d(zb);
     return c;
 }
