@@ -208,9 +208,11 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, r
 
     Sampling is exact for any ``a < b`` (also far in a tail such as
     ``a=8, b=9``, with infinite bounds, a mean far outside ``[a, b]`` or a
-    tiny ``std``): normal rejection when :math:`P(\alpha < Z < \beta)` is
-    large, uniform proposals for narrow intervals, Robert's exponential
-    proposals for tails. There is no inverse-CDF round-off and no clamping of
+    tiny ``std``): a ziggurat of the normal truncated to :math:`[-c, c]`
+    for intervals that hold the mean (:math:`c = \max(-\alpha, \beta) \le
+    4`, such as the default ``(-2, 2)``), normal rejection for wider ones,
+    uniform proposals for narrow intervals off the mean, Robert's
+    exponential proposals for tails. There is no inverse-CDF round-off and no clamping of
     rejected values: no value lies outside ``[a, b]`` and no mass piles up on
     the bounds. float16 is computed in float32 and rounded, staying inside
     ``[a, b]``. Each value depends only on (seed, flat index): a rejected
