@@ -83,6 +83,25 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
                             st->k1, wn);                                          \
     } while (0)
 
+/* The float64 first attempts' table entries of one chunk, by plain loads
+ * before the arithmetic: X and K of the sign and layer bits (the low word
+ * of each pair), K as a double (exact below 2^53), so that the fast test
+ * u < K is a double comparison, which SSE2 has (it lacks the 64-bit
+ * integer one) and AVX2 does as fast. */
+static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q,
+        uint32_t w[4][FI_CHUNK], double *xe, double *ke)
+{
+    const double *X = q->t.X;
+    const int64_t *K = q->t.K;
+    for (int h = 0; h < FI_GPC; h++)
+        for (int j = 0; j < 2; j++)
+            for (int l = 0; l < FI_LANES; l++) {
+                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = (double)K[lo & 255u];
+            }
+}
+
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
 /* The first attempts of 8 lanes: the same operations as fi_zig32_value /
  * fi_zig32_fast (integer conversion, one product, mean + sd * z), so the
@@ -159,16 +178,14 @@ static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
     return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(0x1p84 + 0x1p52)), lo);
 }
 
-/* The float64 first attempts of 4 lanes; xe, ke: their table entries (plain
- * loads, as for float32). */
+/* The float64 first attempts of 4 lanes; xe, ke: their table entries
+ * (fi_zig64_look). */
 static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const double *xe,
-        const int64_t *ke, const fi_zq64 *q, int check, double *o)
+        const double *ke, const fi_zq64 *q, int check, double *o)
 {
-    __m256i u = _mm256_srli_epi64(b, 11);
-    __m256d xt = _mm256_loadu_pd(xe);
-    __m256i kt = _mm256_loadu_si256((const __m256i *)ke);
-    __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), xt);
-    __m256i ok = _mm256_cmpgt_epi64(kt, u);
+    __m256d ud = fi_u53_to_pd(_mm256_srli_epi64(b, 11));
+    __m256d z = _mm256_mul_pd(ud, _mm256_loadu_pd(xe));
+    __m256i ok = _mm256_castpd_si256(_mm256_cmp_pd(ud, _mm256_loadu_pd(ke), _CMP_LT_OQ));
     __m256d park = _mm256_castsi256_pd(b);
     if (check & FI_ZIG_FOLD)
         z = _mm256_or_pd(_mm256_and_pd(z, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->keep))),
@@ -189,17 +206,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            int check, double *o, uint32_t w[4][FI_CHUNK],
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
-    double xe[2 * FI_CHUNK];
-    int64_t ke[2 * FI_CHUNK];
-    const double *X = q->t.X;
-    const int64_t *K = q->t.K;
-    for (int h = 0; h < FI_GPC; h++)
-        for (int j = 0; j < 2; j++)
-            for (int l = 0; l < FI_LANES; l++) {
-                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
-                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
-                ke[2 * FI_LANES * h + FI_LANES * j + l] = K[lo & 255u];
-            }
+    double xe[2 * FI_CHUNK], ke[2 * FI_CHUNK];
+    fi_zig64_look(q, w, xe, ke);
     FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int h = 0; h < FI_GPC; h++) {
@@ -325,19 +333,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
     int32_t ok[2 * FI_CHUNK];
-    /* ke: the thresholds K as doubles (exact below 2^53), so that the fast
-     * test u < K is a double comparison, which SSE2 has (it lacks the
-     * 64-bit integer one) */
     double xe[2 * FI_CHUNK], ke[2 * FI_CHUNK];
-    const double *X = q->t.X;   /* the lookups first, as for float32 */
-    const int64_t *K = q->t.K;
-    for (int h = 0; h < FI_GPC; h++)
-        for (int j = 0; j < 2; j++)
-            for (int l = 0; l < FI_LANES; l++) {
-                uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
-                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
-                ke[2 * FI_LANES * h + FI_LANES * j + l] = (double)K[lo & 255u];
-            }
+    fi_zig64_look(q, w, xe, ke);
     FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int j = 0; j < 2; j++)
