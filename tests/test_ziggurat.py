@@ -55,9 +55,10 @@ def _reference(i, word, bits, key, stream, lo=-np.inf, hi=np.inf, log=None, tabl
     for t in range(1, 1000):
         r = [int(x) for x in _philox([i], stream, _core.ZIG_SUB + t, key)[0]]
         args = r if bits == 32 else [(r[0] << 32) | r[1], (r[2] << 32) | r[3]]
+        prev = p
         cand, z, p = step(p, *args, table)
         if log is not None:
-            log.append((p, cand))
+            log.append((prev, p, cand, z))
         if cand and lo <= z <= hi:
             return z, t
     raise AssertionError("no value after 1000 blocks")
@@ -78,7 +79,13 @@ def test_slow_path_follows_the_layout_on_every_simd_path(bits, dtype, simd_path)
     assert len(slow) > 0.01 * N and (layers == 0).sum() >= 3 and (layers != 0).sum() > 100
     log = []
     ref = np.array([_reference(i, words[i], bits, (k0, k1), stream, log=log)[0] for i in slow], dtype)
-    assert any(not cand for _, cand in log)       # a failed wedge test or tail trial
+    assert any(not cand for _, _, cand, _ in log)       # a failed wedge test or tail trial
+    # a failed wedge test whose second proposal (same block) is final, and
+    # one whose second proposal is the next block's state
+    first = _core._zig32 if bits == 32 else _core._zig64
+    assert any(prev != 0 and (prev & 255) != 0 and cand and abs(z) != abs(first(prev)[0])
+               for prev, _, cand, z in log)
+    assert any(prev != 0 and nxt not in (0, prev) for prev, nxt, _, _ in log)
     for path in SIMD_PATHS:
         simd_path(path)
         for threads in (1, 2):

@@ -37,10 +37,12 @@ typedef struct { double mean, sd, lo, hi; uint64_t keep, set; fi_zt64 t; } fi_zq
 /* A retry batch's proposals and their table entries (fi_zig*_batch_look;
  * the AVX2 float32 batch reads F and D itself, only for its wedge tests):
  * float32 keeps the packed entries in fi_zig32_first8's order. */
-typedef struct { uint32_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
-                 float F[FI_CHUNK], D[FI_CHUNK]; } fi_zl32;
-typedef struct { uint64_t P[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
-                 double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
+/* Q, eq, eqk: the second proposals (after a failed wedge test) and their
+ * entries. */
+typedef struct { uint32_t P[FI_CHUNK], Q[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 uint64_t eq[FI_CHUNK], eqk[FI_CHUNK]; float F[FI_CHUNK], D[FI_CHUNK]; } fi_zl32;
+typedef struct { uint64_t P[FI_CHUNK], Q[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
+                 uint64_t eq[FI_CHUNK], eqk[FI_CHUNK]; double F[FI_CHUNK], D[FI_CHUNK]; } fi_zl64;
 
 /* Append the set bits of m to the retry list: k0 + bit to idx (the slot's
  * offset in the output) and, unless cix is NULL (a constant: the counter
@@ -363,42 +365,47 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
 
 /* One retry batch: the FI_CHUNK lanes' states p and block words w -> the
  * slot values v (the accepted value, or the next state) and ok (accepted,
- * or forced by `last`). Generic form: the proposals' table lookups lane by
- * lane; then, each only if some lane reads it (fi_zig_needs), the wedge
+ * or forced by `last`). Generic form: the table lookups of the proposals
+ * and of the second proposals (SECOND, used after a failed wedge test)
+ * lane by lane; then, each only if some lane reads it (fi_zig_needs), the wedge
  * tests and the tail proposals (the logs and square roots: most batches
  * need one of the two or neither); then the branch-free step. The part
  * loops vectorize. A value rejected by [lo, hi] is clamped to it (used
  * only when forced). */
-#define FI_ZIG_BATCH(NAME, CT, UT, QT, LT, TO_BITS, FROM_BITS, SEL, PROPOSAL, ET, ENTRY,   \
-                     DERIVE, WEDGE, TAIL, STEP)                                          \
+#define FI_ZIG_BATCH(NAME, CT, UT, QT, LT, TO_BITS, FROM_BITS, SEL, PROPOSAL, SECOND, ET,  \
+                     ENTRY, DERIVE, WEDGE, TAIL, STEP)                                   \
 static inline void FI_SFX(NAME##_look)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK], \
                                        LT *lk)                                           \
 {                                                                                        \
     const __typeof__(q->t) zt = q->t;   /* the tables, in locals */                      \
-    UT *P = lk->P;                                                                       \
-    ET *ea = lk->ea, *eb = lk->eb;                                                       \
+    UT *P = lk->P, *Q = lk->Q;                                                           \
+    ET *ea = lk->ea, *eb = lk->eb, *eq = lk->eq, *eqk = lk->eqk;                         \
     CT *F = lk->F, *D = lk->D;                                                           \
-    for (int l = 0; l < FI_CHUNK; l++)                                                   \
-        P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                                    \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
-        UT j = P[l];                                                                     \
-        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */                    \
+        P[l] = SEL(-(UT)(p[l] == 0), PROPOSAL, p[l]);                                    \
+        Q[l] = SECOND;                                                                   \
+    }                                                                                    \
+    for (int l = 0; l < FI_CHUNK; l++) {                                                 \
+        UT j = P[l], jq = Q[l];                                                          \
+        __asm__("" : "+r"(j), "+r"(jq));   /* scalar loads, as in the chunks */          \
         ENTRY;                                                                           \
     }                                                                                    \
     (void)eb;                                                                            \
+    (void)eqk;                                                                           \
 }                                                                                        \
 static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK],       \
                                 const LT *lk, int32_t last, CT *v, int32_t *ok)          \
 {                                                                                        \
     uint32_t need = 0;                                                                   \
     const UT tailm = q->t.tail;   /* in a local: the loops would reload it */            \
-    const UT *P = lk->P;                                                                 \
-    const ET *ea = lk->ea, *eb = lk->eb;                                                 \
+    const UT *P = lk->P, *Q = lk->Q;                                                     \
+    const ET *ea = lk->ea, *eb = lk->eb, *eq = lk->eq, *eqk = lk->eqk;                   \
     const CT *F = lk->F, *D = lk->D;                                                     \
     UT nx[FI_CHUNK], zb[FI_CHUNK];                                                       \
-    CT x[FI_CHUNK], ta[FI_CHUNK], tb[FI_CHUNK];                                          \
-    int32_t fp[FI_CHUNK], wok[FI_CHUNK];                                                 \
+    CT x[FI_CHUNK], xq[FI_CHUNK], ta[FI_CHUNK], tb[FI_CHUNK];                            \
+    int32_t fp[FI_CHUNK], fq[FI_CHUNK], wok[FI_CHUNK];                                   \
     (void)eb;                                                                            \
+    (void)eqk;                                                                           \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
         DERIVE;                                                                          \
         need |= fi_zig_needs(p[l] == 0, fp[l], ((P[l] & 255u) == 0) & (int32_t)(tailm & 1u)); \
@@ -427,25 +434,30 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
 
 #if !defined(FI_PHILOX_AVX2) && !defined(FI_PHILOX_AVX512)
 FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
-             uint64_t,
-             (ea[l] = zt.xk[j & 511u], F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u]),
-             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l])),
+             fi_zig32_second(p[l], w[1][l], w[2][l]), uint64_t,
+             (ea[l] = zt.xk[j & 511u], F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u],
+              eq[l] = zt.xk[jq & 511u]),
+             (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l]),
+              xq[l] = fabsf(fi_zig32_value_e(Q[l], eq[l])), fq[l] = fi_zig32_fast_e(Q[l], eq[l])),
              fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
              (ta[l] = fi_zig32_tailx(w[0][l]), tb[l] = fi_zig32_tailx(w[2][l])),
              fi_zig32_step(p[l], P[l], x[l], fp[l], wok[l], ta[l], tb[l], w[1][l], w[3][l],
-                           tailm, &zb[l], &nx[l]))
+                           tailm, Q[l], xq[l], fq[l], &zb[l], &nx[l]))
 #endif
 FI_ZIG_BATCH(zig64_batch, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, fi_u2d, fi_sel64,
-             fi_zig64_bits(w[0][l], w[1][l]), uint64_t,
+             fi_zig64_bits(w[0][l], w[1][l]), fi_zig64_bits(w[2][l], w[3][l]), uint64_t,
              (ea[l] = fi_d2u(zt.X[j & 511u]), eb[l] = (uint64_t)zt.K[j & 255u],
-              F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u]),
+              F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u],
+              eq[l] = fi_d2u(zt.X[jq & 511u]), eqk[l] = (uint64_t)zt.K[jq & 255u]),
              (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
-              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l])),
+              fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l]),
+              xq[l] = fabs(fi_zig64_value_e(Q[l], fi_u2d(eq[l]))),
+              fq[l] = fi_zig64_fast_e(Q[l], (int64_t)eqk[l])),
              fi_zig64_wedge(F[l], D[l], x[l], p[l] ? fi_zig64_bits(w[0][l], w[1][l])
                                                    : fi_zig64_bits(w[2][l], w[3][l])),
              (ta[l] = fi_zig64_tailx(fi_zig64_bits(w[0][l], w[1][l]))),
              fi_zig64_step(p[l], P[l], x[l], fp[l], wok[l], ta[l],
-                           fi_zig64_bits(w[2][l], w[3][l]), tailm, &zb[l], &nx[l]))
+                           fi_zig64_bits(w[2][l], w[3][l]), tailm, xq[l], fq[l], &zb[l], &nx[l]))
 #undef FI_ZIG_BATCH
 
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
@@ -498,11 +510,12 @@ static inline __attribute__((always_inline)) __m256i fi_sel8(__m256i m, __m256i 
 }
 
 /* 8 lanes of a batch: states p, proposals P (also in memory, Pk), te: their
- * packed entries in fi_zig32_first8's order */
+ * packed entries in fi_zig32_first8's order; Q and teq: the second
+ * proposals (fi_zig32_second) and theirs */
 static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 *q,
-        __m256i p, __m256i P, const uint64_t *te, const uint32_t *Pk,
-        const uint32_t *w0, const uint32_t *w1, const uint32_t *w2, const uint32_t *w3,
-        int32_t last, float *v, int32_t *ok)
+        __m256i p, __m256i P, const uint64_t *te, const uint32_t *Pk, __m256i Q,
+        const uint64_t *teq, const uint32_t *w0, const uint32_t *w1, const uint32_t *w2,
+        const uint32_t *w3, int32_t last, float *v, int32_t *ok)
 {
     const __m256i zero = _mm256_setzero_si256();
     __m256i r0 = _mm256_loadu_si256((const __m256i *)w0), r1 = _mm256_loadu_si256((const __m256i *)w1);
@@ -515,6 +528,11 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     __m256 x = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(u), X),
                              _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
     __m256i fast = _mm256_and_si256(fresh, _mm256_cmpgt_epi32(K, u));
+    __m256i uq = _mm256_srli_epi32(Q, 9);
+    __m256 qa_ = _mm256_loadu_ps((const float *)teq), qb_ = _mm256_loadu_ps((const float *)(teq + 4));
+    __m256 xq = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(uq), _mm256_shuffle_ps(qa_, qb_, 0x88)),
+                              _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    __m256i fastq = _mm256_cmpgt_epi32(_mm256_castps_si256(_mm256_shuffle_ps(qa_, qb_, 0xdd)), uq);
     __m256i tail = _mm256_and_si256(_mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
                        _mm256_and_si256(P, _mm256_set1_epi32(255)), zero)),
                        _mm256_set1_epi32((int)q->t.tail));
@@ -539,12 +557,17 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     }
     __m256i aa = _mm256_andnot_si256(fresh, fi_zig32_tailok8(ta, r1));
     __m256i ab = fi_zig32_tailok8(tb, r3);
-    __m256i cand = _mm256_or_si256(fast, fi_sel8(tail, _mm256_or_si256(aa, ab), wok));
+    __m256i wfail = _mm256_andnot_si256(_mm256_or_si256(_mm256_or_si256(fast, tail), wok),
+                                        _mm256_set1_epi32(-1));
+    __m256i qfast = _mm256_and_si256(wfail, fastq);
+    __m256i cand = _mm256_or_si256(_mm256_or_si256(fast, fi_sel8(tail, _mm256_or_si256(aa, ab), wok)),
+                                   qfast);
     __m256i xv = fi_sel8(tail, fi_sel8(aa, _mm256_castps_si256(ta), _mm256_castps_si256(tb)),
-                         _mm256_castps_si256(x));
-    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(P, 23),
+                         fi_sel8(qfast, _mm256_castps_si256(xq), _mm256_castps_si256(x)));
+    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(fi_sel8(qfast, Q, P), 23),
                                                       _mm256_set1_epi32((int)0x80000000u)));
-    __m256i nx = _mm256_and_si256(P, _mm256_andnot_si256(cand, tail));
+    __m256i nx = _mm256_or_si256(_mm256_and_si256(P, _mm256_andnot_si256(cand, tail)),
+                                 _mm256_and_si256(Q, _mm256_andnot_si256(qfast, wfail)));
     __m256 z = _mm256_castsi256_ps(_mm256_or_si256(
         _mm256_and_si256(zb, _mm256_set1_epi32((int)q->keep)), _mm256_set1_epi32((int)q->set)));
     __m256 lo = _mm256_set1_ps(q->lo), hi = _mm256_set1_ps(q->hi);
@@ -564,14 +587,19 @@ static inline void FI_SFX(zig32_batch_look)(const fi_zq32 *q, const uint32_t *p,
     const uint64_t *xk = q->t.xk;
     for (int h = 0; h < FI_GPC; h++) {
         __m256i pv = _mm256_loadu_si256((const __m256i *)(p + FI_LANES * h));
-        __m256i Pv = fi_sel8(_mm256_cmpeq_epi32(pv, _mm256_setzero_si256()),
-                             _mm256_loadu_si256((const __m256i *)(w[0] + FI_LANES * h)), pv);
+        __m256i f = _mm256_cmpeq_epi32(pv, _mm256_setzero_si256());
+        __m256i Pv = fi_sel8(f, _mm256_loadu_si256((const __m256i *)(w[0] + FI_LANES * h)), pv);
+        __m256i Qv = fi_sel8(f, _mm256_loadu_si256((const __m256i *)(w[2] + FI_LANES * h)),
+                             _mm256_loadu_si256((const __m256i *)(w[1] + FI_LANES * h)));
         _mm256_storeu_si256((__m256i *)(lk->P + FI_LANES * h), Pv);
+        _mm256_storeu_si256((__m256i *)(lk->Q + FI_LANES * h), Qv);
     }
     for (int l = 0; l < FI_CHUNK; l++) {
-        uint32_t j = lk->P[l];
-        __asm__("" : "+r"(j));   /* scalar loads, as in the chunks */
-        lk->ea[(l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1)] = xk[j & 511u];
+        uint32_t j = lk->P[l], jq = lk->Q[l];
+        __asm__("" : "+r"(j), "+r"(jq));   /* scalar loads, as in the chunks */
+        int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1);
+        lk->ea[d] = xk[j & 511u];
+        lk->eq[d] = xk[jq & 511u];
     }
 }
 
@@ -583,7 +611,8 @@ static inline void FI_SFX(zig32_batch)(const fi_zq32 *q, const uint32_t *p,
         int o = FI_LANES * h;
         fi_zig32_batch8(q, _mm256_loadu_si256((const __m256i *)(p + o)),
                         _mm256_loadu_si256((const __m256i *)(lk->P + o)), lk->ea + o,
-                        lk->P + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
+                        lk->P + o, _mm256_loadu_si256((const __m256i *)(lk->Q + o)),
+                        lk->eq + o, w[0] + o, w[1] + o, w[2] + o, w[3] + o, last,
                         v + o, ok + o);
     }
 }

@@ -147,30 +147,43 @@ static inline uint64_t fi_sel64(uint64_t m, uint64_t a, uint64_t b) { return (a 
  * fast). P = p ? p : r0 is the proposal, with its table values given (x =
  * |value|, fastP = fast path, counted only for a fresh P). Words: fresh P =
  * r0, its wedge uniform r1, one tail trial (r2, r3); an old P: wedge
- * uniform r0, tail trials (r0, r1) and (r2, r3). The costly parts come
+ * uniform r0, tail trials (r0, r1) and (r2, r3). A failed wedge test starts
+ * a new attempt at once with the proposal Q = fi_zig32_second(p, r1, r2)
+ * (r2 after a fresh P, r1 after an old one): its value if it is on the
+ * fast path, else it is the next block's state. The costly parts come
  * computed: wok = the wedge test (fi_zig32_wedge with r1 for a fresh P, r0
  * for an old one), ta and tb = the tail proposals of r0 and r2; each is
  * read only where fi_zig32_needs says so (the kernels compute a part only
- * for batches where some lane needs it, and pass 0 otherwise).
- * Returns whether there is a candidate (0/1), its signed value's bits in
- * *zb; *next is the state for the next block: P if the tail is still
- * trying, else 0 (a failed wedge starts afresh, as does the caller when it
+ * for batches where some lane needs it, and pass 0 otherwise); xq and
+ * fastQ: Q's |value| and fast-path test. Returns whether there is a
+ * candidate (0/1), its signed value's bits in *zb; *next is the state for
+ * the next block: P if the tail is still trying, Q after a failed wedge
+ * when Q is not fast, else 0 (the caller also starts afresh when it
  * rejects the candidate). tailm: the table's tail mask (fi_zt32.tail; 0:
  * layer 0 is a wedge layer too). Table-free and branch-free: lanes
  * vectorize. */
+static inline uint32_t fi_zig32_second(uint32_t p, uint32_t r1, uint32_t r2)
+{
+    return fi_sel32(-(uint32_t)(p == 0u), r2, r1);
+}
+
 static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, int32_t fastP, int32_t wok,
                                     float ta, float tb, uint32_t r1, uint32_t r3, uint32_t tailm,
-                                    uint32_t *zb, uint32_t *next)
+                                    uint32_t Q, float xq, int32_t fastQ, uint32_t *zb,
+                                    uint32_t *next)
 {
     uint32_t fresh = -(uint32_t)(p == 0u);
     uint32_t fast = fresh & -(uint32_t)fastP;
     uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast & tailm;
     uint32_t aa = -(uint32_t)fi_zig32_tailok(ta, r1) & ~fresh;
     uint32_t ab = -(uint32_t)fi_zig32_tailok(tb, r3);
-    uint32_t cand = fast | fi_sel32(tail, aa | ab, -(uint32_t)wok);
-    uint32_t xv = fi_sel32(tail, fi_sel32(aa, fi_f2u(ta), fi_f2u(tb)), fi_f2u(x));
-    *zb = xv | ((P << 23) & 0x80000000u);
-    *next = P & (tail & ~cand);
+    uint32_t wfail = ~fast & ~tail & ~(-(uint32_t)wok);   /* a failed wedge: Q */
+    uint32_t qfast = wfail & -(uint32_t)fastQ;
+    uint32_t cand = fast | fi_sel32(tail, aa | ab, -(uint32_t)wok) | qfast;
+    uint32_t xv = fi_sel32(tail, fi_sel32(aa, fi_f2u(ta), fi_f2u(tb)),
+                           fi_sel32(qfast, fi_f2u(xq), fi_f2u(x)));
+    *zb = xv | ((fi_sel32(qfast, Q, P) << 23) & 0x80000000u);
+    *next = (P & (tail & ~cand)) | (Q & (wfail & ~qfast));
     return (int32_t)(cand & 1u);
 }
 
@@ -189,12 +202,13 @@ static inline uint32_t fi_zig_needs(int32_t fresh, int32_t fastP, int32_t layer0
 static inline int32_t fi_zig32_step_t(const fi_zt32 *t, uint32_t *p, uint32_t r0, uint32_t r1,
                                       uint32_t r2, uint32_t r3, float *z)
 {
-    uint32_t P = *p ? *p : r0, k = P & 255u, zb;
-    uint64_t e = t->xk[P & 511u];
+    uint32_t P = *p ? *p : r0, k = P & 255u, zb, Q = fi_zig32_second(*p, r1, r2);
+    uint64_t e = t->xk[P & 511u], eq = t->xk[Q & 511u];
     float x = fabsf(fi_zig32_value_e(P, e));
     int32_t wok = fi_zig32_wedge(t->F[k], t->D[k], x, *p ? r0 : r1);
     int32_t c = fi_zig32_step(*p, P, x, fi_zig32_fast_e(P, e), wok, fi_zig32_tailx(r0),
-                              fi_zig32_tailx(r2), r1, r3, t->tail, &zb, p);
+                              fi_zig32_tailx(r2), r1, r3, t->tail, Q,
+                              fabsf(fi_zig32_value_e(Q, eq)), fi_zig32_fast_e(Q, eq), &zb, p);
     *z = fi_u2f(zb);
     return c;
 }
@@ -262,22 +276,26 @@ static inline int32_t fi_zig64_tailok(double x, uint64_t r2)
 }
 
 /* One retry block (ra = r0:r1, rb = r2:r3), as fi_zig32_step. Fresh P = ra,
- * its wedge uniform rb, no tail trial in this block; an old P: wedge
- * uniform ra, tail trial (ra, rb). wok: fi_zig64_wedge with rb for a fresh
- * P, ra for an old one; t = fi_zig64_tailx(ra); each read only where
- * fi_zig_needs says so. */
+ * its wedge uniform rb, no tail trial in this block, a failed wedge starts
+ * afresh in the next block; an old P: wedge uniform ra, tail trial (ra,
+ * rb), a failed wedge goes on with the proposal Q = rb. wok:
+ * fi_zig64_wedge with rb for a fresh P, ra for an old one; t =
+ * fi_zig64_tailx(ra); each read only where fi_zig_needs says so; xq and
+ * fastQ: rb's |value| and fast-path test. */
 static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fastP, int32_t wok,
-                                    double t, uint64_t rb, uint64_t tailm, uint64_t *zb,
-                                    uint64_t *next)
+                                    double t, uint64_t rb, uint64_t tailm, double xq,
+                                    int32_t fastQ, uint64_t *zb, uint64_t *next)
 {
     uint64_t fresh = -(uint64_t)(p == 0u);
     uint64_t fast = fresh & -(uint64_t)fastP;
     uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast & tailm;
     uint64_t a = -(uint64_t)fi_zig64_tailok(t, rb) & ~fresh;
-    uint64_t cand = fast | fi_sel64(tail, a, -(uint64_t)wok);
-    uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_d2u(x));
-    *zb = xv | ((P << 55) & 0x8000000000000000ull);
-    *next = P & (tail & ~cand);
+    uint64_t wfail = ~fresh & ~tail & ~(-(uint64_t)wok);   /* an old P's failed wedge: rb */
+    uint64_t qfast = wfail & -(uint64_t)fastQ;
+    uint64_t cand = fast | fi_sel64(tail, a, -(uint64_t)wok) | qfast;
+    uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_sel64(qfast, fi_d2u(xq), fi_d2u(x)));
+    *zb = xv | ((fi_sel64(qfast, rb, P) << 55) & 0x8000000000000000ull);
+    *next = (P & (tail & ~cand)) | (rb & (wfail & ~qfast));
     return (int32_t)(cand & 1u);
 }
 
@@ -288,7 +306,8 @@ static inline int32_t fi_zig64_step_t(const fi_zt64 *t, uint64_t *p, uint64_t ra
     double x = fabs(fi_zig64_value_e(P, t->X[P & 511u]));
     int32_t wok = fi_zig64_wedge(t->F[k], t->D[k], x, *p ? ra : rb);
     int32_t c = fi_zig64_step(*p, P, x, fi_zig64_fast_e(P, t->K[k]), wok, fi_zig64_tailx(ra), rb,
-                              t->tail, &zb, p);
+                              t->tail, fabs(fi_zig64_value_e(rb, t->X[rb & 511u])),
+                              fi_zig64_fast_e(rb, t->K[rb & 255u]), &zb, p);
     *z = fi_u2d(zb);
     return c;
 }
