@@ -2,13 +2,13 @@
 
 The method is chosen per call from the standardized bounds
 ``alpha = (a - mean) / std`` and ``beta = (b - mean) / std`` (computed here,
-in double): whichever of three exact samplers accepts most often.
+in double): whichever of four exact samplers accepts most often.
 
 - the ziggurat of the normal truncated to [-c, c], c = max(|alpha|, |beta|)
   (tables built for that c, fastinit/_src/ztab.c), its values kept inside
-  [alpha, beta]: central intervals up to c = 4, such as the default
-  (-2, 2), where it rejects almost nothing; folded (+-|z|) for a one-sided
-  interval [0, c];
+  [alpha, beta]: central intervals with 2^-20 <= c <= 4, such as the
+  default (-2, 2), where it rejects almost nothing; folded (+-|z|) for a
+  one-sided interval [0, c];
 - normal rejection: propose N(0, 1) (the very values of ``normal_``) and keep
   those inside [alpha, beta]; when P(alpha < Z < beta) is large and the
   ziggurat would save less than 0.1% of rejections (c > 3.3 or so); for a
@@ -39,7 +39,8 @@ NORMAL, UNIFORM, EXP, ZIGGURAT = (_core.TN_METHODS[m]
                                   for m in ("normal", "uniform", "exp", "ziggurat"))
 FOLDED = max(NORMAL, UNIFORM, EXP, ZIGGURAT) + 1
 ZIGGURAT_FOLDED = FOLDED + 1
-ZIG_CMAX = 4.0      # the widest [-c, c] with its own ziggurat
+ZIG_CMIN, ZIG_CMAX = 2.0 ** -20, 4.0   # the [-c, c] with their own ziggurat (narrower:
+                                       # uniform proposals are as good)
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 
@@ -97,7 +98,7 @@ def _choose(alpha, beta, w):
         lam = alpha / 2 + math.hypot(alpha, 2.0) / 2
         acc[EXP] = _LOG_SQRT_2PI + log_p + math.log(lam) + lam * (alpha - lam / 2)
     c = max(-alpha, beta)
-    if c <= ZIG_CMAX:          # the ziggurat on [-c, c]: P(|Z| <= c) of its proposals
+    if ZIG_CMIN <= c <= ZIG_CMAX:   # the ziggurat on [-c, c]: P(|Z| <= c) of its proposals
         log_pc = math.log(math.erf(c / math.sqrt(2)))
         acc[ZIGGURAT_FOLDED if alpha >= 0 else ZIGGURAT] = acc[
             FOLDED if alpha >= 0 else NORMAL] - log_pc

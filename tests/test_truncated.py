@@ -37,6 +37,9 @@ def test_method_choice():
     assert method_of(-3.5, 3.5) == truncated.NORMAL
     assert method_of(-2, 2, std=0.02) == truncated.NORMAL   # torch's absolute bounds: +-100 std
     assert method_of(-math.inf, math.inf) == truncated.NORMAL
+    # narrower than 2^-20 std: uniform proposals (no tables for such c)
+    assert method_of(-1e-7, 1e-7) == truncated.UNIFORM
+    assert method_of(-5e-324, 5e-324) == truncated.UNIFORM
     assert method_of(0.1, 0.2) == truncated.UNIFORM
     assert method_of(8, 9) == truncated.EXP
     assert method_of(-9, -8) == truncated.EXP
