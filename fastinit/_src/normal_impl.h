@@ -87,11 +87,9 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
 
 /* The float64 first attempts' table entries of one chunk, by plain loads
  * before the arithmetic: X and K of the sign and layer bits (the low word
- * of each pair), K as a double (exact below 2^53), so that the fast test
- * u < K is a double comparison, which SSE2 has (it lacks the 64-bit
- * integer one) and AVX2 does as fast. */
+ * of each pair). */
 static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q,
-        uint32_t w[4][FI_CHUNK], double *xe, double *ke)
+        uint32_t w[4][FI_CHUNK], double *xe, int64_t *ke)
 {
     const double *X = q->t.X;
     const int64_t *K = q->t.K;
@@ -100,7 +98,7 @@ static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q
             for (int l = 0; l < FI_LANES; l++) {
                 uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
                 xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
-                ke[2 * FI_LANES * h + FI_LANES * j + l] = (double)K[lo & 255u];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = K[lo & 255u];
             }
 }
 
@@ -183,11 +181,11 @@ static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
 /* The float64 first attempts of 4 lanes; xe, ke: their table entries
  * (fi_zig64_look). */
 static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const double *xe,
-        const double *ke, const fi_zq64 *q, int check, double *o)
+        const int64_t *ke, const fi_zq64 *q, int check, double *o)
 {
-    __m256d ud = fi_u53_to_pd(_mm256_srli_epi64(b, 11));
-    __m256d z = _mm256_mul_pd(ud, _mm256_loadu_pd(xe));
-    __m256i ok = _mm256_castpd_si256(_mm256_cmp_pd(ud, _mm256_loadu_pd(ke), _CMP_LT_OQ));
+    __m256i u = _mm256_srli_epi64(b, 11);
+    __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), _mm256_loadu_pd(xe));
+    __m256i ok = _mm256_cmpgt_epi64(_mm256_loadu_si256((const __m256i *)ke), u);
     __m256d park = _mm256_castsi256_pd(b);
     if (check & FI_ZIG_FOLD)
         z = _mm256_or_pd(_mm256_and_pd(z, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->keep))),
@@ -208,7 +206,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            int check, double *o, uint32_t w[4][FI_CHUNK],
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
-    double xe[2 * FI_CHUNK], ke[2 * FI_CHUNK];
+    double xe[2 * FI_CHUNK];
+    int64_t ke[2 * FI_CHUNK];
     fi_zig64_look(q, w, xe, ke);
     FI_ZIG_NEXT;
     uint64_t m = 0;
@@ -287,7 +286,7 @@ static inline uint64_t fi_zig_mask(const int32_t *ok, int n)
 #define FI_ZIG_V32(x) fi_zig32_value_e(x, FI_ZIG_E32(x))
 #define FI_ZIG_F32(x) fi_zig32_fast_e(x, FI_ZIG_E32(x))
 #define FI_ZIG_V64(x) fi_zig64_value_e(x, xe[i])
-#define FI_ZIG_F64(x) (fi_u53_to_d((x) >> 11) < ke[i])
+#define FI_ZIG_F64(x) fi_zig64_fast_e(x, ke[i])
 
 /* normal_: the words of the unfinished elements m into their slots. */
 #define FI_ZIG_PARK(m, FROM_BITS, WORD_OF)                                         \
@@ -335,7 +334,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
                                            uint32_t wn[4][FI_CHUNK], int more)
 {
     int32_t ok[2 * FI_CHUNK];
-    double xe[2 * FI_CHUNK], ke[2 * FI_CHUNK];
+    double xe[2 * FI_CHUNK];
+    int64_t ke[2 * FI_CHUNK];
     fi_zig64_look(q, w, xe, ke);
     FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
