@@ -8,7 +8,9 @@
  * and dtype) and an FNV-1a hash of the last output, which must not change
  * when only the speed of a kernel does.
  *
- *   S=fastinit/_src; gcc -O3 -ffp-contract=off -fno-math-errno \
+ * Build it with the extension's flags (setup.py's, after Python's own
+ * -fwrapv, which changes the code of some loops by up to 10%):
+ *   S=fastinit/_src; gcc -O3 -fwrapv -ffp-contract=off -fno-math-errno \
  *     -fno-strict-aliasing -std=c11 -I$S tools/bench_kernels.c $S/dispatch.c \
  *     $S/kern_baseline.c $S/kern_avx2.c $S/kern_avx512.c $S/ztab.c -o /tmp/bench_kernels -lm
  *   /tmp/bench_kernels avx2 25; /tmp/bench_kernels baseline 5

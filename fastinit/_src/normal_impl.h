@@ -338,10 +338,13 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
     int64_t ke[2 * FI_CHUNK];
     fi_zig64_look(q, w, xe, ke);
     FI_ZIG_NEXT;
-    for (int h = 0; h < FI_GPC; h++)
-        for (int j = 0; j < 2; j++)
-            for (int l = 0; l < FI_LANES; l++) {
-                int L = FI_LANES * h + l, i = 2 * FI_LANES * h + FI_LANES * j + l;
+    /* long indices: the extension is built with Python's -fwrapv, under
+     * which int ones made this loop 10% slower (12.6 against 11.4 ns/value
+     * for the float64 kernel) */
+    for (long h = 0; h < FI_GPC; h++)
+        for (long j = 0; j < 2; j++)
+            for (long l = 0; l < FI_LANES; l++) {
+                long L = FI_LANES * h + l, i = 2 * FI_LANES * h + FI_LANES * j + l;
 #define WORD fi_zig64_bits(w[2 * j][L], w[2 * j + 1][L])
                 FI_ZIG_FIRST(double, uint64_t, fi_d2u, fi_u2d, fi_sel64, FI_ZIG_V64, FI_ZIG_F64);
 #undef WORD
