@@ -21,13 +21,18 @@
  *       delta <= w and E >= (delta - 1/lambda)^2 / 2. value = base + scale *
  *       delta (precise next to the bound even when the mean is far away or
  *       std tiny). Lower tails are flipped (base = b, scale = -std).
+ *   FI_TN_ZIGGURAT: as FI_TN_NORMAL, z drawn with the tables of the normal
+ *       truncated to [-c, c] (ztab.c; c >= the standardized bounds), so that
+ *       only the wedges and the values outside [lo, hi] retry.
  * UNIFORM and EXP values are clamped to [lo, hi]: that only moves a value
  * that rounding put past a bound back onto it (less than an ulp), never a
  * rejected proposal.
  *
  * Stream layout (a compatibility promise):
- *   NORMAL: normal_impl.h (the ziggurat's own first attempts and retry
- *     blocks; float16 uses the float32 stream, as normal_ does).
+ *   NORMAL and ZIGGURAT: normal_impl.h (the ziggurat's own first attempts
+ *     and retry blocks, with normal_'s tables or those of the normal
+ *     truncated to [-c, c]; float16 uses the float32 stream, as normal_
+ *     does).
  *   first attempt, UNIFORM and EXP: float32/float16 use two words per
  *     element in the 64-bit-stream arrangement (index 32c + 16h + 8j + l from
  *     words (2j, 2j+1) of counter 16c + 8h + l); float64 uses the four words
