@@ -315,12 +315,16 @@ cdef int set_params(fi_params *prm, int dist, dict params) except -1:
         raise ValueError(f"parameters of distribution {dist}: expected {names}, missing "
                          f"{[n for n in names if n not in params]}, unknown "
                          f"{sorted(set(params) - set(names) - {'method'})}")
+    cdef const void *tab = NULL
     if needs_table:
-        _check_ztab(table, params["c"])
+        tab = _ztab_data(table)
+        if _ztab_c(table) != params["c"]:
+            raise ValueError(f"the ziggurat method's table was built for c={_ztab_c(table)!r}, "
+                             f"not c={params['c']!r}")
     if method != -1:
         fi_set_method(prm, method)
     if needs_table:
-        fi_set_ztab(prm, cnp.PyArray_DATA(table))
+        fi_set_ztab(prm, tab)
     for name, raw in fields:
         fi_set_param(prm, dist, method, raw, params[name])
     return 0
@@ -330,8 +334,8 @@ def ztab(double c):
     """The tables of the ziggurat of the normal truncated to [-c, c]
     (fastinit/_src/ztab.c), as a uint8 array, read-only; for the truncated
     normal's ziggurat method ("table") and the census."""
-    if not 0.0 < c <= 8.0:
-        raise ValueError(f"ztab: the half-width c must be in (0, 8], got {c!r}")
+    if not 0.0 < c <= FI_ZTAB_CMAX:
+        raise ValueError(f"ztab: the half-width c must be in (0, {FI_ZTAB_CMAX:g}], got {c!r}")
     tab = np.zeros(fi_ztab_size() + 8, np.uint8)
     cdef cnp.ndarray t = tab
     if fi_ztab_make(c, cnp.PyArray_DATA(t)) != 0:
@@ -341,15 +345,14 @@ def ztab(double c):
     return tab
 
 
-cdef _check_ztab(table, double c):
-    """table must be ztab(c)'s array (a pointer into it goes to the kernel)."""
+cdef const void *_ztab_data(table) except NULL:
+    """The address of the tables in ``table``, which must be an array of
+    :func:`ztab`'s form (checked: a pointer into it goes to C)."""
     if not (isinstance(table, np.ndarray) and table.dtype == np.uint8 and table.ndim == 1
             and table.shape[0] == fi_ztab_size() + 8 and table.flags.c_contiguous):
         raise ValueError(f"the ziggurat method's table must be _core.ztab(c)'s array, got "
                          f"{type(table).__name__}")
-    if _ztab_c(table) != c:
-        raise ValueError(f"the ziggurat method's table was built for c={_ztab_c(table)!r}, "
-                         f"not c={c!r}")
+    return cnp.PyArray_DATA(table)
 
 
 cdef double _ztab_c(table):
@@ -556,6 +559,7 @@ cdef extern from "_src/ziggurat.h" nogil:
     float fi_zig32_tailx(uint32_t r)
     double fi_zig64_tailx(uint64_t r)
     unsigned int FI_ZIG_SUB
+    double FI_ZTAB_CMAX
 
 
 ZIG_SUB = FI_ZIG_SUB
@@ -564,15 +568,13 @@ ZIG_SUB = FI_ZIG_SUB
 cdef fi_zt32 _zt32(table):
     if table is None:
         return fi_zig_normal32()
-    _check_ztab(table, _ztab_c(table))
-    return fi_ztab_view32(<const fi_ztab *>cnp.PyArray_DATA(table))
+    return fi_ztab_view32(<const fi_ztab *>_ztab_data(table))
 
 
 cdef fi_zt64 _zt64(table):
     if table is None:
         return fi_zig_normal64()
-    _check_ztab(table, _ztab_c(table))
-    return fi_ztab_view64(<const fi_ztab *>cnp.PyArray_DATA(table))
+    return fi_ztab_view64(<const fi_ztab *>_ztab_data(table))
 
 
 def _zig32(uint32_t w, table=None):
@@ -646,8 +648,7 @@ def _zig_census(double[::1] t, int bits, table=None):
     cdef int nt = <int>t.shape[0]
     cdef const void *tab = NULL
     if table is not None:
-        _check_ztab(table, _ztab_c(table))
-        tab = cnp.PyArray_DATA(table)
+        tab = _ztab_data(table)
     with nogil:
         rc = (fi_zig_census32(tab, &t[0], nt, &o[0]) if bits == 32
               else fi_zig_census64(tab, &t[0], nt, &o[0]))
