@@ -103,8 +103,8 @@ static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q
 }
 
 #if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-/* The first attempts of 8 lanes: the same operations as fi_zig32_value /
- * fi_zig32_fast (integer conversion, one product, mean + sd * z), so the
+/* The first attempts of 8 lanes: the same operations as fi_zig32_value_e /
+ * fi_zig32_fast_e (integer conversion, one product, mean + sd * z), so the
  * same bits. The layer tables are read by plain loads into te (the packed
  * entries of the 8 lanes), not by gather instructions: as fast here, and
  * qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.

@@ -87,8 +87,8 @@ int fi_ztab_build(double c, fi_ztab *z);
 /* ---- float32 ----------------------------------------------------------- */
 
 /* The proposal w's signed value u * X[j], j = w & 511 (sign and layer),
- * and its fast-path test, given its packed table entry e = fi_zig_xk32[j]
- * (X in the low half, K in the high one)... */
+ * and its fast-path test, given its packed table entry e = xk[j] of the
+ * tables in use (fi_zt32; X in the low half, K in the high one). */
 static inline float fi_zig32_value_e(uint32_t w, uint64_t e)
 {
     return (float)(int32_t)(w >> 9) * fi_u2f((uint32_t)e);
@@ -97,23 +97,6 @@ static inline float fi_zig32_value_e(uint32_t w, uint64_t e)
 static inline int32_t fi_zig32_fast_e(uint32_t w, uint64_t e)
 {
     return (w >> 9) < (uint32_t)(e >> 32);
-}
-
-/* ... and with the lookup */
-static inline float fi_zig32_value(uint32_t w)
-{
-    return fi_zig32_value_e(w, fi_zig_xk32[w & 511u]);
-}
-
-static inline int32_t fi_zig32_fast(uint32_t w)
-{
-    return fi_zig32_fast_e(w, fi_zig_xk32[w & 511u]);
-}
-
-/* x with the sign of the proposal w (bit 8) */
-static inline float fi_zig32_signed(uint32_t w, float x)
-{
-    return fi_u2f(fi_f2u(x) | ((w << 23) & 0x80000000u));
 }
 
 /* Wedge test of layer k >= 1 (bottom F, height D) for x = |value|, word r. */
@@ -229,8 +212,8 @@ static inline double fi_u53_to_d(uint64_t u)
     return hi + fi_u2d((u & 0xffffffffull) | 0x4330000000000000ull);
 }
 
-/* The value and fast-path test of b, given its entries X = fi_zig_x64[b &
- * 511] and K = fi_zig_k64[b & 255]... */
+/* The value and fast-path test of b, given its entries X = X[b & 511] and
+ * K = K[b & 255] of the tables in use (fi_zt64). */
 static inline double fi_zig64_value_e(uint64_t b, double X)
 {
     return fi_u53_to_d(b >> 11) * X;
@@ -239,22 +222,6 @@ static inline double fi_zig64_value_e(uint64_t b, double X)
 static inline int32_t fi_zig64_fast_e(uint64_t b, int64_t K)
 {
     return (int64_t)(b >> 11) < K;
-}
-
-/* ... and with the lookups */
-static inline double fi_zig64_value(uint64_t b)
-{
-    return fi_zig64_value_e(b, fi_zig_x64[b & 511u]);
-}
-
-static inline int32_t fi_zig64_fast(uint64_t b)
-{
-    return fi_zig64_fast_e(b, fi_zig_k64[b & 255u]);
-}
-
-static inline double fi_zig64_signed(uint64_t b, double x)
-{
-    return fi_u2d(fi_d2u(x) | ((b << 55) & 0x8000000000000000ull));
 }
 
 static inline int32_t fi_zig64_wedge(double F, double D, double x, uint64_t r)
