@@ -559,10 +559,14 @@ cdef extern from "_src/ziggurat.h" nogil:
     float fi_zig32_tailx(uint32_t r)
     double fi_zig64_tailx(uint64_t r)
     unsigned int FI_ZIG_SUB
+    unsigned int FI_ZIG_N
+    unsigned int FI_ZIG_KMASK
+    unsigned int FI_ZIG_JMASK
     double FI_ZTAB_CMAX
 
 
 ZIG_SUB = FI_ZIG_SUB
+ZIG_LAYERS = FI_ZIG_N   # layer k = word & (ZIG_LAYERS - 1); the sign the next bit
 
 
 cdef fi_zt32 _zt32(table):
@@ -581,7 +585,8 @@ def _zig32(uint32_t w, table=None):
     """The ziggurat's first attempt on the word w: (signed value, fast path?);
     table: None for normal_'s tables, or a truncated normal's (:func:`ztab`)."""
     cdef fi_zt32 t = _zt32(table)
-    return fi_zig32_value_e(w, t.xk[w & 511]), bool(fi_zig32_fast_e(w, t.xk[w & 511]))
+    cdef uint64_t e = t.xk[w & FI_ZIG_JMASK]
+    return fi_zig32_value_e(w, e), bool(fi_zig32_fast_e(w, e))
 
 
 def _zig32_step(uint32_t p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3, table=None):
@@ -594,7 +599,8 @@ def _zig32_step(uint32_t p, uint32_t r0, uint32_t r1, uint32_t r2, uint32_t r3, 
 
 def _zig64(uint64_t b, table=None):
     cdef fi_zt64 t = _zt64(table)
-    return fi_zig64_value_e(b, t.X[b & 511]), bool(fi_zig64_fast_e(b, t.K[b & 255]))
+    return (fi_zig64_value_e(b, t.X[b & FI_ZIG_JMASK]),
+            bool(fi_zig64_fast_e(b, t.K[b & FI_ZIG_KMASK])))
 
 
 def _zig64_step(uint64_t p, uint64_t ra, uint64_t rb, table=None):

@@ -76,14 +76,15 @@ def test_uniform_degenerate_interval():
 
 def test_normal_tails_reach():
     # the tail proposals of the extreme words: the largest values the streams
-    # can produce, past 6.5 sigma (float32) and 8 sigma (float64)
+    # can produce, sqrt(R^2 + 64 ln 2) = 7.79 (float32) and sqrt(R^2 + 108
+    # ln 2) = 9.55 (float64)
     from fastinit import _core
-    assert _core._zig_tailx(0, 32) > 7.5
-    assert _core._zig_tailx(0, 64) > 9.0
-    # and the largest words give the tail's start R, never NaN
+    assert 7.78 < _core._zig_tailx(0, 32) < 7.80
+    assert 9.54 < _core._zig_tailx(0, 64) < 9.56
+    # and the largest words give the tail's start R = 4.0388, never NaN
     r = _core._zig_tailx(0xFFFFFFFF, 32)
-    assert 3.65 < r < 3.66
-    assert 3.65 < _core._zig_tailx(2**64 - 1, 64) < 3.66
+    assert 4.038 < r < 4.040
+    assert 4.038 < _core._zig_tailx(2**64 - 1, 64) < 4.040
 
 
 def test_normal_zero_std_is_mean():

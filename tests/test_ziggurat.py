@@ -19,7 +19,7 @@ from fastinit import _core, truncated
 from conftest import SIMD_PATHS
 
 SEED = 20261129
-N = 40_000   # about 600 slow-path elements, a dozen of them in the tail
+N = 160_000   # about 690 slow-path elements, 8 or so of them in the tail
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -74,16 +74,16 @@ def test_slow_path_follows_the_layout_on_every_simd_path(bits, dtype, simd_path)
     k0, k1, stream = fastinit.Key(SEED).words
     words = _first_words(N, bits, (k0, k1), stream)
     slow = _slow_indices(words, bits)
-    layers = words[slow] & np.uint64(255)
+    layers = words[slow] & np.uint64(_core.ZIG_LAYERS - 1)
     # the census of the cases: wedges, tails and a wedge that fails at least once
-    assert len(slow) > 0.01 * N and (layers == 0).sum() >= 3 and (layers != 0).sum() > 100
+    assert len(slow) > 0.003 * N and (layers == 0).sum() >= 3 and (layers != 0).sum() > 100
     log = []
     ref = np.array([_reference(i, words[i], bits, (k0, k1), stream, log=log)[0] for i in slow], dtype)
     assert any(not cand for _, _, cand, _ in log)       # a failed wedge test or tail trial
     # a failed wedge test whose second proposal (same block) is final, and
     # one whose second proposal is the next block's state
     first = _core._zig32 if bits == 32 else _core._zig64
-    assert any(prev != 0 and (prev & 255) != 0 and cand and abs(z) != abs(first(prev)[0])
+    assert any(prev != 0 and (prev & (_core.ZIG_LAYERS - 1)) != 0 and cand and abs(z) != abs(first(prev)[0])
                for prev, _, cand, z in log)
     assert any(prev != 0 and nxt not in (0, prev) for prev, nxt, _, _ in log)
     for path in SIMD_PATHS:
@@ -138,16 +138,16 @@ def test_truncated_ziggurat_follows_the_layout(a, b, bits, dtype, simd_path):
     assert method in (truncated.ZIGGURAT, truncated.ZIGGURAT_FOLDED) and c == max(-a, b)
     table = truncated.ziggurat_table(c)
     k0, k1, stream = fastinit.Key(SEED).words
-    n = 6000
+    n = 24000
     words = _first_words(n, bits, (k0, k1), stream)
     lo, hi = (-b, b) if a == 0 else (a, b)    # the folded interval, before |z|
     ref, blocks = zip(*[_reference(i, words[i], bits, (k0, k1), stream, lo, hi, table=table)
                         for i in range(n)])
     ref = np.abs(np.array(ref, dtype)) if a == 0 else np.array(ref, dtype)
-    # retried: wedges (under 3%, fewer than normal_'s 1.5% with the rectangles)
-    # and the proposals outside [a, b]
+    # retried: wedges (under 1%, fewer than normal_'s 0.43% with the
+    # rectangles) and the proposals outside [a, b]
     p_out = 1 - (stats.norm.cdf(hi) - stats.norm.cdf(lo)) / (1 - 2 * stats.norm.sf(c))
-    assert 20 < sum(t > 0 for t in blocks) < n * (p_out + 0.03)
+    assert 20 < sum(t > 0 for t in blocks) < n * (p_out + 0.01)
     for path in SIMD_PATHS:
         simd_path(path)
         for threads in (1, 2):

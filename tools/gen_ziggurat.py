@@ -1,19 +1,21 @@
 """Generate fastinit/_src/ziggurat_tables.h, the layer tables of the normal sampler.
 
 Run from the repository root:  python tools/gen_ziggurat.py
-(the header is checked in; tests/test_normal_census.py checks that it is
+(the header is checked in; tests/test_ziggurat.py checks that it is
 what this script writes, and the census proves the law the tables imply).
 
 Marsaglia & Tsang (2000) ziggurat for f(x) = exp(-x^2/2) on x >= 0 with
-N = 256 layers of equal area v: x[1] = R, x[k+1] = f^-1(f(x[k]) + v / x[k]),
+N layers (1024) of equal area v: x[1] = R, x[k+1] = f^-1(f(x[k]) + v / x[k]),
 x[N] = 0; x[0] = v / f(R) is the base layer's virtual width (rectangle
 [0, R] x [0, f(R)] plus the tail beyond R). R solves x[N] = 0 (bisection in
-double precision: the top layer's area then differs from v by < 1e-15).
+double precision: the top layer's area then differs from v by about 1e-13,
+the residual the header records).
 
-Tables per precision (P = 23 value bits for float32, 53 for float64):
+Tables per precision (P = P32 = 31 - LBITS = 21 value bits for float32, 53
+for float64):
   X[k] = x[k] * 2^-P (rounded once to the dtype): the value is u * X[k] for
          the integer u of P random bits;
-  (X has 512 entries j = sign * 256 + k, X[j] carrying the sign; so has the
+  (X has 2N entries j = sign * N + k, X[j] carrying the sign; so has the
   float32 pair table, which packs X and K in one 64-bit entry)
   K[k] = the fast-path threshold: u < K[k] gives a point of layer k inside
          the curve without a test (u * X[k] <= x[k+1], checked here in the
@@ -28,7 +30,9 @@ import sys
 
 import numpy as np
 
-N = 256
+N = 1024                      # layers, a power of 2 up to 1024
+LBITS = N.bit_length() - 1    # layer bits; the sign is the next one
+P32 = 31 - LBITS              # float32 value bits (the rest of the word)
 OUT = os.path.join(os.path.dirname(__file__), "..", "fastinit", "_src", "ziggurat_tables.h")
 
 
@@ -57,7 +61,7 @@ def chain(r):
 
 
 def solve():
-    lo, hi = 3.0, 4.0           # residual > 0 at lo (layers too tall), < 0 at hi
+    lo, hi = 3.0, 5.0           # residual > 0 at lo (layers too tall), < 0 at hi
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         _, res, _ = chain(mid)
@@ -95,7 +99,7 @@ def c_float(v, suffix):
 def render():
     x, res, v = solve()
     r = x[1]
-    X32, K32, F32, D32 = tables(x, 23, np.float32)
+    X32, K32, F32, D32 = tables(x, P32, np.float32)
     X64, K64, F64, D64 = tables(x, 53, np.float64)
     fast = (sum(x[k + 1] / x[k] for k in range(N)) / N)
     lines = [
@@ -105,6 +109,7 @@ def render():
         "#define FASTINIT_ZIGGURAT_TABLES_H",
         "#include <stdint.h>",
         f"#define FI_ZIG_N {N}",
+        f"#define FI_ZIG_LBITS {LBITS}",
         f"/* R = {r!r}, layer area v = {v!r}, top-layer residual {res:.3g},",
         f" * fast-path share {fast:.6f} */",
         f"#define FI_ZIG_R64 {c_float(r, '')}",
@@ -119,7 +124,7 @@ def render():
             lines.append("    " + ", ".join(fmt(v) for v in vals[i:i + 4]) + ",")
         lines.append("};")
 
-    # Tables indexed by j = sign * 256 + k (the 9 low bits of the word) carry
+    # Tables indexed by j = sign * N + k (the LBITS + 1 low bits of the word) carry
     # the sign in X, so that u * X[j] is the signed value: -(u X) is exact.
     # float32: X and K packed in one 64-bit entry (X's bits low, K high), so
     # that one 64-bit gather fetches both.

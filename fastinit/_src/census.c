@@ -73,7 +73,7 @@ int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
      * truncated normal's base layer, from v = 2^-24 on; y = 0 passes) */
     float fmin = 1.0f;
     for (int k = tail; k < FI_ZIG_N; k++) {
-        if ((zt.xk[k] >> 32) >= (1u << 23))
+        if ((zt.xk[k] >> 32) >= (1u << FI_ZIG_P32))
             continue;   /* no wedge: every word of the layer is fast */
         float lowest = zt.F[k] > 0.0f ? zt.F[k] : zt.D[k] * 0x1p-24f;
         fmin = lowest < fmin ? lowest : fmin;
@@ -101,7 +101,7 @@ int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
         if (k == 0 && tail)
             continue;
         float F = zt.F[k], D = zt.D[k];
-        for (uint32_t u = K; u < (1u << 23); u++) {
+        for (uint32_t u = K; u < (1u << FI_ZIG_P32); u++) {
             float x = (float)(int32_t)u * X;
             double e = exp(-0.5 * (double)x * (double)x);
             int64_t est = (int64_t)((e - F) / D * 0x1p24);
@@ -122,7 +122,7 @@ int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
     }
     /* the tail: proposals with weight 2^24 each, the law of an accepted trial */
     uint32_t K0 = (uint32_t)(zt.xk[0] >> 32);
-    long double ntail = (long double)((1u << 23) - K0) * 0x1p24L;
+    long double ntail = (long double)((1u << FI_ZIG_P32) - K0) * 0x1p24L;
     long double ta = 0, tabove[64];
     for (int i = 0; i < nt; i++)
         tabove[i] = 0;

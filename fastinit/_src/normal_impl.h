@@ -5,7 +5,7 @@
  * Stream layout (a compatibility promise): the first attempt of index i
  * uses the word(s) uniform_ uses for i (float32 and float16: one word;
  * float64: the two words of the 53-bit uniform, hi:lo). Elements whose first
- * attempt leaves the fast path (1.5%), or whose value a truncated normal
+ * attempt leaves the fast path (0.43%), or whose value a truncated normal
  * rejects, continue with their own retry blocks, Philox counter
  * (i, stream, FI_ZIG_SUB + t), t = 1, 2, ... (fi_zig32_step, fi_zig64_step).
  * A truncated normal's value is normal_'s value at the same index whenever
@@ -97,8 +97,8 @@ static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q
         for (int j = 0; j < 2; j++)
             for (int l = 0; l < FI_LANES; l++) {
                 uint32_t lo = w[2 * j + 1][FI_LANES * h + l];   /* the sign and layer bits */
-                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & 511u];
-                ke[2 * FI_LANES * h + FI_LANES * j + l] = K[lo & 255u];
+                xe[2 * FI_LANES * h + FI_LANES * j + l] = X[lo & FI_ZIG_JMASK];
+                ke[2 * FI_LANES * h + FI_LANES * j + l] = K[lo & FI_ZIG_KMASK];
             }
 }
 
@@ -114,7 +114,7 @@ static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint
         const uint64_t *te, const fi_zq32 *q, int check, float *o)
 {
     __m256i w = _mm256_loadu_si256((const __m256i *)wp);
-    __m256i u = _mm256_srli_epi32(w, 9);
+    __m256i u = _mm256_srli_epi32(w, FI_ZIG_LBITS + 1);
     /* te holds the entries of lanes 0, 1, 4, 5, 2, 3, 6, 7 (fi_zig32_slot),
      * so that one shuffle puts the even dwords (X) and one the odd ones (K)
      * in lane order */
@@ -154,8 +154,8 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
             memcpy(&pr, &w[k][l], sizeof pr);
             __asm__("" : "+r"(pr));
             int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1);  /* fi_zig32_first8's order */
-            te[k][d] = xk[pr & 511u];
-            te[k][d + 1] = xk[(pr >> 32) & 511u];
+            te[k][d] = xk[pr & FI_ZIG_JMASK];
+            te[k][d + 1] = xk[(pr >> 32) & FI_ZIG_JMASK];
         }
     FI_ZIG_NEXT;
     uint64_t m = 0;
@@ -282,7 +282,7 @@ static inline uint64_t fi_zig_mask(const int32_t *ok, int n)
  * pointer the loop did not vectorize; 5.6 against 6.1 ns/value on the
  * baseline path), while the truncated normal is faster with the lookups
  * first (6.2 against 7.2) */
-#define FI_ZIG_E32(x) (check ? te[i] : fi_zig_xk32[(x) & 511u])
+#define FI_ZIG_E32(x) (check ? te[i] : fi_zig_xk32[(x) & FI_ZIG_JMASK])
 #define FI_ZIG_V32(x) fi_zig32_value_e(x, FI_ZIG_E32(x))
 #define FI_ZIG_F32(x) fi_zig32_fast_e(x, FI_ZIG_E32(x))
 #define FI_ZIG_V64(x) fi_zig64_value_e(x, xe[i])
@@ -311,7 +311,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
         for (int h = 0; h < FI_GPC; h++)
             for (int k = 0; k < 4; k++)
                 for (int l = 0; l < FI_LANES; l++)
-                    te[4 * FI_LANES * h + FI_LANES * k + l] = xk[w[k][FI_LANES * h + l] & 511u];
+                    te[4 * FI_LANES * h + FI_LANES * k + l] = xk[w[k][FI_LANES * h + l] & FI_ZIG_JMASK];
     FI_ZIG_NEXT;
     for (int h = 0; h < FI_GPC; h++)
         for (int k = 0; k < 4; k++)
@@ -411,7 +411,7 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
     (void)eqk;                                                                           \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
         DERIVE;                                                                          \
-        need |= fi_zig_needs(p[l] == 0, fp[l], ((P[l] & 255u) == 0) & (int32_t)(tailm & 1u)); \
+        need |= fi_zig_needs(p[l] == 0, fp[l], ((P[l] & FI_ZIG_KMASK) == 0) & (int32_t)(tailm & 1u)); \
     }                                                                                    \
     for (int l = 0; l < FI_CHUNK; l++) {                                                 \
         wok[l] = 0;                                                                      \
@@ -438,8 +438,8 @@ static inline void FI_SFX(NAME)(const QT *q, const UT *p, uint32_t w[4][FI_CHUNK
 #if !defined(FI_PHILOX_AVX2) && !defined(FI_PHILOX_AVX512)
 FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_sel32, w[0][l],
              fi_zig32_second(p[l], w[1][l], w[2][l]), uint64_t,
-             (ea[l] = zt.xk[j & 511u], F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u],
-              eq[l] = zt.xk[jq & 511u]),
+             (ea[l] = zt.xk[j & FI_ZIG_JMASK], F[l] = zt.F[j & FI_ZIG_KMASK], D[l] = zt.D[j & FI_ZIG_KMASK],
+              eq[l] = zt.xk[jq & FI_ZIG_JMASK]),
              (x[l] = fabsf(fi_zig32_value_e(P[l], ea[l])), fp[l] = fi_zig32_fast_e(P[l], ea[l]),
               xq[l] = fabsf(fi_zig32_value_e(Q[l], eq[l])), fq[l] = fi_zig32_fast_e(Q[l], eq[l])),
              fi_zig32_wedge(F[l], D[l], x[l], p[l] ? w[0][l] : w[1][l]),
@@ -449,9 +449,9 @@ FI_ZIG_BATCH(zig32_batch, float, uint32_t, fi_zq32, fi_zl32, fi_f2u, fi_u2f, fi_
 #endif
 FI_ZIG_BATCH(zig64_batch, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, fi_u2d, fi_sel64,
              fi_zig64_bits(w[0][l], w[1][l]), fi_zig64_bits(w[2][l], w[3][l]), uint64_t,
-             (ea[l] = fi_d2u(zt.X[j & 511u]), eb[l] = (uint64_t)zt.K[j & 255u],
-              F[l] = zt.F[j & 255u], D[l] = zt.D[j & 255u],
-              eq[l] = fi_d2u(zt.X[jq & 511u]), eqk[l] = (uint64_t)zt.K[jq & 255u]),
+             (ea[l] = fi_d2u(zt.X[j & FI_ZIG_JMASK]), eb[l] = (uint64_t)zt.K[j & FI_ZIG_KMASK],
+              F[l] = zt.F[j & FI_ZIG_KMASK], D[l] = zt.D[j & FI_ZIG_KMASK],
+              eq[l] = fi_d2u(zt.X[jq & FI_ZIG_JMASK]), eqk[l] = (uint64_t)zt.K[jq & FI_ZIG_KMASK]),
              (x[l] = fabs(fi_zig64_value_e(P[l], fi_u2d(ea[l]))),
               fp[l] = fi_zig64_fast_e(P[l], (int64_t)eb[l]),
               xq[l] = fabs(fi_zig64_value_e(Q[l], fi_u2d(eq[l]))),
@@ -524,20 +524,20 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
     __m256i r0 = _mm256_loadu_si256((const __m256i *)w0), r1 = _mm256_loadu_si256((const __m256i *)w1);
     __m256i r2 = _mm256_loadu_si256((const __m256i *)w2), r3 = _mm256_loadu_si256((const __m256i *)w3);
     __m256i fresh = _mm256_cmpeq_epi32(p, zero);
-    __m256i u = _mm256_srli_epi32(P, 9);
+    __m256i u = _mm256_srli_epi32(P, FI_ZIG_LBITS + 1);
     __m256 ta_ = _mm256_loadu_ps((const float *)te), tb_ = _mm256_loadu_ps((const float *)(te + 4));
     __m256 X = _mm256_shuffle_ps(ta_, tb_, 0x88);
     __m256i K = _mm256_castps_si256(_mm256_shuffle_ps(ta_, tb_, 0xdd));
     __m256 x = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(u), X),
                              _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
     __m256i fast = _mm256_and_si256(fresh, _mm256_cmpgt_epi32(K, u));
-    __m256i uq = _mm256_srli_epi32(Q, 9);
+    __m256i uq = _mm256_srli_epi32(Q, FI_ZIG_LBITS + 1);
     __m256 qa_ = _mm256_loadu_ps((const float *)teq), qb_ = _mm256_loadu_ps((const float *)(teq + 4));
     __m256 xq = _mm256_and_ps(_mm256_mul_ps(_mm256_cvtepi32_ps(uq), _mm256_shuffle_ps(qa_, qb_, 0x88)),
                               _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
     __m256i fastq = _mm256_cmpgt_epi32(_mm256_castps_si256(_mm256_shuffle_ps(qa_, qb_, 0xdd)), uq);
     __m256i tail = _mm256_and_si256(_mm256_andnot_si256(fast, _mm256_cmpeq_epi32(
-                       _mm256_and_si256(P, _mm256_set1_epi32(255)), zero)),
+                       _mm256_and_si256(P, _mm256_set1_epi32((int)FI_ZIG_KMASK)), zero)),
                        _mm256_set1_epi32((int)q->t.tail));
     __m256i wok = zero;
     __m256 ta = _mm256_setzero_ps(), tb = ta;
@@ -546,8 +546,8 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
         /* the layers' bottoms and heights, read only here (scalar loads) */
         uint32_t k0 = Pk[0], k1 = Pk[1], k2 = Pk[2], k3 = Pk[3], k4 = Pk[4], k5 = Pk[5], k6 = Pk[6], k7 = Pk[7];
         __asm__("" : "+r"(k0), "+r"(k1), "+r"(k2), "+r"(k3), "+r"(k4), "+r"(k5), "+r"(k6), "+r"(k7));
-#define T_(tab) _mm256_setr_ps(tab[k0 & 255u], tab[k1 & 255u], tab[k2 & 255u], tab[k3 & 255u], \
-                               tab[k4 & 255u], tab[k5 & 255u], tab[k6 & 255u], tab[k7 & 255u])
+#define T_(tab) _mm256_setr_ps(tab[k0 & FI_ZIG_KMASK], tab[k1 & FI_ZIG_KMASK], tab[k2 & FI_ZIG_KMASK], tab[k3 & FI_ZIG_KMASK], \
+                               tab[k4 & FI_ZIG_KMASK], tab[k5 & FI_ZIG_KMASK], tab[k6 & FI_ZIG_KMASK], tab[k7 & FI_ZIG_KMASK])
         const float *Ft = q->t.F, *Dt = q->t.D;
         __m256 y = _mm256_add_ps(T_(Ft), _mm256_mul_ps(vv, T_(Dt)));
 #undef T_
@@ -567,7 +567,7 @@ static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 
                                    qfast);
     __m256i xv = fi_sel8(tail, fi_sel8(aa, _mm256_castps_si256(ta), _mm256_castps_si256(tb)),
                          fi_sel8(qfast, _mm256_castps_si256(xq), _mm256_castps_si256(x)));
-    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(fi_sel8(qfast, Q, P), 23),
+    __m256i zb = _mm256_or_si256(xv, _mm256_and_si256(_mm256_slli_epi32(fi_sel8(qfast, Q, P), 31 - FI_ZIG_LBITS),
                                                       _mm256_set1_epi32((int)0x80000000u)));
     __m256i nx = _mm256_or_si256(_mm256_and_si256(P, _mm256_andnot_si256(cand, tail)),
                                  _mm256_and_si256(Q, _mm256_andnot_si256(qfast, wfail)));
@@ -601,8 +601,8 @@ static inline void FI_SFX(zig32_batch_look)(const fi_zq32 *q, const uint32_t *p,
         uint32_t j = lk->P[l], jq = lk->Q[l];
         __asm__("" : "+r"(j), "+r"(jq));   /* scalar loads, as in the chunks */
         int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1) | (l & 1);
-        lk->ea[d] = xk[j & 511u];
-        lk->eq[d] = xk[jq & 511u];
+        lk->ea[d] = xk[j & FI_ZIG_JMASK];
+        lk->eq[d] = xk[jq & FI_ZIG_JMASK];
     }
 }
 

@@ -1,25 +1,28 @@
-/* The ziggurat normal sampler (Marsaglia & Tsang 2000, 256 layers): the
- * per-element transforms, shared by the kernels (normal_impl.h, compiled per
- * SIMD path) and the census (census.c). Plain C with fixed operation order
- * and no FMA contraction, so that every path and machine gets the same bits.
- * docs/normal-sampler.md gives the reasoning and the proof of the law.
+/* The ziggurat normal sampler (Marsaglia & Tsang 2000, FI_ZIG_N = 1024
+ * layers): the per-element transforms, shared by the kernels
+ * (normal_impl.h, compiled per SIMD path) and the census (census.c). Plain
+ * C with fixed operation order and no FMA contraction, so that every path
+ * and machine gets the same bits. docs/normal-sampler.md gives the
+ * reasoning and the proof of the law.
  *
  * float32, one 32-bit word w per value:
- *   k = w & 255 (layer), s = bit 8 (sign), u = w >> 9 (23 value bits):
+ *   k = w & 1023 (layer), s = bit 10 (sign), u = w >> 11 (21 value bits):
  *   disjoint bits, so layer and value are independent (Doornik 2005).
- *   value u * X[j], j = w & 511 = 256 s + k (the tables carry the sign);
- *   fast path: u < K[j] (|value| inside the curve without a test; 98.5% of
- *   words).
+ *   value u * X[j], j = w & 2047 = 1024 s + k (the tables carry the sign);
+ *   fast path: u < K[j] (|value| inside the curve without a test; 99.57%
+ *   of words).
  * float64, the 64 bits b = hi:lo of two words (the 53-bit uniform's words):
- *   u = b >> 11 (53 value bits), k = lo & 255, s = bit 8 of lo.
+ *   u = b >> 11 (53 value bits), k = lo & 1023, s = bit 10 of lo.
+ * (FI_ZIG_KMASK, FI_ZIG_JMASK and FI_ZIG_P32 below name these masks and
+ * widths for the generated FI_ZIG_LBITS = 10.)
  *
- * The slow path (1.5% of elements) continues with the element's own retry
+ * The slow path (0.43% of elements) continues with the element's own retry
  * blocks: block t = 1, 2, ... of flat index i is Philox counter
  * (i, stream, FI_ZIG_SUB + t), a sub-space no other sampler uses. The state
  * between blocks is the failed proposal, or 0 for none (see fi_zig32_step):
  *   k >= 1, the wedge: accept x if F[k] + v D[k] < exp(-x^2/2) (tested as
  *     log(F[k] + v D[k]) < -x^2/2), v a uniform from the block; a failure
- *     starts a new attempt (state 0) in the next block.
+ *     starts a new attempt at once, on the block's next unused word(s).
  *   k == 0, the tail beyond R (Marsaglia 1964): x = sqrt(R^2 - 2 log u1),
  *     accepted if u2 x < R; trials repeat (never a new layer) until one is
  *     accepted: the tail's mass is its proposal mass.
@@ -31,6 +34,15 @@
 #include <stdint.h>
 #include "fimath.h"
 #include "ziggurat_tables.h"
+
+/* A word's (float32) or low word's (float64) layout: layer k = w &
+ * FI_ZIG_KMASK, the sign in bit FI_ZIG_LBITS, so j = w & FI_ZIG_JMASK =
+ * sign * FI_ZIG_N + k indexes the signed tables; float32's FI_ZIG_P32 value
+ * bits above them, float64's 53 value bits b >> 11 (so LBITS <= 10). */
+#define FI_ZIG_KMASK (FI_ZIG_N - 1u)
+#define FI_ZIG_JMASK (2u * FI_ZIG_N - 1u)
+#define FI_ZIG_P32 (31 - FI_ZIG_LBITS)
+_Static_assert(FI_ZIG_N == 1 << FI_ZIG_LBITS && FI_ZIG_LBITS <= 10, "ziggurat layer bits");
 
 #define FI_ZIG_SUB 0x80000000u    /* retry blocks: c3 = FI_ZIG_SUB + t */
 #define FI_ZIG_MAXTRY 100000u     /* then the last candidate, clamped */
@@ -59,11 +71,11 @@ static inline fi_zt64 fi_zig_normal64(void)
 /* The tables of the ziggurat of exp(-x^2/2) on [0, c], in the layouts of
  * ziggurat_tables.h (x64 and xk32 indexed by sign * 256 + layer). */
 typedef struct fi_ztab {
-    uint64_t xk32[512];
-    float f32[256], d32[256];
-    double x64[512];
-    int64_t k64[256];
-    double f64[256], d64[256];
+    uint64_t xk32[2 * FI_ZIG_N];
+    float f32[FI_ZIG_N], d32[FI_ZIG_N];
+    double x64[2 * FI_ZIG_N];
+    int64_t k64[FI_ZIG_N];
+    double f64[FI_ZIG_N], d64[FI_ZIG_N];
     double c, v;       /* the half-width and the layer area */
 } fi_ztab;
 
@@ -91,12 +103,12 @@ int fi_ztab_build(double c, fi_ztab *z);
  * tables in use (fi_zt32; X in the low half, K in the high one). */
 static inline float fi_zig32_value_e(uint32_t w, uint64_t e)
 {
-    return (float)(int32_t)(w >> 9) * fi_u2f((uint32_t)e);
+    return (float)(int32_t)(w >> (FI_ZIG_LBITS + 1)) * fi_u2f((uint32_t)e);
 }
 
 static inline int32_t fi_zig32_fast_e(uint32_t w, uint64_t e)
 {
-    return (w >> 9) < (uint32_t)(e >> 32);
+    return (w >> (FI_ZIG_LBITS + 1)) < (uint32_t)(e >> 32);
 }
 
 /* Wedge test of layer k >= 1 (bottom F, height D) for x = |value|, word r. */
@@ -157,7 +169,7 @@ static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, int32_t fas
 {
     uint32_t fresh = -(uint32_t)(p == 0u);
     uint32_t fast = fresh & -(uint32_t)fastP;
-    uint32_t tail = -(uint32_t)((P & 255u) == 0u) & ~fast & tailm;
+    uint32_t tail = -(uint32_t)((P & FI_ZIG_KMASK) == 0u) & ~fast & tailm;
     uint32_t aa = -(uint32_t)fi_zig32_tailok(ta, r1) & ~fresh;
     uint32_t ab = -(uint32_t)fi_zig32_tailok(tb, r3);
     uint32_t wfail = ~fast & ~tail & ~(-(uint32_t)wok);   /* a failed wedge: Q */
@@ -165,7 +177,7 @@ static inline int32_t fi_zig32_step(uint32_t p, uint32_t P, float x, int32_t fas
     uint32_t cand = fast | fi_sel32(tail, aa | ab, -(uint32_t)wok) | qfast;
     uint32_t xv = fi_sel32(tail, fi_sel32(aa, fi_f2u(ta), fi_f2u(tb)),
                            fi_sel32(qfast, fi_f2u(xq), fi_f2u(x)));
-    *zb = xv | ((fi_sel32(qfast, Q, P) << 23) & 0x80000000u);
+    *zb = xv | ((fi_sel32(qfast, Q, P) << (31 - FI_ZIG_LBITS)) & 0x80000000u);
     *next = (P & (tail & ~cand)) | (Q & (wfail & ~qfast));
     return (int32_t)(cand & 1u);
 }
@@ -185,8 +197,8 @@ static inline uint32_t fi_zig_needs(int32_t fresh, int32_t fastP, int32_t layer0
 static inline int32_t fi_zig32_step_t(const fi_zt32 *t, uint32_t *p, uint32_t r0, uint32_t r1,
                                       uint32_t r2, uint32_t r3, float *z)
 {
-    uint32_t P = *p ? *p : r0, k = P & 255u, zb, Q = fi_zig32_second(*p, r1, r2);
-    uint64_t e = t->xk[P & 511u], eq = t->xk[Q & 511u];
+    uint32_t P = *p ? *p : r0, k = P & FI_ZIG_KMASK, zb, Q = fi_zig32_second(*p, r1, r2);
+    uint64_t e = t->xk[P & FI_ZIG_JMASK], eq = t->xk[Q & FI_ZIG_JMASK];
     float x = fabsf(fi_zig32_value_e(P, e));
     int32_t wok = fi_zig32_wedge(t->F[k], t->D[k], x, *p ? r0 : r1);
     int32_t c = fi_zig32_step(*p, P, x, fi_zig32_fast_e(P, e), wok, fi_zig32_tailx(r0),
@@ -255,13 +267,13 @@ static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fa
 {
     uint64_t fresh = -(uint64_t)(p == 0u);
     uint64_t fast = fresh & -(uint64_t)fastP;
-    uint64_t tail = -(uint64_t)((P & 255u) == 0u) & ~fast & tailm;
+    uint64_t tail = -(uint64_t)((P & FI_ZIG_KMASK) == 0u) & ~fast & tailm;
     uint64_t a = -(uint64_t)fi_zig64_tailok(t, rb) & ~fresh;
     uint64_t wfail = ~fresh & ~tail & ~(-(uint64_t)wok);   /* an old P's failed wedge: rb */
     uint64_t qfast = wfail & -(uint64_t)fastQ;
     uint64_t cand = fast | fi_sel64(tail, a, -(uint64_t)wok) | qfast;
     uint64_t xv = fi_sel64(tail, fi_d2u(t), fi_sel64(qfast, fi_d2u(xq), fi_d2u(x)));
-    *zb = xv | ((fi_sel64(qfast, rb, P) << 55) & 0x8000000000000000ull);
+    *zb = xv | ((fi_sel64(qfast, rb, P) << (63 - FI_ZIG_LBITS)) & 0x8000000000000000ull);
     *next = (P & (tail & ~cand)) | (rb & (wfail & ~qfast));
     return (int32_t)(cand & 1u);
 }
@@ -269,12 +281,12 @@ static inline int32_t fi_zig64_step(uint64_t p, uint64_t P, double x, int32_t fa
 static inline int32_t fi_zig64_step_t(const fi_zt64 *t, uint64_t *p, uint64_t ra, uint64_t rb,
                                       double *z)
 {
-    uint64_t P = *p ? *p : ra, k = P & 255u, zb;
-    double x = fabs(fi_zig64_value_e(P, t->X[P & 511u]));
+    uint64_t P = *p ? *p : ra, k = P & FI_ZIG_KMASK, zb;
+    double x = fabs(fi_zig64_value_e(P, t->X[P & FI_ZIG_JMASK]));
     int32_t wok = fi_zig64_wedge(t->F[k], t->D[k], x, *p ? ra : rb);
     int32_t c = fi_zig64_step(*p, P, x, fi_zig64_fast_e(P, t->K[k]), wok, fi_zig64_tailx(ra), rb,
-                              t->tail, fabs(fi_zig64_value_e(rb, t->X[rb & 511u])),
-                              fi_zig64_fast_e(rb, t->K[rb & 255u]), &zb, p);
+                              t->tail, fabs(fi_zig64_value_e(rb, t->X[rb & FI_ZIG_JMASK])),
+                              fi_zig64_fast_e(rb, t->K[rb & FI_ZIG_KMASK]), &zb, p);
     *z = fi_u2d(zb);
     return c;
 }

@@ -1,7 +1,7 @@
 /* The ziggurat of a truncated normal: the layer tables of exp(-x^2/2) on
  * [0, c] (docs/normal-sampler.md, "The truncated normal's own ziggurat").
  *
- * N = 256 layers of equal area v, stacked from height y_0 = 0: layer k is
+ * N = FI_ZIG_N layers of equal area v, stacked from height y_0 = 0: layer k is
  * the rectangle [0, x_k] x [y_k, y_{k+1}], x_k = w(y_k) the width of the
  * region at its bottom, w(y) = min(c, f^-1(y)), and y_{k+1} = y_k + v / x_k.
  * v solves y_N = 1 (bisection; the top layer may reach past 1 by a
@@ -10,7 +10,7 @@
  * tail: the base layer is the rectangle [0, c] x [0, v / c].
  *
  * The tables have the layouts of ziggurat_tables.h (tools/gen_ziggurat.py),
- * with the same rules: X = x_k 2^-P (P = 23 value bits for float32, 53 for
+ * with the same rules: X = x_k 2^-P (P = FI_ZIG_P32 value bits for float32, 53 for
  * float64), K = the first u whose value u X is not inside the curve in the
  * dtype's own arithmetic (u X <= x_{k+1}, x_N = 0), F = y_k, D = y_{k+1} -
  * y_k. Computed in double with IEEE operations, sqrt and fimath.h's fi_log
@@ -76,15 +76,15 @@ int fi_ztab_build(double c, fi_ztab *z)
     z->c = c;
     z->v = v;
     for (int k = 0; k < N; k++) {
-        /* float32: X scaled by 2^-23 (exact), K checked in float products */
-        float X32 = (float)x[k] * 0x1p-23f;
-        int64_t K = (int64_t)floor(x[k + 1] / x[k] * 0x1p23);
-        if (K > (1 << 23))
-            K = 1 << 23;
+        /* float32: X scaled by 2^-P32 (exact), K checked in float products */
+        float X32 = (float)x[k] * (1.0f / (float)(1u << FI_ZIG_P32));
+        int64_t K = (int64_t)floor(x[k + 1] / x[k] * (double)(1u << FI_ZIG_P32));
+        if (K > (1 << FI_ZIG_P32))
+            K = 1 << FI_ZIG_P32;
         while (K > 0 && (double)((float)(int32_t)(K - 1) * X32) > x[k + 1])
             K--;
         z->xk32[k] = (uint64_t)fi_f2u(X32) | ((uint64_t)K << 32);
-        z->xk32[k + 256] = (uint64_t)fi_f2u(-X32) | ((uint64_t)K << 32);
+        z->xk32[k + N] = (uint64_t)fi_f2u(-X32) | ((uint64_t)K << 32);
         z->f32[k] = (float)y[k];
         z->d32[k] = (float)(y[k + 1] - y[k]);
         /* float64 */
@@ -95,7 +95,7 @@ int fi_ztab_build(double c, fi_ztab *z)
         while (K64 > 0 && fi_u53_to_d((uint64_t)(K64 - 1)) * X64 > x[k + 1])
             K64--;
         z->x64[k] = X64;
-        z->x64[k + 256] = -X64;
+        z->x64[k + N] = -X64;
         z->k64[k] = K64;
         z->f64[k] = y[k];
         z->d64[k] = y[k + 1] - y[k];
