@@ -69,7 +69,7 @@ static inline fi_zt64 fi_zig_normal64(void)
 }
 
 /* The tables of the ziggurat of exp(-x^2/2) on [0, c], in the layouts of
- * ziggurat_tables.h (x64 and xk32 indexed by sign * 256 + layer). */
+ * ziggurat_tables.h (x64 and xk32 indexed by sign * FI_ZIG_N + layer). */
 typedef struct fi_ztab {
     uint64_t xk32[2 * FI_ZIG_N];
     float f32[FI_ZIG_N], d32[FI_ZIG_N];
