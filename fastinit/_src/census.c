@@ -63,6 +63,14 @@ static int fi_logf_monotone(float lo, float hi)
     return 1;
 }
 
+/* The law from the weights: p[i] = above[i] / total, for i < nt; 0. */
+static int fi_census_shares(const long double *above, long double total, int nt, double *p)
+{
+    for (int i = 0; i < nt; i++)
+        p[i] = (double)(above[i] / total);
+    return 0;
+}
+
 /* float32: P(|z| > t[i]) for i < nt, into p[i]. Returns 0, or -1 when the
  * monotonicity the counting relies on does not hold. */
 int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
@@ -115,11 +123,8 @@ int fi_zig_census32(const void *tab, const double *t, int nt, double *p)
                     above[i] += (long double)cnt;
         }
     }
-    if (!tail) {
-        for (int i = 0; i < nt; i++)
-            p[i] = (double)(above[i] / total);
-        return 0;
-    }
+    if (!tail)   /* a truncated normal's tables: no tail beyond the layers */
+        return fi_census_shares(above, total, nt, p);
     /* the tail: proposals with weight 2^24 each, the law of an accepted trial */
     uint32_t K0 = (uint32_t)(zt.xk[0] >> 32);
     long double ntail = (long double)((1u << FI_ZIG_P32) - K0) * 0x1p24L;
@@ -211,11 +216,8 @@ int fi_zig_census64(const void *tab, const double *t, int nt, double *p)
             above[i] += dens * (f1 + p1);
         }
     }
-    if (!tail) {
-        for (int i = 0; i < nt; i++)
-            p[i] = (double)(above[i] / total);
-        return 0;
-    }
+    if (!tail)   /* a truncated normal's tables: no tail beyond the layers */
+        return fi_census_shares(above, total, nt, p);
     long double ntail = 0x1p53L - (long double)zt.K[0];
     long double r = sqrtl((long double)FI_ZIG_RR64);
     total += ntail;
