@@ -11,6 +11,16 @@ SIMD_PATHS = [p for p in _core.SIMD_PATHS if _core.simd_supported(p)]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def golden_tool():
+    """tools/golden.py as a module: the golden cases and their comparison."""
+    import importlib.util
+    path = os.path.join(ROOT, "tools", "golden.py")
+    spec = importlib.util.spec_from_file_location("fastinit_golden_tool", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def golden(name=None):
     """The golden cases of tests/golden.json (written by tools/golden.py), or one of them."""
     with open(os.path.join(ROOT, "tests", "golden.json"), encoding="utf-8") as f:
