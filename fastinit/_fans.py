@@ -8,6 +8,7 @@ import functools
 import math
 import numbers
 
+from ._errors import ValueOverflowError
 from ._public import public
 from ._tensor import shape_of, short_repr
 
@@ -197,9 +198,9 @@ def gain_for(nonlinearity, param, name):
         if type(param) in _PLAIN_PARAMS and type(nonlinearity) is str:
             return _gain_cached(nonlinearity, param)
         return _gain(nonlinearity, param)
-    except OverflowError:
-        raise ValueError(f"{name}={short_repr(param)} is too large: the {nonlinearity} gain "
-                         f"overflows the float range") from None
+    except OverflowError:      # (torch lets math's OverflowError through)
+        raise ValueOverflowError(f"{name}={short_repr(param)} is too large: the "
+                                 f"{nonlinearity} gain overflows the float range") from None
 
 
 def _gain(nonlinearity, param):

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _core, _dtypes
 from ._config import _resolve_threads
+from ._errors import RuntimeValueError, UnsupportedTensorError, ValueOverflowError
 from ._random import _torch_words, key_words
 
 _MAX_ELEMENTS = 2**62
@@ -87,8 +88,8 @@ def _adapt(tensor, name):
     if isinstance(tensor, np.ndarray):
         desc = _dtypes.for_numpy(tensor.dtype)
         if desc is None:
-            raise TypeError(f"{name} must have dtype {_dtypes.names()} (native byte order), "
-                            f"got {tensor.dtype}")
+            raise UnsupportedTensorError(f"{name} must have dtype {_dtypes.names()} (native "
+                                         f"byte order), got {tensor.dtype}")
         if not tensor.flags.writeable:
             raise ValueError(f"{name} is read-only; fastinit fills arrays in place and needs "
                              f"a writable array")
@@ -135,11 +136,11 @@ def check_no_overlap(arr, name="tensor"):
     else:
         distinct = _distinct_elements(arr)
     if not distinct:
-        raise ValueError(f"{name} has elements that overlap in memory (shape "
-                         f"{arr.shape}, strides {arr.strides}, e.g. a broadcast or "
-                         f"expanded view): writing it would make the result depend on the "
-                         f"thread schedule; fill a copy (numpy.ascontiguousarray / "
-                         f"tensor.clone())")
+        raise RuntimeValueError(f"{name} has elements that overlap in memory (shape "
+                                f"{arr.shape}, strides {arr.strides}, e.g. a broadcast or "
+                                f"expanded view): writing it would make the result depend on "
+                                f"the thread schedule; fill a copy (numpy.ascontiguousarray / "
+                                f"tensor.clone())")
 
 
 # Irregular views up to this size get the exact overlap test (8 bytes per element).
@@ -194,28 +195,32 @@ def _torch_view(tensor, name):
     if _torch is None:
         _torch = _Torch(torch)
     if tensor.is_nested:
-        raise TypeError(f"{name} is a nested tensor; fastinit fills dense tensors only "
-                        f"(fill each component, e.g. tensor.unbind())")
+        raise UnsupportedTensorError(f"{name} is a nested tensor; fastinit fills dense "
+                                     f"tensors only (fill each component, e.g. "
+                                     f"tensor.unbind())")
     if not tensor.is_cpu and tensor.device.type != "meta":
         raise ValueError(f"{name} is on device {tensor.device}; fastinit fills CPU "
                          f"tensors only (initialize on the CPU, then move it)")
     if tensor.layout != torch.strided:
-        raise TypeError(f"{name} has layout {tensor.layout}; only dense (strided) "
-                        f"tensors are supported")
+        raise UnsupportedTensorError(f"{name} has layout {tensor.layout}; only dense "
+                                     f"(strided) tensors are supported")
     desc = _dtypes.for_torch(tensor.dtype)
     if desc is None:
-        raise TypeError(f"{name} must have dtype {_dtypes.names('torch.', numpy_only=False)}, "
-                        f"got {tensor.dtype}")
+        raise UnsupportedTensorError(f"{name} must have dtype "
+                                     f"{_dtypes.names('torch.', numpy_only=False)}, got "
+                                     f"{tensor.dtype}")
     if tensor.is_meta:
         return (np.broadcast_to(np.zeros((), desc.numpy), tuple(tensor.shape))
                 .view(MetaShape), desc)
     if tensor.is_neg():
-        raise TypeError(f"{name} has its negative bit set (a lazy negation view); pass "
-                        f"tensor.resolve_neg() or a plain tensor")
+        raise UnsupportedTensorError(f"{name} has its negative bit set (a lazy negation "
+                                     f"view); pass tensor.resolve_neg() or a plain tensor")
     if tensor.is_inference() and not torch.is_inference_mode_enabled():
-        raise ValueError(f"{name} is an inference tensor and inference mode is off: torch "
-                         f"refuses in-place updates of it there; fill it inside "
-                         f"torch.inference_mode(), or fill a clone()")
+        raise RuntimeValueError(f"{name} is an inference tensor and inference mode is off: "
+                                f"an in-place update of an inference tensor outside "
+                                f"InferenceMode is not allowed (torch refuses it too); allowed: "
+                                f"fill it inside torch.inference_mode(), or fill "
+                                f"{name}.clone(), a normal tensor")
     t = tensor.detach() if tensor.requires_grad else tensor
     if desc.native:
         return t.numpy(), desc
@@ -295,16 +300,22 @@ def short_repr(value, limit=40):
     return text if len(text) <= limit else f"{text[:20]}...{text[-12:]} ({len(text)} chars)"
 
 
-def check_float(value, name, *, positive=False, nonnegative=False):
-    """A finite real number; written as not (x >= 0) so that NaN fails too."""
+def check_float(value, name, *, positive=False, nonnegative=False, error=ValueError):
+    """A finite real number; written as not (x >= 0) so that NaN fails too.
+
+    ``error``: the ValueError (sub)class for a value that is not finite or
+    has the wrong sign (:class:`RuntimeValueError` where torch's op raises
+    RuntimeError for it); a non-number is a TypeError, a number beyond the
+    float range a :class:`ValueOverflowError`.
+    """
     if type(value) is not float:     # Python floats, the common case, skip the conversion
         value = _real(value, name)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
+        raise error(f"{name} must be finite, got {value}")
     if positive and not value > 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
+        raise error(f"{name} must be > 0, got {value}")
     if nonnegative and not value >= 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
+        raise error(f"{name} must be >= 0, got {value}")
     return value
 
 
@@ -318,8 +329,8 @@ def _real(value, name):
     try:
         return float(value)
     except OverflowError:
-        raise ValueError(f"{name} must be a finite float, got {short_repr(value)}, beyond "
-                         f"the float64 range") from None
+        raise ValueOverflowError(f"{name} must be a finite float, got {short_repr(value)}, "
+                                 f"beyond the float64 range") from None
 
 
 def check_offset(offset, n):
@@ -430,10 +441,13 @@ def _show(index):
 
 
 def check_in_dtype_range(value, name, dtype):
-    """``dtype``: a fastinit DType or a numpy dtype."""
+    """``dtype``: a fastinit DType or a numpy dtype. Out of range: a
+    :class:`RuntimeValueError`, as torch's ``fill_`` and ``uniform_`` raise
+    RuntimeError for a value that overflows the tensor's dtype."""
     big = _dtypes.of(dtype).max
     if abs(value) > big:
-        raise ValueError(f"{name}={value} is out of range for {dtype} (|{name}| <= {big:g})")
+        raise RuntimeValueError(f"{name}={value} is out of range for {dtype} "
+                                f"(|{name}| <= {big:g})")
 
 
 def sample_(tensor, dist, params_for, *, rng=None, generator=None, num_threads=None,

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from . import _core, _dtypes
+from ._errors import RuntimeValueError
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
 
@@ -81,11 +82,11 @@ def ones_(tensor, *, num_threads=None):
 def uniform_params(a, b):
     """Kernel parameters for U[a, b): low, width and top, the largest value of
     the dtype below b, so that no rounding can ever return b."""
-    a = check_float(a, "a")
-    b = check_float(b, "b")
+    a = check_float(a, "a", error=RuntimeValueError)    # (torch: "from is out of bounds")
+    b = check_float(b, "b", error=RuntimeValueError)
     if not a <= b:
-        raise ValueError(f"uniform_ expects to return a [from, to) range, but found "
-                         f"from={a} > to={b}")
+        raise RuntimeValueError(f"uniform_ expects to return a [from, to) range, but found "
+                                f"from={a} > to={b}")
 
     def params(dtype):
         if a and b:
@@ -104,8 +105,8 @@ def _uniform_params(d, a, b, *signs):
     check_in_dtype_range(a, "a", d)
     check_in_dtype_range(b, "b", d)
     if not b - a <= d.max:
-        raise ValueError(f"uniform_ expects to-from <= the largest {d} "
-                         f"({d.max:g}), but found to={b} and from={a}")
+        raise RuntimeValueError(f"uniform_ expects to-from <= the largest {d} "
+                                f"({d.max:g}), but found to={b} and from={a}")
     return {"low": a, "width": b - a, "top": max(d.prev(b), d.round(a))}
 
 
@@ -175,9 +176,9 @@ _TAILS = {}   # DType -> normal_tail(its work dtype)
 
 def normal_params(mean, std):
     mean = check_float(mean, "mean")
-    std = check_float(std, "std")
+    std = check_float(std, "std", error=RuntimeValueError)  # (torch: NaN fails std >= 0)
     if not std >= 0:
-        raise ValueError(f"normal expects std >= 0.0, but found std {std}")
+        raise RuntimeValueError(f"normal expects std >= 0.0, but found std {std}")
 
     def params(dtype):
         dtype = _dtypes.of(dtype)

@@ -10,6 +10,7 @@ it runs exactly as fast as the plain fill and draws exactly its values
 import math
 import warnings
 
+from ._errors import RuntimeValueError
 from ._fans import fan_for, gain_for
 from ._public import public
 from ._tensor import adapt, check_block, check_float, check_offset, check_shape, sample_
@@ -75,10 +76,24 @@ def _scaled_(tensor, law, spread, *, mode="fan_in", modes=MODES, torch_warning=F
 
 
 def _kaiming_std(a, nonlinearity, fan):
-    """torch's std = gain / sqrt(fan)."""
+    """torch's std = gain / sqrt(fan).
+
+    The gain first, as torch: a slope that is not a number is its
+    ValueError (leaky_relu), one whose gain overflows a ValueOverflowError.
+    Then ``a`` must be a finite number whatever the nonlinearity; a NaN is a
+    RuntimeValueError (torch's bound or std is NaN, which its uniform_ and
+    normal_ refuse with RuntimeError).
+    """
+    gain = gain_for(nonlinearity, a, "a")
     if a is not None:
-        check_float(a, "a")
-    return gain_for(nonlinearity, a, "a") / math.sqrt(fan)
+        check_float(a, "a", error=RuntimeValueError)
+    return gain / math.sqrt(fan)
+
+
+def _xavier_gain(gain):
+    """A finite gain; NaN or infinite is a RuntimeValueError (torch's bound or
+    std is then NaN or infinite, which its uniform_ / normal_ refuse)."""
+    return check_float(gain, "gain", error=RuntimeValueError)
 
 
 _COMMON = """generator : torch.Generator or seed, optional
@@ -143,7 +158,7 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
     True
     """
     return _scaled_(tensor, "uniform", lambda fan_in, fan_out, _: math.sqrt(3.0) * (
-                    check_float(gain, "gain") * math.sqrt(2.0 / float(fan_in + fan_out))),
+                    _xavier_gain(gain) * math.sqrt(2.0 / float(fan_in + fan_out))),
                     generator=generator, rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,
                     full_shape=full_shape, global_shape=global_shape, index=index)
@@ -184,7 +199,7 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
     >>> bool(abs(w.std() - np.sqrt(2 / 1024)) < 1e-3)
     True
     """
-    return _scaled_(tensor, "normal", lambda fan_in, fan_out, _: check_float(gain, "gain")
+    return _scaled_(tensor, "normal", lambda fan_in, fan_out, _: _xavier_gain(gain)
                     * math.sqrt(2.0 / float(fan_in + fan_out)), generator=generator,
                     rng=rng, num_threads=num_threads, offset=offset,
                     in_axis=in_axis, out_axis=out_axis, batch_axis=batch_axis,

@@ -126,7 +126,10 @@ def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None)
     if arr.ndim not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
     gshape, starts = _block_of(arr, global_shape, index)
-    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral) or groups < 1:
+    if isinstance(groups, bool) or not isinstance(groups, numbers.Integral):
+        raise TypeError(f"groups must be a positive int, got {type(groups).__name__}: "
+                        f"{groups!r}")      # (torch: TypeError for a float or None)
+    if groups < 1:
         raise ValueError(f"groups must be a positive int, got {groups!r}")
     if gshape[0] % groups != 0:
         raise ValueError("dim 0 must be divisible by groups")

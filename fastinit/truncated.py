@@ -28,6 +28,7 @@ import math
 import numpy as np
 
 from . import _core, _dtypes
+from ._errors import RuntimeValueError
 from ._public import public
 from ._tensor import check_float, sample_
 
@@ -113,15 +114,20 @@ def _choose(alpha, beta, w):
 
 
 def trunc_normal_params(mean, std, a, b):
-    """(dist, params_for) for :func:`fastinit._tensor.sample_`."""
-    mean = check_float(mean, "mean")
-    std = check_float(std, "std")
+    """(dist, params_for) for :func:`fastinit._tensor.sample_`.
+
+    The arguments' values are refused with :class:`RuntimeValueError`: torch's
+    trunc_normal_ raises RuntimeError (from its inner uniform_ or normal_) for
+    a > b, NaN bounds and, combined with those, any other bad value.
+    """
+    mean = check_float(mean, "mean", error=RuntimeValueError)
+    std = check_float(std, "std", error=RuntimeValueError)
     a = _bound(a, "a")
     b = _bound(b, "b")
     if not std >= 0:
-        raise ValueError(f"trunc_normal_ expects std >= 0.0, but found std {std}")
+        raise RuntimeValueError(f"trunc_normal_ expects std >= 0.0, but found std {std}")
     if not a < b:
-        raise ValueError(f"trunc_normal_ expects a < b, but found a={a} and b={b}")
+        raise RuntimeValueError(f"trunc_normal_ expects a < b, but found a={a} and b={b}")
     if std == 0:               # the limit: the point of [a, b] nearest the mean
         point = min(max(mean, a), b)
 
@@ -169,9 +175,9 @@ def _bound(x, name):
     if isinstance(x, (float, int, np.floating, np.integer)) and not isinstance(x, bool):
         x = float(x)
         if math.isnan(x):
-            raise ValueError(f"{name} must not be NaN")
+            raise RuntimeValueError(f"{name} must not be NaN")
         return x
-    return check_float(x, name)
+    return check_float(x, name, error=RuntimeValueError)
 
 
 @public(lookup=("truncated_normal",), bench="bench_truncated")
