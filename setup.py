@@ -41,6 +41,9 @@ def probe_openmp():
         return None
     cc = os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc"
     cc = cc.split()
+    # Cross-compiling (tools/arm64.sh): the probe program runs under this
+    # command prefix, e.g. "qemu-aarch64 -L /path/to/arm64/sysroot".
+    emulator = os.environ.get("FASTINIT_CROSS_EMULATOR", "").split()
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "probe.c")
         exe = os.path.join(tmp, "probe")
@@ -50,7 +53,8 @@ def probe_openmp():
             try:
                 subprocess.run(cc + cflags + [src, "-o", exe] + lflags, check=True,
                                capture_output=True, timeout=120)
-                out = subprocess.run([exe], check=True, capture_output=True, timeout=60)
+                out = subprocess.run(emulator + [exe], check=True, capture_output=True,
+                                     timeout=60)
             except (OSError, subprocess.SubprocessError):
                 continue
             if out.stdout.strip() == b"2":

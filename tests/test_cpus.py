@@ -6,7 +6,15 @@ under qemu-x86_64 as an AVX2-only CPU (Haswell: no AVX-512) and an SSE4.2
 CPU (Nehalem: no AVX); fastinit must pick that CPU's best path and give the
 native run's bits. Needs Debian's qemu-user (`apt-get install qemu-user`);
 under CI=true a missing qemu fails instead of skipping.
+
+The arm64 build runs under qemu-aarch64 the same way: `bash tools/arm64.sh`
+cross-compiles fastinit for aarch64 into build/arm64/ (with Debian's arm64
+Python 3.11 and the aarch64 NumPy/SciPy wheels), and its fingerprint must
+give the native run's bits on the portable path. The test skips where that
+build is absent or out of date (under CI=true it fails): it never builds it.
 """
+import glob
+import hashlib
 import json
 import os
 import platform
@@ -17,6 +25,7 @@ import sys
 import numpy as np
 import pytest
 
+from conftest import golden_tool
 from test_build import FINGERPRINT, ROOT, fingerprint
 
 # (qemu CPU model, the path fastinit must choose there)
@@ -89,18 +98,9 @@ def test_native_best_path_matches_cpu_flags(native):
     assert result["simd_path"] == expected or os.environ.get("FASTINIT_SIMD")
 
 
-def orthogonal_tolerance(ref):
-    """How far an orthogonal matrix may move when BLAS changes its kernels.
-
-    OpenBLAS picks its gemm/trsm kernels by CPU, so the order of the
-    floating-point sums (and FMA use) changes across CPUs. Each entry of Q is
-    an accumulation of about n = max(shape) products, each rounded once:
-    allow 2 ulps of 1 per accumulated term (entries of Q are at most 1).
-    float16 is computed in float32 and rounded once at the end, so a float32
-    difference can move a float16 result by one of its own ulps."""
-    if ref.dtype == np.float16:
-        return np.spacing(np.abs(ref).astype(np.float16)).astype(np.float64)
-    return 2 * max(ref.shape) * np.finfo(ref.dtype).eps
+# How far an orthogonal matrix may move when BLAS changes its kernels: the
+# golden file's rule (tools/golden.py, README "Reproducibility").
+orthogonal_tolerance = golden_tool().blas_tolerance
 
 
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
@@ -112,13 +112,18 @@ def test_emulated_cpu_gives_native_bits(model, path, native, tmp_path):
     result = _run([qemu, "-cpu", model, sys.executable, FINGERPRINT, "--out", str(out),
                    "--expect-path", path], _qemu_env())
     assert result["best_path"] == result["simd_path"] == path
+    _assert_native_bits(result, np.load(out), native)
+
+
+def _assert_native_bits(result, got, native):
+    """Every exact fingerprint bit for bit, orthogonal within its tolerance."""
     ref_result, ref = native
-    got = np.load(out)
     assert sorted(result["sha256"]) == sorted(ref_result["sha256"])
+    differ = [name for name, kind in ref_result["kinds"].items()
+              if kind == "exact" and result["sha256"][name] != ref_result["sha256"][name]]
+    assert not differ, f"not the native bits: {differ}"
     for name, kind in ref_result["kinds"].items():
-        if kind == "exact":
-            assert result["sha256"][name] == ref_result["sha256"][name], name
-        else:  # orthogonal: BLAS-kernel dependent, within the stated tolerance
+        if kind != "exact":  # orthogonal: BLAS-kernel dependent, within the stated tolerance
             a, b = ref[name], got[name]
             assert a.dtype == b.dtype and a.shape == b.shape
             diff = np.abs(a.astype(np.float64) - b.astype(np.float64))
@@ -127,6 +132,91 @@ def test_emulated_cpu_gives_native_bits(model, path, native, tmp_path):
             small = q if q.shape[0] <= q.shape[1] else q.T
             gram = small @ small.T
             assert np.abs(gram - np.eye(len(gram))).max() < 50 * np.finfo(b.dtype).eps
+
+
+ARM64 = os.path.join(ROOT, "build", "arm64")
+ARM64_PYTHON = os.path.join(ARM64, "python")  # tools/arm64.sh's qemu-aarch64 wrapper
+
+
+def _arm64_stale():
+    """Sources that changed since tools/arm64.sh built build/arm64/pkg: the
+    files it was built from (its SOURCES.sha256) whose content differs now,
+    and new files where sources live."""
+    with open(os.path.join(ARM64, "pkg", "SOURCES.sha256")) as f:
+        built = dict(line.split("  ", 1)[::-1] for line in f.read().splitlines())
+    changed = []
+    for rel, digest in sorted(built.items()):
+        try:
+            with open(os.path.join(ROOT, rel), "rb") as f:
+                same = hashlib.sha256(f.read()).hexdigest() == digest
+        except OSError:
+            same = False
+        if not same:
+            changed.append(rel)
+    for pattern in ("setup.py", "fastinit/*.py", "fastinit/*/*.py", "fastinit/*.pyx",
+                    "fastinit/*.pxd", "fastinit/_src/*.[ch]"):
+        for path in glob.glob(os.path.join(ROOT, pattern)):
+            rel = os.path.relpath(path, ROOT).replace(os.sep, "/")
+            if rel not in built:
+                changed.append(rel)
+    return changed
+
+
+def _arm64_python():
+    """tools/arm64.sh's wrapper, if its build is there and up to date."""
+    msg = None
+    if not (os.access(ARM64_PYTHON, os.X_OK)
+            and os.path.exists(os.path.join(ARM64, "pkg", "SOURCES.sha256"))):
+        msg = "the arm64 build is absent"
+    elif shutil.which("qemu-aarch64") is None:
+        msg = "qemu-aarch64 not found"
+    else:
+        stale = _arm64_stale()
+        if stale:
+            msg = f"the arm64 build is out of date ({', '.join(stale[:5])} changed)"
+    if msg:
+        msg += (": run `bash tools/arm64.sh` (Debian 12 x86-64 as root; apt and PyPI) "
+                "to cross-build fastinit for aarch64 and run it under qemu-aarch64")
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(msg)
+        pytest.skip(msg)
+    return ARM64_PYTHON
+
+
+# The facts about the arm64 build (one JSON line), then tools/fingerprint.py
+# in the same process: under qemu, importing NumPy and SciPy takes seconds.
+ARM64_RUN = """
+import json, platform, runpy, sys
+import numpy, scipy, fastinit
+from fastinit import _core
+print(json.dumps({"machine": platform.machine(), "file": fastinit.__file__,
+                  "python": sys.version.split()[0], "numpy": numpy.__version__,
+                  "scipy": scipy.__version__, "openmp": _core.openmp_enabled(),
+                  "supported": [p for p in _core.SIMD_PATHS if _core.simd_supported(p)]}),
+      flush=True)
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="tools/arm64.sh cross-builds on an x86-64 host")
+def test_arm64_gives_native_bits(native, tmp_path):
+    """The aarch64 build (portable kernels only; its own compiler, libm and
+    OpenBLAS) under qemu-aarch64: the native x86-64 run's bits."""
+    python = _arm64_python()
+    out = tmp_path / "arm64.npz"
+    cmd = [python, "-c", ARM64_RUN, FINGERPRINT, "--out", str(out),
+           "--expect-path", "baseline"]
+    run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, (cmd, run.returncode, run.stderr[-3000:])
+    info, result = (json.loads(line) for line in run.stdout.splitlines())
+    assert info["machine"] == "aarch64"
+    assert info["file"].startswith(os.path.join(ARM64, "pkg") + os.sep), info["file"]
+    assert info["openmp"], "the arm64 build is serial: setup.py's OpenMP probe failed"
+    assert info["supported"] == ["baseline"]
+    assert result["best_path"] == result["simd_path"] == "baseline"
+    _assert_native_bits(result, np.load(out), native)
 
 
 def test_fingerprint_covers_every_family(native):
