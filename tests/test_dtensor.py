@@ -4,14 +4,27 @@ Each test spawns ``world`` CPU processes (torch.multiprocessing, spawn) that
 join a gloo process group on localhost, build DTensors on 1-D and 2-D device
 meshes (Shard(0), Shard(1), Replicate, uneven shards), fill them with
 fastinit's in-place initializers, and compare ``full_tensor()`` with the
-single-process fastinit result bit for bit. The group has a bounded
-timeout, every rank destroys it in ``finally``, and the parent kills any
-rank still alive at the deadline.
+single-process fastinit result bit for bit.
+
+The harness (:func:`spawn_ranks`, shared with test_torch_fsdp) runs every
+rank's body inside a gloo group with a bounded timeout; a rank that got
+through its body waits at a barrier (no rank closes its connections while
+a peer still has a collective in flight), every rank destroys the group,
+writes its report and leaves with ``os._exit``, and the parent kills any
+rank still alive at the deadline. Why ``os._exit``: a rank must not run
+interpreter finalization while gloo's worker threads live, and
+``destroy_process_group`` does not always stop them -- it only drops the
+registry's reference, and FSDP2's fully_shard state keeps the
+ProcessGroup (its ``pt_gloo_runloop`` workers, its ``gloo_tcp_loop``)
+alive after it. A worker that releases its last
+collective's work after the main thread has begun ``Py_FinalizeEx`` frees
+a tensor whose Python object torch kept for it, must take the GIL, is
+ended by ``pthread_exit`` inside a noexcept destructor, and the process
+aborts: "terminate called without an active exception", SIGABRT.
 """
-import contextlib
 import math
 import os
-import socket
+import sys
 import tempfile
 import time
 import traceback
@@ -51,87 +64,106 @@ def _placements(world):
     return list(one) + two
 
 
-def _rank(rank, world, port, outdir):
-    """One rank: every initializer x every mesh/placement; failures go to a file."""
+def _rank(rank, world, failures):
+    """One rank: every initializer x every mesh/placement; failures go to ``failures``."""
     import fastinit
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.tensor import distribute_tensor
-    with rank_group(rank, world, port, outdir) as failures:
-        for mesh_shape, placements in _placements(world):
-            mesh = init_device_mesh("cpu", mesh_shape)
-            for name, shape, call in INITS:
-                key = fastinit.Key(SEED).fold_in(name)
-                expected = call(fastinit, torch.empty(shape), key)
-                dt = distribute_tensor(torch.full(shape, float("nan")), mesh, placements)
-                assert call(fastinit, dt, key) is dt
-                full = dt.full_tensor()
-                if not torch.equal(full, expected):
-                    failures.append(f"{name} {mesh_shape} {placements}: full_tensor() "
-                                    f"differs from the single-process result")
-        # orthogonal_(exact=False) sharded along Q's rows (a tall weight's rows, a wide
-        # one's columns): the bits of any other split of Q's rows, here two halves
-        from torch.distributed.tensor import Shard
-        mesh = init_device_mesh("cpu", (world,))
-        for shape, dim in (((37, 23), 0), ((19, 41), 1)):
-            key = fastinit.Key(SEED).fold_in("orthogonal_fast")
-            expected = torch.empty(shape)
-            for lo, hi in ((0, shape[dim] // 2), (shape[dim] // 2, shape[dim])):
-                index = tuple(slice(lo, hi) if d == dim else slice(None) for d in range(2))
-                fastinit.orthogonal_(expected[index], rng=key, global_shape=shape,
-                                     index=index, exact=False)
-            if torch.equal(expected, fastinit.orthogonal_(torch.empty(shape), rng=key)):
-                failures.append(f"orthogonal_ exact=False {shape}: the row path did not run")
-            dt = distribute_tensor(torch.full(shape, float("nan")), mesh, [Shard(dim)])
-            fastinit.orthogonal_(dt, rng=key, exact=False)
-            if not torch.equal(dt.full_tensor(), expected):
-                failures.append(f"orthogonal_ exact=False {shape} Shard({dim}): full_tensor() "
-                                f"differs from two row halves")
-        # the std of a sharded kaiming weight follows the global fan, not the shard's
-        shape = (512, 1024)
-        dt = distribute_tensor(torch.empty(shape), mesh, [Shard(1)])
-        fastinit.kaiming_normal_(dt, nonlinearity="relu", rng=SEED)
-        full = dt.full_tensor().double()
-        want = math.sqrt(2.0) / math.sqrt(shape[1])
-        shard_fan = math.sqrt(2.0) / math.sqrt(dt.to_local().shape[1])
-        n = full.numel()
-        tol = 6 * want / math.sqrt(2 * n)   # 6 standard errors of a sample std
-        got = float(full.std())
-        if not abs(got - want) < tol or abs(shard_fan - want) < 10 * tol:
-            failures.append(f"kaiming std {got} vs global-fan {want} (tol {tol}), "
-                            f"shard fan would give {shard_fan}")
+    for mesh_shape, placements in _placements(world):
+        mesh = init_device_mesh("cpu", mesh_shape)
+        for name, shape, call in INITS:
+            key = fastinit.Key(SEED).fold_in(name)
+            expected = call(fastinit, torch.empty(shape), key)
+            dt = distribute_tensor(torch.full(shape, float("nan")), mesh, placements)
+            assert call(fastinit, dt, key) is dt
+            full = dt.full_tensor()
+            if not torch.equal(full, expected):
+                failures.append(f"{name} {mesh_shape} {placements}: full_tensor() "
+                                f"differs from the single-process result")
+    # orthogonal_(exact=False) sharded along Q's rows (a tall weight's rows, a wide
+    # one's columns): the bits of any other split of Q's rows, here two halves
+    from torch.distributed.tensor import Shard
+    mesh = init_device_mesh("cpu", (world,))
+    for shape, dim in (((37, 23), 0), ((19, 41), 1)):
+        key = fastinit.Key(SEED).fold_in("orthogonal_fast")
+        expected = torch.empty(shape)
+        for lo, hi in ((0, shape[dim] // 2), (shape[dim] // 2, shape[dim])):
+            index = tuple(slice(lo, hi) if d == dim else slice(None) for d in range(2))
+            fastinit.orthogonal_(expected[index], rng=key, global_shape=shape,
+                                 index=index, exact=False)
+        if torch.equal(expected, fastinit.orthogonal_(torch.empty(shape), rng=key)):
+            failures.append(f"orthogonal_ exact=False {shape}: the row path did not run")
+        dt = distribute_tensor(torch.full(shape, float("nan")), mesh, [Shard(dim)])
+        fastinit.orthogonal_(dt, rng=key, exact=False)
+        if not torch.equal(dt.full_tensor(), expected):
+            failures.append(f"orthogonal_ exact=False {shape} Shard({dim}): full_tensor() "
+                            f"differs from two row halves")
+    # the std of a sharded kaiming weight follows the global fan, not the shard's
+    shape = (512, 1024)
+    dt = distribute_tensor(torch.empty(shape), mesh, [Shard(1)])
+    fastinit.kaiming_normal_(dt, nonlinearity="relu", rng=SEED)
+    full = dt.full_tensor().double()
+    want = math.sqrt(2.0) / math.sqrt(shape[1])
+    shard_fan = math.sqrt(2.0) / math.sqrt(dt.to_local().shape[1])
+    n = full.numel()
+    tol = 6 * want / math.sqrt(2 * n)   # 6 standard errors of a sample std
+    got = float(full.std())
+    if not abs(got - want) < tol or abs(shard_fan - want) < 10 * tol:
+        failures.append(f"kaiming std {got} vs global-fan {want} (tol {tol}), "
+                        f"shard fan would give {shard_fan}")
 
 
-@contextlib.contextmanager
-def rank_group(rank, world, port, outdir):
-    """In a spawned rank: join the gloo group, yield a list for failure messages; on
-    exit record any exception, leave the group and write the list to rank{rank}.txt."""
+def _rank_main(rank, body, world, outdir, *args):
+    """A spawned rank's whole life: join the gloo group, run ``body(rank, world, failures,
+    *args)``, leave the group, write ``failures`` to rank{rank}.txt, end the process.
+
+    Any exception becomes a failure message. Only a rank whose body returned meets the
+    others at the closing barrier (one that raised may be out of step with their
+    collectives; it leaves, and theirs fail fast on the closed connections). The
+    process ends with ``os._exit`` after the report is on disk: see the module
+    docstring for the abort that interpreter finalization risks while gloo's threads
+    live. The ranks meet through a file store in ``outdir`` (no TCP store: no
+    port to pick in the parent and bind later, which another process could take
+    in between)."""
     from datetime import timedelta
-    failures = []
+    failures, status = [], 0
     try:
-        dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank,
-                                world_size=world, timeout=timedelta(seconds=120))
-        yield failures
-    except Exception:
+        store = "file://" + os.path.join(outdir, "store")
+        dist.init_process_group("gloo", init_method=store, rank=rank, world_size=world,
+                                timeout=timedelta(seconds=120))
+        body(rank, world, failures, *args)
+        dist.barrier()   # every collective of every rank is complete before any leaves
+    except BaseException:
         failures.append(traceback.format_exc())
-    finally:
+    try:
         if dist.is_initialized():
             dist.destroy_process_group()
-        with open(os.path.join(outdir, f"rank{rank}.txt"), "w") as f:
+    except BaseException:
+        failures.append(traceback.format_exc())
+    try:
+        path = os.path.join(outdir, f"rank{rank}.txt")
+        with open(path + ".tmp", "w") as f:
             f.write("\n".join(failures))
+        os.replace(path + ".tmp", path)   # a report is whole or absent
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except Exception:
+            pass
+    os._exit(status)
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def spawn_ranks(target, world, *args):
-    """Run ``target(rank, world, port, outdir, *args)`` on ``world`` spawned ranks with a
-    deadline; return the non-empty reports the ranks wrote (rank{r}.txt in outdir)."""
+def spawn_ranks(body, world, *args):
+    """Run ``body(rank, world, failures, *args)`` on ``world`` spawned ranks that form a
+    gloo group (:func:`_rank_main`), with a deadline; ``body`` appends failure messages
+    to ``failures``. Return the non-empty reports (rank{r}.txt in a temporary directory);
+    a rank that dies (a signal, a non-zero exit) or outlives the deadline fails here."""
     import torch.multiprocessing as mp
     with tempfile.TemporaryDirectory() as outdir:
-        ctx = mp.start_processes(target, args=(world, _free_port(), outdir) + args,
+        ctx = mp.start_processes(_rank_main, args=(body, world, outdir) + args,
                                  nprocs=world, join=False, start_method="spawn")
         deadline = time.monotonic() + DEADLINE
         try:
@@ -146,7 +178,8 @@ def spawn_ranks(target, world, *args):
         for r in range(world):
             path = os.path.join(outdir, f"rank{r}.txt")
             assert os.path.exists(path), f"rank {r} wrote no report"
-            text = open(path).read()
+            with open(path) as f:
+                text = f.read()
             if text:
                 reports.append(f"rank {r}:\n{text}")
         return reports

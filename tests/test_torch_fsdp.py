@@ -7,7 +7,7 @@ dist = pytest.importorskip("torch.distributed")
 if not dist.is_available() or not dist.is_gloo_available():
     pytest.skip("torch.distributed with gloo is not available", allow_module_level=True)
 
-from test_dtensor import rank_group, spawn_ranks   # noqa: E402  (the gloo harness)
+from test_dtensor import spawn_ranks   # noqa: E402  (the gloo harness)
 
 SEED = 31
 
@@ -18,24 +18,23 @@ def _build():
                          nn.LayerNorm(37), nn.Linear(37, 19, bias=False), nn.RMSNorm(19))
 
 
-def _rank(rank, world, port, outdir):
+def _rank(rank, world, failures):
     import fastinit.torch as ft
     from torch.distributed.device_mesh import init_device_mesh
     from torch.distributed.fsdp import fully_shard
-    with rank_group(rank, world, port, outdir) as failures:
-        mesh = init_device_mesh("cpu", (world,))
-        with torch.device("meta"):
-            model = _build()
-        for layer in model:
-            fully_shard(layer, mesh=mesh)
-        fully_shard(model, mesh=mesh)
-        ft.materialize(model, rng=SEED)
-        expected = ft.init_(_build(), rng=SEED).state_dict()
-        for name, t in model.state_dict().items():
-            if not torch.equal(t.full_tensor(), expected[name]):
-                failures.append(f"{name}: full tensor differs from the unsharded model")
-            if t.to_local().numel() == expected[name].numel():
-                failures.append(f"{name}: not sharded (the local shard is the whole)")
+    mesh = init_device_mesh("cpu", (world,))
+    with torch.device("meta"):
+        model = _build()
+    for layer in model:
+        fully_shard(layer, mesh=mesh)
+    fully_shard(model, mesh=mesh)
+    ft.materialize(model, rng=SEED)
+    expected = ft.init_(_build(), rng=SEED).state_dict()
+    for name, t in model.state_dict().items():
+        if not torch.equal(t.full_tensor(), expected[name]):
+            failures.append(f"{name}: full tensor differs from the unsharded model")
+        if t.to_local().numel() == expected[name].numel():
+            failures.append(f"{name}: not sharded (the local shard is the whole)")
 
 
 def test_materialize_fsdp2_shards_equal_the_unsharded_model():
