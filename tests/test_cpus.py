@@ -25,7 +25,7 @@ import sys
 import numpy as np
 import pytest
 
-from conftest import golden_tool
+from conftest import golden, golden_tool
 from test_build import FINGERPRINT, ROOT, fingerprint
 
 # (qemu CPU model, the path fastinit must choose there)
@@ -101,6 +101,7 @@ def test_native_best_path_matches_cpu_flags(native):
 # How far an orthogonal matrix may move when BLAS changes its kernels: the
 # golden file's rule (tools/golden.py, README "Reproducibility").
 orthogonal_tolerance = golden_tool().blas_tolerance
+GOLDEN_TOOL = os.path.join(ROOT, "tools", "golden.py")
 
 
 @pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
@@ -113,6 +114,21 @@ def test_emulated_cpu_gives_native_bits(model, path, native, tmp_path):
                    "--expect-path", path], _qemu_env())
     assert result["best_path"] == result["simd_path"] == path
     _assert_native_bits(result, np.load(out), native)
+
+
+@pytest.mark.skipif(platform.machine() not in ("x86_64", "AMD64"),
+                    reason="emulates an x86-64 CPU on an x86-64 host")
+def test_the_file_holds_on_a_cpu_with_other_blas_kernels():
+    """Under qemu as an SSE4.2 CPU, OpenBLAS runs other gemm/trsm kernels:
+    every exact case keeps its bits and the blas cases stay in tolerance
+    (the file pins the contract, not this machine's BLAS)."""
+    run = subprocess.run([_qemu(), "-cpu", "Nehalem", sys.executable,
+                          GOLDEN_TOOL, "--check"],
+                         env=_qemu_env(), capture_output=True, text=True, timeout=900)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    last = run.stdout.strip().splitlines()[-1]
+    exact = int(last.split()[0])
+    assert exact >= len([e for e in golden().values() if e["kind"] == "exact"]), last
 
 
 def _assert_native_bits(result, got, native):
