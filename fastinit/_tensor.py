@@ -323,7 +323,10 @@ def _real(value, name):
     """``value`` (an int, a NumPy or other real scalar, a one-element array) as a float."""
     if type(value) is not int and (isinstance(value, bool)
                                    or not isinstance(value, numbers.Real)):
-        if hasattr(value, "item") and getattr(value, "size", 1) == 1:
+        # one element: NumPy's size is a number, torch's a method (numel counts)
+        count = value.numel() if callable(getattr(value, "numel", None)) else \
+            getattr(value, "size", 1)
+        if hasattr(value, "item") and count == 1:
             return _real(value.item(), name)
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}: {value!r}")
     try:

@@ -237,10 +237,14 @@ same("normal_-generator-str", E44, fn("normal_", generator="bad"), TypeError)
 for kw, ours, why in ((dict(std=math.inf), RuntimeValueError, "infinite values"),
                       (dict(mean=math.nan), ValueError, "NaN values"),
                       (dict(mean=math.inf), ValueError, "infinite values"),
-                      (dict(std=True), TypeError, "a bool is not a number"),
-                      (dict(std=torch.tensor(2.0)), TypeError,
-                       "fastinit takes real numbers and one-element arrays, not tensors")):
+                      (dict(std=True), TypeError, "a bool is not a number")):
     stricter(f"normal_-{kw}", E44, fn("normal_", **kw), ours, why)
+# one-element tensors are numbers to both (torch's numel, NumPy's size)
+both_ok("normal_-std-0d-tensor", E44, fn("normal_", std=torch.tensor(2.0)))
+looser("normal_-mean-1-element-tensor", E44, fn("normal_", mean=torch.tensor([0.5])),
+       TypeError, "fastinit takes any one-element array as a number, as NumPy does")
+same("normal_-std-2-element-tensor", E44, fn("normal_", std=torch.tensor([1.0, 2.0])),
+     TypeError)
 stricter("normal_-std-1e5-float16", F16, fn("normal_", std=1e5), ValueError,
          "values beyond float16's range")
 stricter("normal_-mean-1e5-float16", F16, fn("normal_", mean=1e5), RuntimeValueError,
@@ -280,8 +284,8 @@ for val, make, exc in ((1e10, F16, RuntimeError), (1e300, E44, RuntimeError),
                        (1e300, BF16, RuntimeError), ("x", E44, TypeError),
                        (None, E44, TypeError), (10**400, E44, OverflowError)):
     same(f"constant_-{val!r}-{make().dtype}", make, fn("constant_", val), exc)
-for val, ours in ((math.nan, ValueError), (math.inf, ValueError), (True, TypeError),
-                  (torch.tensor(1.0), TypeError)):
+both_ok("constant_-0d-tensor", E44, fn("constant_", torch.tensor(1.0)))
+for val, ours in ((math.nan, ValueError), (math.inf, ValueError), (True, TypeError)):
     stricter(f"constant_-{val!r}", E44, fn("constant_", val), ours,
              "a fill value that is not a finite real number")
 divergent("constant_-complex", E44, fn("constant_", 1j), RuntimeError, TypeError,
