@@ -11,14 +11,19 @@ SIMD_PATHS = [p for p in _core.SIMD_PATHS if _core.simd_supported(p)]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def golden_tool():
-    """tools/golden.py as a module: the golden cases and their comparison."""
+def load_tool(name):
+    """tools/<name>.py as a module (the tools are scripts, not a package)."""
     import importlib.util
-    path = os.path.join(ROOT, "tools", "golden.py")
-    spec = importlib.util.spec_from_file_location("fastinit_golden_tool", path)
+    path = os.path.join(ROOT, "tools", f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"fastinit_tool_{name}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
+
+
+def golden_tool():
+    """tools/golden.py as a module: the golden cases and their comparison."""
+    return load_tool("golden")
 
 
 def golden(name=None):

@@ -7,21 +7,12 @@ import re
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_tool
 
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 
-def _tool():
-    import importlib.util
-    spec = importlib.util.spec_from_file_location(
-        "fastinit_min_deps", os.path.join(ROOT, "tools", "min_deps.py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-min_deps = _tool()
+min_deps = load_tool("min_deps")
 
 
 def _project():

@@ -198,11 +198,6 @@ def compute_case(name):
     return entry, a
 
 
-def record(name):
-    """The golden entry of case ``name`` computed by this build."""
-    return compute_case(name)[0]
-
-
 # fields of a blas entry that are exact on every CPU ("values" is not: it
 # samples the BLAS-dependent output, for readers of the file)
 BLAS_EXACT_FIELDS = ("call", "kind", "dtype", "shape", "indices", "gaussians")
