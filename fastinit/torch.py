@@ -546,8 +546,8 @@ def patch(*, rng=None, _record=None):
         with fastinit.torch.patch():
             model = SomeModel(config)
 
-    Covered: uniform_, normal_, trunc_normal_, constant_, ones_, zeros_,
-    eye_, dirac_, xavier_*, kaiming_*, orthogonal_, sparse_; other tensors
+    Covered: ``uniform_``, ``normal_``, ``trunc_normal_``, ``constant_``, ``ones_``,
+    ``zeros_``, ``eye_``, ``dirac_``, ``xavier_*``, ``kaiming_*``, ``orthogonal_``, ``sparse_``; other tensors
     (CUDA, integer, sparse) and arguments fastinit refuses (it checks them
     before writing anything, e.g. a NaN constant) go to torch's own
     function, which behaves (or raises) as without the patch. Seeding: a call's
