@@ -265,3 +265,70 @@ def test_concurrent_python_threads_match_serial():
     for t in threads:
         t.join()
     assert all(np.array_equal(a, b) for a, b in zip(out, serial))
+
+
+def _random_intervals(n, seed):
+    """Standardized intervals of every kind: central, one-sided, tails,
+    narrow ones far out, absurd ones (alpha up to 1e60), both signs."""
+    rng = np.random.default_rng(seed)
+    for _ in range(n):
+        kind = rng.integers(6)
+        if kind == 0:
+            a = rng.uniform(-5, 5)
+            b = a + rng.exponential(2.0)
+        elif kind == 1:
+            a = rng.uniform(0, 40)
+            b = a + 10 ** rng.uniform(-12, 2)
+        elif kind == 2:
+            a = 10 ** rng.uniform(-3, 60)
+            b = a * (1 + 10 ** rng.uniform(-15, 1))
+        elif kind == 3:
+            a, b = rng.uniform(0, 10), math.inf
+        elif kind == 4:
+            a = float(rng.choice([0.0, 0.5, 1.0, 2.0, 3.0]))
+            b = a + float(rng.choice([0.5, 1.0, 2.0, math.inf, 1e-9]))
+        else:
+            a = rng.uniform(-1, 6)
+            b = rng.uniform(a, a + 8)
+        a, b = float(a), float(b)
+        if a < b:
+            yield (-b, -a) if rng.integers(2) else (a, b)
+
+
+def test_method_choice_without_scipy_is_scipys():
+    """The tail probabilities computed without SciPy decide the method as
+    SciPy's log_ndtr would, or hand over (None) near a tie; never a different
+    method, so no value changes."""
+    from scipy.special import log_ndtr
+
+    def scipy_tail(t):
+        return log_ndtr(-t), 0.0
+    for t in np.concatenate([np.linspace(0, 40, 4001), np.geomspace(1e-8, 1e100, 2000)]):
+        mine, bound = truncated._log_upper_tail(float(t))
+        assert abs(mine - log_ndtr(-t)) <= bound / 4, t
+    undecided = total = 0
+    for a, b in _random_intervals(20_000, 11):
+        fast = truncated._choose_with(a, b, b - a, truncated._log_upper_tail)
+        exact = truncated._choose_with(a, b, b - a, scipy_tail)
+        total += 1
+        undecided += fast is None
+        assert fast is None or fast == exact, (a, b, fast, exact)
+        assert truncated._choose(a, b, b - a) == exact
+    assert undecided < 0.15 * total   # only absurd or razor-thin intervals are left to SciPy
+    for a, b in [(-2.0, 2.0), (0.0, math.inf), (8.0, 9.0), (-9.0, -8.0), (0.1, 0.2),
+                 (2.0, 3.0), (0.0, 2.0), (-1.0, 3.0), (5.0, 5.5), (30.0, math.inf)]:
+        assert truncated._choose_with(a, b, b - a, truncated._log_upper_tail) is not None
+
+
+def test_first_call_imports_no_scipy_special():
+    """SciPy's special functions take 40 ms to import: a first trunc_normal_
+    of the usual kinds (central, one-sided, tail) does without them."""
+    import subprocess
+    import sys
+    code = ("import sys, numpy as np, fastinit\n"
+            "for a, b in [(-2, 2), (0, float('inf')), (8, 9), (-1, 3), (0.1, 0.2)]:\n"
+            "    fastinit.trunc_normal_(np.empty(1000, np.float32), a=a, b=b, rng=0)\n"
+            "print('scipy.special' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True).stdout
+    assert out.strip() == "False"
