@@ -1,7 +1,7 @@
 """Exceptions that are both torch's type and fastinit's documented one.
 
 fastinit's rule is that bad input raises ``TypeError`` or ``ValueError``
-(README, "Guarantees and limits"; ``fastinit.torch.patch`` relies on it).
+(docs/guide/guarantees.md; ``fastinit.torch.patch`` relies on it).
 Where ``torch.nn.init`` raises another type for the same call, fastinit
 raises a subclass of both, so that a drop-in caller's ``except`` clause
 written for torch catches it, and ``except ValueError`` / ``except

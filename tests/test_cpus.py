@@ -99,7 +99,7 @@ def test_native_best_path_matches_cpu_flags(native):
 
 
 # How far an orthogonal matrix may move when BLAS changes its kernels: the
-# golden file's rule (tools/golden.py, README "Reproducibility").
+# golden file's rule (tools/golden.py; docs/guide/reproducibility.md).
 orthogonal_tolerance = golden_tool().blas_tolerance
 GOLDEN_TOOL = os.path.join(ROOT, "tools", "golden.py")
 

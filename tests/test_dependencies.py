@@ -1,6 +1,6 @@
 """pyproject.toml's requirements: every one has a tested range, packages that
-move together are pinned together, and the README's table of tested versions
-says what pyproject.toml says (tools/min_deps.py reads the lower bounds that
+move together are pinned together, and the table of tested versions on the
+site's installing page (docs/guide/install.md) says what pyproject.toml says (tools/min_deps.py reads the lower bounds that
 .ci/run installs in its lowest-versions environment)."""
 import os
 import re
@@ -54,10 +54,13 @@ def test_dask_and_distributed_are_pinned_together():
             assert "distributed" in extras and "array" in extras, req
 
 
-def _readme_table():
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+TABLE_PAGE = os.path.join("docs", "guide", "install.md")
+
+
+def _versions_table():
+    with open(os.path.join(ROOT, TABLE_PAGE), encoding="utf-8") as f:
         text = f.read()
-    section = text[text.index("**Tested versions.**"):]
+    section = text[text.index("### Tested versions"):]
     rows = re.findall(r"^\| ([^|]+?) \| `([^`]+)` \| ([^|]+?) \| ([^|]+?) \|$", section, re.M)
     return {row[0].split(" (")[0].split(",")[0].strip().lower(): row[1:] for row in rows}
 
@@ -66,8 +69,8 @@ def _specifiers(text):
     return sorted(re.findall(r"(>=|==|<=|<|>|~=)\s*([^,\s`]+)", text))
 
 
-def test_readme_table_matches_pyproject():
-    table = _readme_table()
+def test_versions_table_matches_pyproject():
+    table = _versions_table()
     pins = {}
     for req in _all_requirements():
         name, low = min_deps.lower_bound(req)

@@ -3,7 +3,7 @@
 Exact cases must give the same bits on every CPU; blas cases (orthogonal,
 delta_orthogonal) must keep their exact part (the Gaussians, Mezzadri's
 signs, the exact zeros) and stay within the BLAS tolerance of the values in
-tests/golden_blas.npz, as the README's reproducibility section promises.
+tests/golden_blas.npz, as the site's reproducibility page (docs/guide/reproducibility.md) promises.
 tests/test_cpus.py checks the file under an emulated CPU whose OpenBLAS
 kernels differ. Regenerate both files with ``python tools/golden.py`` when a stream changes
 on purpose (a breaking change: docs/randomness.md, CHANGELOG.md).

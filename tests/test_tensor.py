@@ -271,8 +271,8 @@ def test_normal_largest_allowed_std_never_overflows(dtype):
 
 
 class TestTorchWrites:
-    """In-place fills obey torch's rules for in-place ops (README.md, "Guarantees and
-    limits": "Refused targets, and why" and "Autograd"; "Initialize a whole model":
+    """In-place fills obey torch's rules for in-place ops (docs/guide/guarantees.md:
+    "Refused targets, and why" and "Autograd"; docs/guide/models.md:
     "Torch's rules")."""
 
     def _all_inplace(self):

@@ -5,7 +5,7 @@ calls ``torch.nn.init.X`` on one and ``fastinit.X`` on the other. Wherever
 torch raises, fastinit's exception must be caught by ``except`` with torch's
 type (the same type, or a subclass: fastinit.\\_errors holds the classes that
 are both torch's type and the TypeError / ValueError fastinit documents), and
-it must still be a TypeError or ValueError (README, "Guarantees and limits").
+it must still be a TypeError or ValueError (docs/guide/guarantees.md).
 Where the two do not both raise or both pass, the row says so, and why:
 
 - ``stricter``: torch passes, fastinit refuses (kept: fastinit checks what

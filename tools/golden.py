@@ -4,7 +4,7 @@
     python tools/golden.py --check    # compare this build with tests/golden.json
 
 Every case below is a call with a fixed seed. Two kinds of case, as the
-README's reproducibility contract has it:
+reproducibility contract (docs/guide/reproducibility.md) has it:
 
 - *exact* cases (every element-wise family, the schemes, sparse_, keys,
   blocks) record the values at a few indices and the SHA-256 of all the

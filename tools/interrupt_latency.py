@@ -5,7 +5,7 @@
 fill: normal_ of 5e8 float32 (2 GB); orthogonal: orthogonal_ of 4000 x 4000
 float32. Each repeat runs in its own process (an interrupted target is
 partly written). The tests prove the interruption without timing it
-(tests/test_guard.py); this prints the figure README quotes.
+(tests/test_guard.py); this prints the figure docs/guide/guarantees.md quotes.
 """
 import os
 import signal
