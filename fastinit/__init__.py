@@ -11,11 +11,15 @@ from . import _core
 from ._config import (get_num_threads, get_simd_path, set_num_threads, set_simd_path,
                       show_config)
 from ._config import _simd_from_env
+from ._hugepages import get_hugepages, set_hugepages
+from ._hugepages import from_env as _hugepages_from_env
 from ._random import Key, manual_seed
 from .philox import philox4x32
 
 _simd_from_env()
 del _simd_from_env
+_hugepages_from_env()
+del _hugepages_from_env
 
 # The public initializers and helpers register themselves (fastinit._public)
 # when their modules are imported; their names are exported from that list.
@@ -28,5 +32,6 @@ for _name in _public.exported():
 del _name
 
 __all__ = ["__version__", "show_config", "get_num_threads", "set_num_threads",
-           "get_simd_path", "set_simd_path", "manual_seed", "Key", "philox4x32",
+           "get_simd_path", "set_simd_path", "get_hugepages", "set_hugepages",
+           "manual_seed", "Key", "philox4x32",
            *_public.exported(), "get", "Initializer", "available"]

@@ -113,6 +113,19 @@ def _simd_from_env():
         set_simd_path(name)
 
 
+def _hugepages_line():
+    """The huge-page switch and the system's transparent-huge-page mode."""
+    from . import _hugepages
+    on = _hugepages.get_hugepages()
+    mode = _hugepages.thp_mode()
+    system = f"THP mode '{mode}'" if mode else "no transparent huge pages on this system"
+    if not _hugepages.available():
+        return f"{'on' if on else 'off'} (no effect: {system})"
+    what = "advised MADV_HUGEPAGE" if on else "left to the kernel"
+    return (f"{'on' if on else 'off'} (fresh allocations {what}; {system}; "
+            f"set_hugepages() or {_hugepages.ENV}=0)")
+
+
 def show_config(file=None):
     """Print the version, OpenMP status, default thread count and SIMD paths."""
     from . import __version__
@@ -123,5 +136,6 @@ def show_config(file=None):
         f"  SIMD path:       {get_simd_path()} (best here: {_core.simd_best()}; "
         f"supported: {', '.join(p for p in _core.SIMD_PATHS if _core.simd_supported(p))})",
         f"  block size:      {_core.BLOCK} elements; arrays up to {_core.SMALL} run on one thread",
+        f"  huge pages:      {_hugepages_line()}",
     ]
     print("\n".join(lines), file=file)

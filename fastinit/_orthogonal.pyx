@@ -48,7 +48,7 @@ from scipy.linalg.cython_blas cimport sgemm, dgemm, strsm, dtrsm
 
 from fastinit._guard cimport fi_poll, fi_poll_init, fi_poll_stopped, poll, raise_if_stopped
 
-from . import _core, _dtypes
+from . import _core, _dtypes, _hugepages
 
 cnp.import_array()
 
@@ -246,6 +246,7 @@ def _aligned(n, dt):
     scratch then has the same alignment whichever thread's malloc arena
     serves it, so no BLAS alignment-dependent path can change bits)."""
     raw = np.empty(n * dt.itemsize + 64, dtype=np.uint8)
+    _hugepages.advise_array(raw)    # fresh: huge pages before the first touch
     skip = (-raw.ctypes.data) % 64
     return raw[skip:skip + n * dt.itemsize].view(dt)
 

@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from . import _core, _dtypes
+from . import _core, _dtypes, _hugepages
 from ._config import _resolve_threads
 from ._errors import RuntimeValueError, UnsupportedTensorError, ValueOverflowError
 from ._random import _torch_words, key_words
@@ -576,6 +576,7 @@ def functional(inplace):
     @functools.wraps(inplace)
     def twin(shape, *args, dtype="float32", **kwargs):
         arr = np.empty(check_shape(shape), dtype=check_dtype(dtype))
+        _hugepages.advise_array(arr)    # before the fill's parallel first touch
         return inplace(arr, *args, **kwargs)
 
     twin.__name__ = twin.__qualname__ = inplace.__name__.rstrip("_")

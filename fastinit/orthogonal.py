@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from . import _dtypes, _orthogonal
+from . import _dtypes, _hugepages, _orthogonal
 from ._config import _resolve_threads
 from ._public import public
 from ._random import resolve_key
@@ -31,6 +31,8 @@ def _haar_into(arr, rows, cols, gain, key, nthreads):
     desc = _dtypes.for_numpy(arr.dtype)
     direct = desc.native and arr.dtype == desc.work and arr.flags.c_contiguous
     buf = arr.reshape(-1) if direct else np.empty(m * k, dtype=desc.work)
+    if not direct:
+        _hugepages.advise_array(buf)
     _orthogonal.stewart(buf, m, k, gain, key.words, nthreads, trans=rows > cols)
     if not direct:  # strided, Fortran-order or 16-bit target: one copy (rounds 16-bit)
         np.copyto(arr, desc.encode(buf.reshape(arr.shape)))

@@ -29,7 +29,7 @@ import warnings
 import torch
 from torch import nn
 
-from . import _tensor, _dtypes
+from . import _tensor, _dtypes, _hugepages
 from ._config import _resolve_threads
 from ._random import Key
 from .bias import bias_uniform_
@@ -451,6 +451,7 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
     module.to_empty(device=device)
     for m, table, name, (first, first_table, first_name) in ties:   # to_empty unties them
         getattr(m, table)[name] = getattr(first, first_table)[first_name]
+    _advise_fresh(module)
     written, unknown = _run(module, rng, scheme, num_threads, prefix)
     left = [n for n, b in module.named_buffers() if n in was_meta and id(b) not in written
             and not n.endswith("num_batches_tracked")]
@@ -458,6 +459,24 @@ def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None
         warnings.warn("fastinit.torch.materialize: these hold uninitialized memory (no rule "
                       "writes them): " + "; ".join(unknown + left), stacklevel=2)
     return module
+
+
+def _advise_fresh(module):
+    """Huge pages (fastinit.set_hugepages) for the storages ``to_empty`` just
+    allocated, before the parallel fill touches them; this rank's shard of a
+    DTensor. Nothing at all where the switch is off or THP is not offered."""
+    if not (_hugepages.get_hugepages() and _hugepages.available()):
+        return
+    seen = set()
+    for t in (*module.parameters(), *module.buffers()):
+        local = getattr(t, "_local_tensor", t)
+        if local.device.type != "cpu" or local.layout != torch.strided:
+            continue
+        storage = local.untyped_storage()
+        address = storage.data_ptr()
+        if address not in seen:
+            seen.add(address)
+            _hugepages.advise(address, storage.nbytes())
 
 
 def _shared_tensors(module):
