@@ -67,7 +67,8 @@ doctest_test_doctest_blocks = "default"
 # -- HTML ---------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"fastinit {release}"
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["fastinit.css"]
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
