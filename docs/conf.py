@@ -10,8 +10,8 @@ The API reference is generated from the docstrings of the installed package
 ```python blocks run under the doctest builder (``_guide_code_is_tested``
 below) as they do under ``tests/test_site.py``.
 """
+import glob
 import os
-import shutil
 
 import fastinit
 
@@ -43,9 +43,40 @@ default_role = "py:obj"
 
 # -- API reference ------------------------------------------------------------
 # autosummary writes one stub page per name into api/generated/ (ignored by
-# git); stubs of names that left the API would linger there and fail the
-# build, so every build starts from none.
-shutil.rmtree(os.path.join(ROOT, "docs", "api", "generated"), ignore_errors=True)
+# git). A stub of a name that has left the lists of api/*.rst would linger
+# there and fail the build (a page outside every toctree): remove those, and
+# only those (a whole-folder wipe would race a concurrent build).
+
+
+def _listed_names():
+    """module.name of every entry of the autosummary lists of api/*.rst."""
+    import re
+
+    names = set()
+    for path in glob.glob(os.path.join(ROOT, "docs", "api", "*.rst")):
+        module, in_list = "fastinit", False
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"\.\. (?:current)?module:: (\S+)", line)
+                if m:
+                    module = m.group(1)
+                elif line.startswith(".. autosummary::"):
+                    in_list = True
+                elif in_list and re.match(r"   [A-Za-z_][\w.]*\s*$", line):
+                    names.add(f"{module}.{line.strip()}")
+                elif in_list and line.strip() and not line.startswith("   :"):
+                    in_list = False
+    return names
+
+
+def _remove_stale_stubs(folder=os.path.join(ROOT, "docs", "api", "generated")):
+    listed = _listed_names()
+    for stub in glob.glob(os.path.join(folder, "*.rst")):
+        if os.path.basename(stub)[:-len(".rst")] not in listed:
+            os.remove(stub)
+
+
+_remove_stale_stubs()
 autosummary_generate = True
 autosummary_imported_members = True
 autodoc_typehints = "none"          # the numpydoc Parameters sections say it
