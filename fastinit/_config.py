@@ -1,8 +1,11 @@
 """Thread count, SIMD path and build configuration."""
+from __future__ import annotations
+
 import numbers
 import operator
 import os
 import threading
+from typing import TextIO
 
 from . import _core
 
@@ -39,7 +42,7 @@ def _check_thread_arg(n, name):
     return n
 
 
-def set_num_threads(n):
+def set_num_threads(n: int | None) -> int | None:
     """Set the default number of threads for fastinit's fills.
 
     ``n`` is a positive count, or negative to count back from the CPUs
@@ -55,7 +58,7 @@ def set_num_threads(n):
     return old
 
 
-def get_num_threads():
+def get_num_threads() -> int:
     """The number of threads a fill uses when ``num_threads`` is not given."""
     return _resolve_threads(None)
 
@@ -88,12 +91,12 @@ def _resolve_threads(num_threads, elements=None):
     return max(1, min(n, cpus) if n > 0 else cpus + 1 + n)
 
 
-def get_simd_path():
+def get_simd_path() -> str:
     """The SIMD path the kernels use now: 'baseline', 'avx2' or 'avx512'."""
     return _core.get_simd()
 
 
-def set_simd_path(name):
+def set_simd_path(name: str) -> None:
     """Force a SIMD path ('baseline', 'avx2', 'avx512' or 'auto').
 
     All paths give identical bits; this exists so that tests can prove it.
@@ -104,7 +107,7 @@ def set_simd_path(name):
     if name not in _core.SIMD_PATHS:
         raise ValueError(f"SIMD path must be one of {_core.SIMD_PATHS + ('auto',)}, "
                          f"got {name!r}")
-    _core.set_simd(name)
+    _core.set_simd(name)  # type: ignore[arg-type]  # (checked against SIMD_PATHS above)
 
 
 def _simd_from_env():
@@ -126,7 +129,7 @@ def _hugepages_line():
             f"set_hugepages() or {_hugepages.ENV}=0)")
 
 
-def show_config(file=None):
+def show_config(file: TextIO | None = None) -> None:
     """Print the version, OpenMP status, default thread count and SIMD paths."""
     from . import __version__
     lines = [

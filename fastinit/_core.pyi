@@ -7,6 +7,8 @@ SMALL: int
 SIMD_PATHS: tuple[str, ...]
 DISTS: dict[str, int]
 TN_METHODS: dict[str, int]
+ZIG_SUB: int
+ZIG_LAYERS: int
 DTYPE_TABLE: tuple[tuple[int, str, int, int], ...]
 
 def param_names(dist: int, method: int = -1) -> tuple[str, ...]: ...

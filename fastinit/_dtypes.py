@@ -13,9 +13,12 @@ bfloat16 has no NumPy dtype: its items are viewed as ``uint16`` tagged
 with the dtype metadata ``{"fastinit_dtype": "bfloat16"}`` (a plain
 ``uint16`` array is never taken for one).
 """
+from __future__ import annotations
+
 import functools
 import math
 import struct
+from typing import Any
 
 import numpy as np
 
@@ -175,7 +178,7 @@ def for_numpy(dtype):
     return _BY_NUMPY.get(dtype) if dtype.isnative else None
 
 
-_BY_TORCH = {}
+_BY_TORCH: dict[Any, DType] = {}
 
 
 def for_torch(dtype):

@@ -4,13 +4,17 @@ Both follow torch.nn.init exactly (values and error messages); fastinit adds
 other weight layouts (``in_axis=``, ``out_axis=``, ``batch_axis=``) and
 computed gains for gelu, silu and elu.
 """
+from __future__ import annotations
+
 import functools
 import math
 import numbers
+from collections.abc import Sequence
 
 from ._errors import ValueOverflowError
 from ._public import public
 from ._tensor import shape_of, short_repr
+from ._typing import Array, AxisLike, Nonlinearity
 
 
 _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -31,7 +35,8 @@ def _axis(ax, ndim, name):
 
 
 @public(probe=None)
-def calculate_fan_in_and_fan_out(tensor, *, in_axis=1, out_axis=0, batch_axis=()):
+def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: int = 1,
+                                 out_axis: int = 0, batch_axis: AxisLike = ()) -> tuple[int, int]:
     r"""Return ``(fan_in, fan_out)`` of a weight tensor or shape.
 
     The default is torch's layout ``(out, in, *kernel)``: ``fan_in = in *
@@ -138,7 +143,7 @@ def _computed_gain(nonlinearity, param):
 
 
 @public(probe=None)
-def calculate_gain(nonlinearity, param=None):
+def calculate_gain(nonlinearity: Nonlinearity, param: float | None = None) -> float:
     r"""Return the recommended gain for a nonlinearity.
 
     ================================ ===========================================

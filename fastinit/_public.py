@@ -14,9 +14,15 @@ on its definition. Everything else derives from that list:
 Adding an initializer: its function with ``@public(...)`` in a module that
 ``fastinit/__init__.py`` imports, its asv benchmark, its tests.
 """
+from __future__ import annotations
+
 import inspect
 import sys
 from collections import namedtuple
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 Entry = namedtuple("Entry", "name function module aliases lookup probe bench cited twin")
 Entry.__doc__ = """One public function.
@@ -30,17 +36,19 @@ benchmarks it; cited: its docstring has the formula, a paper and an
 example (checked by tests/test_docs.py); twin: it has a functional twin.
 """
 
-ENTRIES = {}
+ENTRIES: dict[str, Entry] = {}
 DEFAULT_PROBE = (4, 4, 3, 3, 3)
 
 
-def public(*, aliases=(), lookup=(), probe=DEFAULT_PROBE, bench=None, cited=True, twin=True):
+def public(*, aliases: tuple[str, ...] = (), lookup: tuple[str, ...] = (),
+           probe: tuple[int, ...] | None = DEFAULT_PROBE, bench: str | None = None,
+           cited: bool = True, twin: bool = True) -> Callable[[_F], _F]:
     """Register the decorated in-place function (see the module docstring).
 
     ``probe=None`` keeps it out of the ``fastinit.get`` registry (helpers);
     ``bench=None`` means it is not an initializer the asv suite must cover.
     """
-    def register(fn):
+    def register(fn: _F) -> _F:
         from ._distributed import accepts_dtensor
         from ._tensor import functional
         if fn.__name__.endswith("_") and next(iter(inspect.signature(fn).parameters)) in (

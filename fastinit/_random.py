@@ -7,6 +7,8 @@ takes a ``torch.Generator``) becomes one Key per fill. ``rng=None`` draws
 from a module default generator that ``manual_seed`` resets, under a lock,
 so successive calls differ and a seeded program is reproducible.
 """
+from __future__ import annotations
+
 import functools
 import numbers
 import threading
@@ -14,6 +16,7 @@ import threading
 import numpy as np
 
 from . import _core
+from ._typing import Seed
 
 __all__ = ["Key", "key_words", "manual_seed", "resolve_key", "spawn_sources"]
 
@@ -30,7 +33,7 @@ TAG_NAME = 0x4E414D45     # "NAME": fold_in(str)
 TAG_HASH = 0x48415348     # "HASH": the string digest
 
 
-def manual_seed(seed):
+def manual_seed(seed: int) -> None:
     """Reset the default generator that calls without ``rng=`` draw from."""
     global _default
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
@@ -199,14 +202,14 @@ class Key:
 
     __slots__ = ("_words",)
 
-    def __init__(self, seed=None):
+    def __init__(self, seed: Seed = None) -> None:
         torch_gen = type(seed).__module__.startswith("torch")
         self._words = tuple((_source(None, seed) if torch_gen else _source(seed, None))())
 
     @classmethod
-    def from_words(cls, k0, k1, stream):
+    def from_words(cls, k0: int, k1: int, stream: int) -> Key:
         """The Key with Philox key (k0, k1) and stream word ``stream`` (each < 2**32)."""
-        words = []
+        words: list[int] = []
         for name, w in (("k0", k0), ("k1", k1), ("stream", stream)):
             if isinstance(w, bool) or not isinstance(w, numbers.Integral) \
                     or not 0 <= w <= _MASK32:
@@ -224,7 +227,7 @@ class Key:
         return key
 
     @property
-    def words(self):
+    def words(self) -> tuple[int, int, int]:
         """(k0, k1, stream): the Philox key words and the stream word."""
         return self._words
 
@@ -233,14 +236,14 @@ class Key:
         out = _philox(counters, [k0, k1])
         return [Key._of((a, b, c)) for a, b, c, _ in out.tolist()]
 
-    def split(self, n):
+    def split(self, n: int) -> list[Key]:
         """``n`` new, independent keys (a list), a pure function of this key and ``n``'s index."""
         if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 0 <= n < 2**32:
             raise ValueError(f"split(n) needs an int n in [0, 2**32), got {n!r}")
         s = self._words[2]
         return self._derive([[i, 0, s, TAG_SPLIT] for i in range(int(n))]) if n else []
 
-    def fold_in(self, data):
+    def fold_in(self, data: int | str) -> Key:
         """A new key derived from this one and ``data`` (an int in [0, 2**64) or a str).
 
         Equal data give equal keys; ints and strs are derived in separate
@@ -259,13 +262,13 @@ class Key:
         d = int(data)
         return self._derive([[d & _MASK32, d >> 32, s, TAG_FOLD]])[0]
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, Key) and self._words == other._words
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(("fastinit.Key",) + self._words)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return "fastinit.Key.from_words({}, {}, {})".format(*self._words)
 
     def __reduce__(self):

@@ -3,6 +3,8 @@
 Everything is checked here, in Python, before the GIL is released: the C
 kernels trust what they are given.
 """
+from __future__ import annotations
+
 import contextlib
 import functools
 import inspect
@@ -10,6 +12,7 @@ import math
 import numbers
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 
@@ -291,7 +294,8 @@ def check_dtype(dtype):
     return desc.numpy
 
 
-_DTYPE_NAMES = {}   # accepted dtype names and types -> numpy dtype (check_dtype)
+# accepted dtype names and types -> numpy dtype (check_dtype)
+_DTYPE_NAMES: dict[Any, np.dtype[Any]] = {}
 
 
 def short_repr(value, limit=40):
@@ -570,8 +574,12 @@ def functional(inplace):
     """
     sig = inspect.signature(inplace)
     params = list(sig.parameters.values())
-    shape_p = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    dtype_p = inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default="float32")
+    # (the annotations are the strings of fastinit/_typing.py, as in the
+    # package stub's overloads: tools/make_stub.py)
+    shape_p = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation="ShapeLike")
+    dtype_p = inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default="float32",
+                                annotation="FloatDTypeLike")
 
     @functools.wraps(inplace)
     def twin(shape, *args, dtype="float32", **kwargs):
@@ -580,7 +588,8 @@ def functional(inplace):
         return inplace(arr, *args, **kwargs)
 
     twin.__name__ = twin.__qualname__ = inplace.__name__.rstrip("_")
-    twin.__signature__ = sig.replace(parameters=[shape_p] + params[1:] + [dtype_p])
+    twin.__signature__ = sig.replace(parameters=[shape_p] + params[1:] + [dtype_p],
+                                     return_annotation="NDArray[np.floating[Any]]")
     twin.__doc__ = (f"Return a new array of ``shape`` filled like :func:`{inplace.__name__}`.\n\n"
                     f"``dtype`` is {_dtypes.names()} (default float32); other arguments are "
                     f"those of :func:`{inplace.__name__}`.")

@@ -9,19 +9,23 @@
 - :func:`torch_default_init_`: torch's ``nn.Linear`` / ``nn.ConvNd``
   ``reset_parameters`` for a (weight, bias) pair, seeded and parallel.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 
 from ._fans import calculate_fan_in_and_fan_out
 from ._public import public
 from ._random import spawn_sources
 from ._tensor import check_targets
+from ._typing import ArrayT, Array, BiasT, Seed, GeneratorArg, Index, AxisLike
 from .fills import constant_, uniform_, zeros_
 from .schemes import kaiming_uniform_
 
 
 
 @public(bench="bench_bias")
-def bias_zeros_(bias, *, num_threads=None):
+def bias_zeros_(bias: ArrayT, *, num_threads: int | None = None) -> ArrayT:
     r"""Fill a bias with zeros, the usual choice.
 
     Zero is right for biases (the weights already break the symmetry
@@ -47,7 +51,7 @@ def bias_zeros_(bias, *, num_threads=None):
 
 
 @public(bench="bench_bias")
-def bias_constant_(bias, val=0.01, *, num_threads=None):
+def bias_constant_(bias: ArrayT, val: float = 0.01, *, num_threads: int | None = None) -> ArrayT:
     r"""Fill a bias with a small positive constant, so that ReLU units start active.
 
     Parameters
@@ -80,8 +84,10 @@ def bias_constant_(bias, val=0.01, *, num_threads=None):
 
 
 @public(bench="bench_bias")
-def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, offset=0,
-                  in_axis=1, out_axis=0, batch_axis=(), global_shape=None, index=None):
+def bias_uniform_(bias: ArrayT, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
+                  rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                  in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                  global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill a bias with torch's default layer bias, :math:`\mathcal{U}(-b, b)`, b = 1/sqrt(fan_in).
 
     Parameters
@@ -124,7 +130,9 @@ def bias_uniform_(bias, weight, generator=None, *, rng=None, num_threads=None, o
 
 
 @public(probe=None, bench="bench_bias", twin=False)
-def torch_default_init_(weight, bias=None, generator=None, *, rng=None, num_threads=None):
+def torch_default_init_(weight: ArrayT, bias: BiasT | None = None, generator: GeneratorArg = None,
+                        *, rng: Seed = None,
+                        num_threads: int | None = None) -> tuple[ArrayT, BiasT | None]:
     r"""Initialize a layer's (weight, bias) as torch's ``nn.Linear`` / ``nn.ConvNd`` do.
 
     ``kaiming_uniform_(weight, a=math.sqrt(5))``, then

@@ -103,10 +103,14 @@ def _lazy(inplace):
     twin.__name__ = twin.__qualname__ = name
     params = [p for p in sig.parameters.values()
               if p.name not in ("generator", "offset", "global_shape", "index")][1:]
-    shape_p = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-    extra = [inspect.Parameter("chunks", inspect.Parameter.KEYWORD_ONLY, default="auto"),
-             inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default="float32")]
-    twin.__signature__ = sig.replace(parameters=[shape_p] + params + extra)
+    shape_p = inspect.Parameter("shape", inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                annotation="ShapeLike")
+    extra = [inspect.Parameter("chunks", inspect.Parameter.KEYWORD_ONLY, default="auto",
+                               annotation="ChunksLike"),
+             inspect.Parameter("dtype", inspect.Parameter.KEYWORD_ONLY, default="float32",
+                               annotation="FloatDTypeLike")]
+    twin.__signature__ = sig.replace(parameters=[shape_p] + params + extra,
+                                     return_annotation="DaskArray")
     twin.__doc__ = (f"A lazy dask array of ``shape`` filled like :func:`fastinit.{name}`, "
                     f"chunk by chunk.\n\n``chunks`` is any dask chunk spec; the values do "
                     f"not depend on it. Other arguments are those of "
@@ -117,8 +121,8 @@ def _lazy(inplace):
 
 def _build():
     for entry in _public.ENTRIES.values():
-        if not entry.twin:
-            continue
+        if not entry.twin or not entry.function.endswith("_"):
+            continue      # (calculate_gain and the fans are not fills)
         module = __import__(entry.module, fromlist=[entry.function])
         made = _lazy(getattr(module, entry.function))
         for n in (entry.name, *entry.aliases):

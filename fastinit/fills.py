@@ -5,8 +5,11 @@ SPEC 7), ``num_threads=`` and ``offset=`` (the flat index of the first
 element of this piece in the whole logical tensor: pieces filled with their
 offsets equal the whole filled at once, bit for bit).
 """
+from __future__ import annotations
+
 import functools
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -14,11 +17,12 @@ from . import _core, _dtypes
 from ._errors import RuntimeValueError
 from ._public import public
 from ._tensor import check_float, check_in_dtype_range, sample_
+from ._typing import ArrayT, Seed, GeneratorArg, Index
 
 
 
 @public(bench="bench_fills", cited=False)
-def constant_(tensor, val, *, num_threads=None):
+def constant_(tensor: ArrayT, val: float, *, num_threads: int | None = None) -> ArrayT:
     """Fill the input tensor with the value ``val``.
 
     Parameters
@@ -54,7 +58,7 @@ _ZERO, _ONE = constant_params(0.0), constant_params(1.0)
 
 
 @public(lookup=("zero",), bench="bench_fills", cited=False)
-def zeros_(tensor, *, num_threads=None):
+def zeros_(tensor: ArrayT, *, num_threads: int | None = None) -> ArrayT:
     """Fill the input tensor with the scalar value 0.
 
     Examples
@@ -67,7 +71,7 @@ def zeros_(tensor, *, num_threads=None):
 
 
 @public(lookup=("one",), bench="bench_fills", cited=False)
-def ones_(tensor, *, num_threads=None):
+def ones_(tensor: ArrayT, *, num_threads: int | None = None) -> ArrayT:
     """Fill the input tensor with the scalar value 1.
 
     Examples
@@ -111,8 +115,9 @@ def _uniform_params(d, a, b, *signs):
 
 
 @public(lookup=("random_uniform",), bench="bench_fills", cited=False)
-def uniform_(tensor, a=0.0, b=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-             global_shape=None, index=None):
+def uniform_(tensor: ArrayT, a: float = 0.0, b: float = 1.0, generator: GeneratorArg = None, *,
+             rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+             global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with values drawn from the uniform distribution
     :math:`\mathcal{U}(a, b)`.
 
@@ -171,7 +176,7 @@ def normal_tail(dtype):
     return float(_core._zig_tailx(0, bits)) * (1 + 2.0 ** -20)
 
 
-_TAILS = {}   # DType -> normal_tail(its work dtype)
+_TAILS: dict[_dtypes.DType, float] = {}   # DType -> normal_tail(its work dtype)
 
 
 def normal_params(mean, std):
@@ -197,8 +202,9 @@ def normal_params(mean, std):
 
 
 @public(lookup=("random_normal",), bench="bench_fills", cited=False)
-def normal_(tensor, mean=0.0, std=1.0, generator=None, *, rng=None, num_threads=None,
-            offset=0, global_shape=None, index=None):
+def normal_(tensor: ArrayT, mean: float = 0.0, std: float = 1.0, generator: GeneratorArg = None, *,
+            rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+            global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with values drawn from the normal distribution
     :math:`\mathcal{N}(\text{mean}, \text{std}^2)`.
 

@@ -5,7 +5,10 @@ as a rows x cols matrix (rows = shape[0], cols = prod(shape[1:])) and filled
 with orthonormal rows (rows <= cols) or orthonormal columns (rows > cols),
 drawn from the Haar measure. The compiled work is in ``fastinit._orthogonal``.
 """
+from __future__ import annotations
+
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -15,6 +18,7 @@ from ._public import public
 from ._random import resolve_key
 from ._tensor import (as_array, check_block, check_float, has_data, immediate, is_torch,
                       mark_written)
+from ._typing import ArrayT, Seed, GeneratorArg, Index
 from .fills import zeros_
 
 
@@ -127,8 +131,10 @@ def _haar_block_into(arr, gshape, starts, gain, key, nthreads, exact=True):
 
 
 @public(bench="bench_orthogonal")
-def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
-                global_shape=None, index=None, exact=True):
+def orthogonal_(tensor: ArrayT, gain: float = 1, generator: GeneratorArg = None, *,
+                rng: Seed = None, num_threads: int | None = None,
+                global_shape: Sequence[int] | None = None, index: Index | None = None,
+                exact: bool = True) -> ArrayT:
     r"""Fill the input tensor with a (semi-)orthogonal matrix, Haar-distributed.
 
     As in :func:`torch.nn.init.orthogonal_`, the tensor is viewed as a matrix
@@ -222,8 +228,10 @@ def orthogonal_(tensor, gain=1, generator=None, *, rng=None, num_threads=None,
 
 
 @public(probe=(4, 4, 3, 3), bench="bench_orthogonal")
-def delta_orthogonal_(tensor, gain=1.0, *, rng=None, num_threads=None, generator=None,
-                      global_shape=None, index=None, exact=True):
+def delta_orthogonal_(tensor: ArrayT, gain: float = 1.0, *, rng: Seed = None,
+                      num_threads: int | None = None, generator: GeneratorArg = None,
+                      global_shape: Sequence[int] | None = None, index: Index | None = None,
+                      exact: bool = True) -> ArrayT:
     r"""Fill a convolution weight with an orthogonal matrix at its spatial centre.
 
     For a weight of shape ``(out, in, *kernel)`` (torch layout, 1 to 3

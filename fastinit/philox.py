@@ -1,12 +1,15 @@
 """The raw bit generator, exposed for known-answer tests and for users."""
+from __future__ import annotations
+
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import _core
 
 __all__ = ["philox4x32"]
 
 
-def philox4x32(counter, key):
+def philox4x32(counter: ArrayLike, key: ArrayLike) -> NDArray[np.uint32]:
     """Philox4x32-10 (Salmon et al. 2011) of ``counter`` under ``key``.
 
     Parameters

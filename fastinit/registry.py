@@ -12,16 +12,22 @@ The probe shape (default (4, 4, 3, 3, 3); (4, 3) for 2-D-only functions) is
 filled once when an initializer is built, so that bad argument values fail
 at ``get()`` rather than at first use.
 """
+from __future__ import annotations
+
 import functools
 import importlib
 import inspect
 import json
 import sys
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import _public
 from ._tensor import check_dtype, check_shape
+from ._typing import ArrayT, FloatDTypeLike, GeneratorArg, ShapeLike
 
 __all__ = ["get", "Initializer", "available"]
 
@@ -41,7 +47,7 @@ def _names():
     return out
 
 
-def available():
+def available() -> list[str]:
     """Every name :func:`get` accepts (canonical names and aliases), sorted."""
     return sorted(_names())
 
@@ -73,12 +79,12 @@ def _arguments(fn):
 
 
 # names get() was given -> their canonical names (_canonical, remembered)
-_ALIASES = {}
+_ALIASES: dict[str, str] = {}
 
 _SIMPLE = (type(None), bool, int, float, str)
 # (name, stored arguments) that passed the probe: the probe is a pure function
 # of them when every value is a plain Python scalar or a tuple of them
-_PROBED = set()
+_PROBED: set[tuple[Any, ...]] = set()
 
 
 def _probe_key(name, kwargs):
@@ -119,7 +125,16 @@ class Initializer:
     True
     """
 
-    def __init__(self, name, **kwargs):
+    #: The canonical name.
+    name: str
+    #: The name it was asked for (an alias, or the canonical name).
+    alias: str
+    #: The stored keyword arguments.
+    kwargs: dict[str, Any]
+    #: The in-place function it calls.
+    fn: Callable[..., Any]
+
+    def __init__(self, name: str, **kwargs: Any) -> None:
         canonical = _ALIASES.get(name) if type(name) is str else None
         if canonical is None:
             canonical = _canonical(name)
@@ -143,7 +158,7 @@ class Initializer:
         probed = _probe_key(self.name, kwargs) if kwargs else (self.name, ())
         if probed is not None and probed in _PROBED:
             return
-        probe_kw = {"rng": 0} if _arguments(self.fn)[1] else {}
+        probe_kw: dict[str, Any] = {"rng": 0} if _arguments(self.fn)[1] else {}
         entry = _TABLE[self.name]
         shape = entry[3] if len(entry) > 3 else _public.DEFAULT_PROBE
         try:
@@ -154,7 +169,9 @@ class Initializer:
         if probed is not None and len(_PROBED) < 4096:
             _PROBED.add(probed)
 
-    def __call__(self, tensor, generator=None, *, num_threads=None, offset=None, **overrides):
+    def __call__(self, tensor: ArrayT, generator: GeneratorArg = None, *,
+                 num_threads: int | None = None, offset: int | None = None,
+                 **overrides: Any) -> ArrayT:
         """Fill ``tensor`` in place and return it; ``overrides`` replace stored arguments."""
         if not overrides and generator is None and num_threads is None and offset is None:
             return self.fn(tensor, **self.kwargs)
@@ -167,12 +184,13 @@ class Initializer:
             kw["offset"] = offset
         return self.fn(tensor, **kw)
 
-    def sample(self, shape, dtype="float32", **overrides):
+    def sample(self, shape: ShapeLike, dtype: FloatDTypeLike = "float32",
+               **overrides: Any) -> NDArray[np.floating[Any]]:
         """A new array of ``shape`` and ``dtype`` filled by this initializer."""
         arr = np.empty(check_shape(shape), dtype=check_dtype(dtype))
         return self(arr, **overrides)
 
-    def get_config(self):
+    def get_config(self) -> dict[str, Any]:
         """A JSON-serializable dict: ``{"name": ..., "kwargs": {...}}``."""
         kwargs = {k: list(v) if isinstance(v, tuple) else v for k, v in self.kwargs.items()}
         try:
@@ -183,7 +201,7 @@ class Initializer:
         return {"name": self.name, "kwargs": kwargs}
 
     @classmethod
-    def from_config(cls, config):
+    def from_config(cls, config: Mapping[str, Any]) -> Initializer:
         """Rebuild an initializer from :meth:`get_config`'s dict."""
         if not isinstance(config, dict) or "name" not in config:
             raise ValueError(f"config must be a dict with a 'name' key, got {config!r}")
@@ -193,19 +211,19 @@ class Initializer:
                              f"and 'kwargs'")
         return cls(config["name"], **dict(config.get("kwargs") or {}))
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return (isinstance(other, Initializer) and self.name == other.name
                 and self.kwargs == other.kwargs)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self.name, tuple(sorted(self.kwargs))))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         args = "".join(f", {k}={v!r}" for k, v in self.kwargs.items())
         return f"fastinit.get({self.name!r}{args})"
 
 
-def get(identifier, **kwargs):
+def get(identifier: str | Mapping[str, Any] | Initializer, **kwargs: Any) -> Initializer:
     """Return an initializer by name (or from a config dict).
 
     Parameters
@@ -236,4 +254,4 @@ def get(identifier, **kwargs):
         if kwargs:
             identifier = {**identifier, "kwargs": {**identifier.get("kwargs", {}), **kwargs}}
         return Initializer.from_config(identifier)
-    return Initializer(identifier, **kwargs)
+    return Initializer(identifier, **kwargs)  # type: ignore[arg-type]  # (refused there)

@@ -7,16 +7,24 @@ spread follows from the fans (torch's formula, operation for operation), so
 it runs exactly as fast as the plain fill and draws exactly its values
 (same seed, same stream).
 """
+from __future__ import annotations
+
 import math
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from ._errors import RuntimeValueError
 from ._fans import fan_for, gain_for
 from ._public import public
 from ._tensor import adapt, check_block, check_float, check_offset, check_shape, sample_
+from ._typing import (ArrayT, Seed, GeneratorArg, Index, AxisLike, Mode,
+                      ScalingMode, Distribution, Nonlinearity)
 from .fills import normal_params, uniform_params
 from .truncated import trunc_normal_params
 
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 TORCH_MODES = ("fan_in", "fan_out")
 MODES = ("fan_in", "fan_out", "fan_avg", "fan_geo_avg")
@@ -117,16 +125,20 @@ _COMMON = """generator : torch.Generator or seed, optional
         Shape to compute the fans from (default: the tensor's)."""
 
 
-def _doc(fn):
+def _doc(fn: _F) -> _F:
+    assert fn.__doc__ is not None
     fn.__doc__ = fn.__doc__.replace("COMMON", _COMMON)
     return fn
 
 
 @public(aliases=("glorot_uniform",), bench="bench_schemes")
 @_doc
-def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                    in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
-                    global_shape=None, index=None):
+def xavier_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
+                    rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                    full_shape: Sequence[int] | None = None,
+                    global_shape: Sequence[int] | None = None,
+                    index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with Xavier (Glorot) uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-a, a)`, the same variance as
@@ -166,9 +178,12 @@ def xavier_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=N
 
 @public(aliases=("glorot_normal",), bench="bench_schemes")
 @_doc
-def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
-                   global_shape=None, index=None):
+def xavier_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
+                   rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                   in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                   full_shape: Sequence[int] | None = None,
+                   global_shape: Sequence[int] | None = None,
+                   index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with Xavier (Glorot) normal values.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
@@ -208,9 +223,13 @@ def xavier_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
 
 @public(aliases=("he_uniform",), bench="bench_schemes")
 @_doc
-def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
-                     rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
-                     batch_axis=(), full_shape=None, global_shape=None, index=None):
+def kaiming_uniform_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
+                     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *,
+                     rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                     in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                     full_shape: Sequence[int] | None = None,
+                     global_shape: Sequence[int] | None = None,
+                     index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with Kaiming (He) uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-\text{bound}, \text{bound})`.
@@ -261,9 +280,13 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 @public(aliases=("he_normal",), bench="bench_schemes")
 @_doc
-def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None, *,
-                    rng=None, num_threads=None, offset=0, in_axis=1, out_axis=0,
-                    batch_axis=(), full_shape=None, global_shape=None, index=None):
+def kaiming_normal_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
+                    nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *,
+                    rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                    full_shape: Sequence[int] | None = None,
+                    global_shape: Sequence[int] | None = None,
+                    index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with Kaiming (He) normal values.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{std}^2)`. Suited to
@@ -310,9 +333,12 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 @public(bench="bench_schemes")
 @_doc
-def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                   in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
-                   global_shape=None, index=None):
+def lecun_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
+                   rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                   in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                   full_shape: Sequence[int] | None = None,
+                   global_shape: Sequence[int] | None = None,
+                   index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with LeCun uniform values.
 
     Values are drawn from :math:`\mathcal{U}(-a, a)` with variance
@@ -352,9 +378,11 @@ def lecun_uniform_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=No
 
 @public(bench="bench_schemes")
 @_doc
-def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=None, offset=0,
-                  in_axis=1, out_axis=0, batch_axis=(), full_shape=None,
-                  global_shape=None, index=None):
+def lecun_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
+                  rng: Seed = None, num_threads: int | None = None, offset: int = 0,
+                  in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                  full_shape: Sequence[int] | None = None,
+                  global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with LeCun normal values, the init for SELU networks.
 
     Values are drawn from :math:`\mathcal{N}(0, \text{gain}^2 / \text{fan\_in})`,
@@ -398,9 +426,14 @@ def lecun_normal_(tensor, gain=1.0, generator=None, *, rng=None, num_threads=Non
 
 @public(bench="bench_schemes")
 @_doc
-def variance_scaling_(tensor, scale=1.0, mode="fan_in", distribution="truncated_normal",
-                      generator=None, *, rng=None, num_threads=None, offset=0, in_axis=1,
-                      out_axis=0, batch_axis=(), full_shape=None, global_shape=None, index=None):
+def variance_scaling_(tensor: ArrayT, scale: float = 1.0, mode: ScalingMode = "fan_in",
+                      distribution: Distribution = "truncated_normal",
+                      generator: GeneratorArg = None, *, rng: Seed = None,
+                      num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
+                      out_axis: int = 0, batch_axis: AxisLike = (),
+                      full_shape: Sequence[int] | None = None,
+                      global_shape: Sequence[int] | None = None,
+                      index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with values of variance ``scale / n``, JAX's and Keras's way.
 
     The general form of the Glorot, He and LeCun schemes:

@@ -3,8 +3,11 @@
 Same semantics and error messages as torch; ``sparse_`` also honours the
 seed (torch's picks its zeros from the global generator).
 """
+from __future__ import annotations
+
 import math
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -12,6 +15,7 @@ from ._public import public
 from . import _dtypes
 from ._random import resolve_key, spawn_sources
 from ._tensor import as_array, check_block, check_float, has_data, immediate, is_torch
+from ._typing import ArrayT, Seed, GeneratorArg, Index
 from .fills import normal_, uniform_, zeros_
 
 # Columns of sparse_'s zero-position keys held at once: at most this many
@@ -36,7 +40,8 @@ def _torch_default_generator():
 
 
 @public(lookup=("identity",), probe=(4, 3), bench="bench_schemes")
-def eye_(tensor, *, num_threads=None, global_shape=None, index=None):
+def eye_(tensor: ArrayT, *, num_threads: int | None = None,
+         global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the 2-dimensional input tensor with the identity matrix.
 
     Preserves the identity of the inputs in linear layers, where as many
@@ -83,7 +88,8 @@ def eye_(tensor, *, num_threads=None, global_shape=None, index=None):
 
 
 @public(bench="bench_schemes")
-def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None):
+def dirac_(tensor: ArrayT, groups: int = 1, *, num_threads: int | None = None,
+           global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the {3, 4, 5}-dimensional input tensor with the Dirac delta function.
 
     Preserves the identity of the inputs in convolutional layers, where as
@@ -149,8 +155,9 @@ def dirac_(tensor, groups=1, *, num_threads=None, global_shape=None, index=None)
 
 
 @public(probe=(4, 3), bench="bench_schemes")
-def sparse_(tensor, sparsity, std=0.01, generator=None, *, rng=None, num_threads=None,
-            global_shape=None, index=None):
+def sparse_(tensor: ArrayT, sparsity: float, std: float = 0.01, generator: GeneratorArg = None, *,
+            rng: Seed = None, num_threads: int | None = None,
+            global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the 2D input tensor as a sparse matrix, non-zeros from :math:`\mathcal{N}(0, \text{std}^2)`.
 
     In each column, ``ceil(sparsity * rows)`` entries chosen uniformly at

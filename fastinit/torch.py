@@ -19,12 +19,16 @@ Importable only where torch is (the ``torch`` extra).
 Seeding: with ``rng=None`` every entry point draws from torch's default
 generator, so ``torch.manual_seed(s)`` makes the program reproducible.
 """
+from __future__ import annotations
+
 import contextlib
 import fnmatch
 import inspect
 import math
 import threading
 import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, TypeAlias, TypeVar
 
 import torch
 from torch import nn
@@ -32,6 +36,7 @@ from torch import nn
 from . import _tensor, _dtypes, _hugepages
 from ._config import _resolve_threads
 from ._random import Key
+from ._typing import GeneratorArg
 from .bias import bias_uniform_
 from .fills import constant_, normal_, ones_, uniform_, zeros_
 from .orthogonal import orthogonal_
@@ -42,6 +47,21 @@ from .truncated import trunc_normal_
 
 __all__ = ["init_", "materialize", "patch", "hf_scheme", "gpt2_scheme", "timm_scheme",
            "orthogonal_rnn_scheme"]
+
+#: The module ``init_`` and ``materialize`` were given, returned.
+ModuleT = TypeVar("ModuleT", bound=nn.Module)
+#: What a scheme entry matches: a glob on fully-qualified tensor names, a
+#: module type (or a tuple of them), or a predicate on modules.
+Pattern: TypeAlias = (str | type[nn.Module] | tuple[type[nn.Module], ...]
+                      | Callable[[nn.Module], bool])
+#: How a matched tensor is filled: a registry name or config, an
+#: Initializer, or a callable ``f(tensor, *, rng)``.
+Fill: TypeAlias = str | Mapping[str, Any] | Initializer | Callable[..., Any]
+#: One scheme entry: a pattern and its fill (or, for module patterns, a
+#: {tensor name: fill} dict).
+Rule: TypeAlias = tuple[Pattern, Fill | Mapping[str, Fill]]
+#: ``scheme=``: entries in order (first match wins), or a dict of them.
+Scheme: TypeAlias = Sequence[Rule] | Mapping[Pattern, Fill | Mapping[str, Fill]]
 
 _SQRT5 = math.sqrt(5)
 
@@ -229,7 +249,7 @@ def _scheme_fill(rules, module, fq, local):
     return None
 
 
-def hf_scheme(initializer_range=0.02):
+def hf_scheme(initializer_range: float = 0.02) -> list[Rule]:
     """Hugging Face's default recipe (``PreTrainedModel._init_weights``).
 
     Linear, Conv and HF ``Conv1D`` weights and Embeddings N(0,
@@ -264,21 +284,21 @@ def _hf_rope(tensor, *, rng=None, module):
         tensor.copy_(fn(module.config)[0])
 
 
-def gpt2_scheme(initializer_range=0.02, n_layer=12):
+def gpt2_scheme(initializer_range: float = 0.02, n_layer: int = 12) -> list[Rule]:
     """GPT-2's recipe: :func:`hf_scheme` with the residual projections
     (``*.c_proj.weight``) scaled to std = initializer_range / sqrt(2 n_layer)."""
     scaled = get("normal", mean=0.0, std=float(initializer_range) / math.sqrt(2 * n_layer))
     return [("*.c_proj.weight", scaled)] + hf_scheme(initializer_range)
 
 
-def timm_scheme(std=0.02):
+def timm_scheme(std: float = 0.02) -> list[Rule]:
     """timm's ViT recipe: Linear weights ``trunc_normal_(std=std)`` (torch's
     absolute bounds -2, 2), biases zero, LayerNorm weights one and biases zero."""
     return [(nn.Linear, {"weight": get("trunc_normal", std=float(std)), "bias": get("zeros")}),
             (nn.LayerNorm, {"weight": get("ones"), "bias": get("zeros")})]
 
 
-def orthogonal_rnn_scheme(gain=1.0):
+def orthogonal_rnn_scheme(gain: float = 1.0) -> list[Rule]:
     """Orthogonal recurrent and input weights (``weight_hh_*``, ``weight_ih_*``)
     of RNN/LSTM/GRU layers, zero biases."""
     ortho = get("orthogonal", gain=float(gain))
@@ -376,7 +396,8 @@ def _run(module, rng, scheme, num_threads, prefix):
     return {id(f[1]) for f in fills} | by_custom, unknown
 
 
-def init_(module, *, rng=None, scheme=None, num_threads=None, prefix=""):
+def init_(module: ModuleT, *, rng: GeneratorArg = None, scheme: Scheme | None = None,
+          num_threads: int | None = None, prefix: str = "") -> ModuleT:
     """Initialize every parameter and buffer of ``module`` as torch's layers do, in parallel.
 
     Parameters
@@ -425,7 +446,9 @@ def init_(module, *, rng=None, scheme=None, num_threads=None, prefix=""):
     return module
 
 
-def materialize(module, device="cpu", *, rng=None, scheme=None, num_threads=None, prefix=""):
+def materialize(module: ModuleT, device: str | torch.device = "cpu", *, rng: GeneratorArg = None,
+                scheme: Scheme | None = None, num_threads: int | None = None,
+                prefix: str = "") -> ModuleT:
     """Turn a meta-device module into a real CPU one, initialized in one parallel pass.
 
     ``module.to_empty(device="cpu")`` (no memory touched), then
@@ -557,7 +580,7 @@ def _targets():
 
 
 @contextlib.contextmanager
-def patch(*, rng=None, _record=None):
+def patch(*, rng: GeneratorArg = None, _record: list[Any] | None = None) -> Iterator[None]:
     """Within the context, ``torch.nn.init.*`` run fastinit (CPU and meta tensors).
 
     Any library's construction code gets the speed unchanged::

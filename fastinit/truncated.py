@@ -22,8 +22,11 @@ in double): whichever of four exact samplers accepts most often.
 Rejected elements retry from their own Philox sub-space, so the values are a
 function of (seed, flat index) only, like every other fill.
 """
+from __future__ import annotations
+
 import functools
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -31,6 +34,7 @@ from . import _core, _dtypes
 from ._errors import RuntimeValueError
 from ._public import public
 from ._tensor import check_float, sample_
+from ._typing import ArrayT, Seed, GeneratorArg, Index
 
 
 # the kernel's method codes (kernels.h), and FOLDED, ZIGGURAT_FOLDED: NORMAL
@@ -241,8 +245,11 @@ def _bound(x, name):
 
 
 @public(lookup=("truncated_normal",), bench="bench_truncated")
-def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None, *, rng=None,
-                  num_threads=None, offset=0, global_shape=None, index=None):
+def trunc_normal_(tensor: ArrayT, mean: float = 0.0, std: float = 1.0, a: float = -2.0,
+                  b: float = 2.0, generator: GeneratorArg = None, *, rng: Seed = None,
+                  num_threads: int | None = None, offset: int = 0,
+                  global_shape: Sequence[int] | None = None,
+                  index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with values drawn from a truncated normal distribution.
 
     The values are distributed as :math:`\mathcal{N}(\text{mean}, \text{std}^2)`

@@ -69,8 +69,12 @@ def test_chunked_on_a_cluster_equals_numpy(client, name, shape, args, kwargs):
 
 def test_every_functional_initializer_has_a_dask_twin():
     from fastinit import _public
-    twins = [n for e in _public.ENTRIES.values() if e.twin for n in (e.name, *e.aliases)]
+    twins = [n for e in _public.ENTRIES.values() if e.twin and e.function.endswith("_")
+             for n in (e.name, *e.aliases)]
     assert twins and all(callable(getattr(fdask, n, None)) for n in twins)
+    assert sorted(fdask.__all__) == sorted(twins)
+    # helpers are not fills: no lazy calculate_gain(shape, ...)
+    assert not {"calculate_gain", "calculate_fan_in_and_fan_out"} & set(dir(fdask))
     sig = inspect.signature(fdask.kaiming_normal)
     assert {"chunks", "dtype", "rng"} <= set(sig.parameters)
     assert not {"index", "global_shape", "offset"} & set(sig.parameters)
