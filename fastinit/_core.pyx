@@ -317,6 +317,8 @@ cdef int set_params(fi_params *prm, int dist, dict params) except -1:
                          f"{sorted(set(params) - set(names) - {'method'})}")
     cdef const void *tab = NULL
     if needs_table:
+        if not isinstance(table, np.ndarray) and callable(getattr(table, "result", None)):
+            table = params["table"] = table.result()   # a table built ahead (a Future)
         tab = _ztab_data(table)
         if _ztab_c(table) != params["c"]:
             raise ValueError(f"the ziggurat method's table was built for c={_ztab_c(table)!r}, "
@@ -338,7 +340,11 @@ def ztab(double c):
         raise ValueError(f"ztab: the half-width c must be in (0, {FI_ZTAB_CMAX:g}], got {c!r}")
     tab = np.zeros(fi_ztab_size() + 8, np.uint8)
     cdef cnp.ndarray t = tab
-    if fi_ztab_make(c, cnp.PyArray_DATA(t)) != 0:
+    cdef void *data = cnp.PyArray_DATA(t)
+    cdef int rc
+    with nogil:           # (3 ms: other threads go on meanwhile; truncated builds ahead)
+        rc = fi_ztab_make(c, data)
+    if rc != 0:
         raise ValueError(f"ztab: no tables for c={c!r}")
     tab[fi_ztab_size():] = np.frombuffer(np.float64(c).tobytes(), np.uint8)  # built for c
     tab.flags.writeable = False

@@ -12,6 +12,7 @@ import math
 import numbers
 import sys
 import threading
+from concurrent.futures import Future
 from typing import Any
 
 import numpy as np
@@ -559,7 +560,13 @@ def immediate():
 
 def run_jobs(jobs, num_threads=None):
     """Write queued fills (from :func:`collecting`) in one parallel pass, then bump
-    the version counters of the torch tensors written."""
+    the version counters of the torch tensors written. Tables still being
+    built for queued fills (fastinit.truncated's ziggurats) are waited for
+    first: a build that failed raises before anything is written."""
+    for j in jobs:
+        table = j[3].get("table")
+        if isinstance(table, Future):
+            j[3]["table"] = table.result()
     _core.fill_many([j[:6] for j in jobs], _resolve_threads(num_threads))
     for j in jobs:
         mark_written(j[6])

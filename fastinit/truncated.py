@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+import threading
 from collections.abc import Sequence
 
 import numpy as np
 
-from . import _core, _dtypes
+from . import _config, _core, _dtypes, _tensor
 from ._errors import RuntimeValueError
 from ._public import public
 from ._tensor import check_float, sample_
@@ -53,6 +55,37 @@ _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 def ziggurat_table(c):
     """The tables of the ziggurat on [-c, c] (64 kB), built once per c (3 ms)."""
     return _core.ztab(c)
+
+
+_ahead_lock = threading.Lock()
+_ahead = {}          # c -> Future of ziggurat_table(c), for fills queued by collecting()
+_builder = [None, None]   # [the executor, the process it was made in]
+
+
+def _table_ahead(c):
+    """ziggurat_table(c); inside :func:`fastinit._tensor.collecting`, a
+    :class:`concurrent.futures.Future` of it instead, built on helper threads
+    (the build releases the GIL) while the caller plans its other fills;
+    :func:`fastinit._tensor.run_jobs` waits for it before the one parallel
+    pass. So a model whose layers use many intervals builds their tables in
+    parallel, behind its planning, not one after another. The tables are
+    the same either way."""
+    if _tensor._queue.jobs is None:
+        return ziggurat_table(c)
+    with _ahead_lock:
+        fut = _ahead.get(c)
+        if fut is None or fut.cancelled():
+            if _builder[0] is None or _builder[1] != os.getpid():   # (new after a fork)
+                from concurrent.futures import ThreadPoolExecutor
+                _builder[:] = [ThreadPoolExecutor(_config._usable_cpus(),
+                                                  thread_name_prefix="fastinit-ztab"),
+                               os.getpid()]
+                _ahead.clear()
+            if len(_ahead) >= 64:      # finished builds: ziggurat_table's cache has them
+                for k in [k for k, f in _ahead.items() if f.done()]:
+                    del _ahead[k]
+            fut = _ahead[c] = _builder[0].submit(ziggurat_table, c)
+    return fut
 
 
 def _inside(a, b, dtype):
@@ -222,7 +255,7 @@ def trunc_normal_params(mean, std, a, b):
         if method in (ZIGGURAT, ZIGGURAT_FOLDED):
             fold = 0.0 if method == ZIGGURAT else -1.0 if flip else 1.0
             return dict(method=ZIGGURAT, mean=mean, std=std, lo=lo, hi=hi, fold=fold, c=c,
-                        table=ziggurat_table(c))
+                        table=_table_ahead(c))
         base, sign = (b, -1.0) if flip else (a, 1.0)
         if method == UNIFORM:
             m = max(alpha_f, 0.0)

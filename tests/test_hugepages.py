@@ -161,14 +161,16 @@ def test_no_op_below_2mb_and_when_off(monkeypatch):
 
 @needs_thp
 def test_functional_output_is_advised_and_bits_unchanged():
-    n = 2048 * 2048                      # 16 MB of float32
+    # 64 MB: above glibc's largest mmap threshold (32 MB), so always a fresh
+    # mapping (smaller blocks may be reused heap memory, advised before)
+    n = 4096 * 4096
     with hugepages(True):
-        a = fastinit.normal((2048, 2048), rng=5)
+        a = fastinit.normal((4096, 4096), rng=5)
         assert advised(a.ctypes.data, a.nbytes)
         f, huge = vma_of(_hugepages.interior(a.ctypes.data, a.nbytes)[0])
         assert huge is not None and huge % 2048 == 0   # whole huge pages, if any were free
     with hugepages(False):
-        b = fastinit.normal((2048, 2048), rng=5)
+        b = fastinit.normal((4096, 4096), rng=5)
         assert not advised(b.ctypes.data, b.nbytes)
     assert a.size == n and np.array_equal(a, b)
     with hugepages(True):                # small: nothing to advise, same values
@@ -196,7 +198,8 @@ def test_materialize_advises_fresh_parameters():
 
     def model():
         with torch.device("meta"):
-            return torch.nn.Sequential(torch.nn.Linear(1024, 2048), torch.nn.LayerNorm(2048))
+            # (64 MB of weight: a fresh mapping, see above)
+            return torch.nn.Sequential(torch.nn.Linear(4096, 4096), torch.nn.LayerNorm(4096))
     with hugepages(True):
         m = ft.materialize(model(), rng=0)
         w = m[0].weight

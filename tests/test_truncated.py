@@ -332,3 +332,46 @@ def test_first_call_imports_no_scipy_special():
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                          text=True).stdout
     assert out.strip() == "False"
+
+
+def test_queued_fills_build_their_tables_ahead():
+    """Inside collecting() (init_ / materialize) a new interval's ziggurat table
+    is a Future built on a helper thread while planning goes on; run_jobs
+    waits for it; the values equal those of immediate calls."""
+    from concurrent.futures import Future
+
+    from fastinit import _tensor
+    cs = [1.0 + k / 997 for k in range(1, 9)] + [2.0, 2.0]
+    ws = [np.empty(5000, np.float32) for _ in cs]
+    with _tensor.collecting() as jobs:
+        for w, c in zip(ws, cs):
+            fastinit.trunc_normal_(w, a=-c, b=c, rng=4)
+    tables = [j[3]["table"] for j in jobs]
+    assert all(isinstance(t, (Future, np.ndarray)) for t in tables)
+    assert any(isinstance(t, Future) for t in tables)
+    assert tables[-1] is tables[-2]              # one build per distinct c
+    _tensor.run_jobs(jobs)
+    assert all(isinstance(j[3]["table"], np.ndarray) for j in jobs)
+    for w, c in zip(ws, cs):
+        expect = fastinit.trunc_normal_(np.empty(5000, np.float32), a=-c, b=c, rng=4)
+        assert np.array_equal(w, expect)
+        assert truncated.ziggurat_table(c).tobytes() == _core.ztab(c).tobytes()
+
+
+def test_table_ahead_outside_a_queue_and_after_fork(monkeypatch):
+    """Outside collecting(): the table itself. A Future reaching a fill outside
+    run_jobs (a block fill inside collecting()) is waited for there. After a
+    fork the helper threads are gone: a new pool is made."""
+    from fastinit import _tensor
+    assert isinstance(truncated._table_ahead(1.2345), np.ndarray)
+    monkeypatch.setattr(truncated, "_builder", [truncated._builder[0], -1])
+    with _tensor.collecting() as jobs:
+        fut = truncated._table_ahead(1.23456)
+        assert truncated._builder[1] == __import__("os").getpid()
+        x = fastinit.trunc_normal_(np.empty((4, 1000), np.float32), a=-1.23457, b=1.23457,
+                                   rng=2, global_shape=(8, 1000),
+                                   index=(slice(4, 8), slice(0, 1000)))
+    assert jobs == [] and fut.result() is truncated.ziggurat_table(1.23456)
+    whole = fastinit.trunc_normal_(np.empty((8, 1000), np.float32), a=-1.23457, b=1.23457,
+                                   rng=2)
+    assert np.array_equal(x, whole[4:])
