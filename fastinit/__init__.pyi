@@ -242,7 +242,7 @@ def trunc_normal(
 @overload
 def xavier_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -250,21 +250,21 @@ def xavier_uniform(  # type: ignore[overload-overlap]
 @overload
 def xavier_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def xavier_uniform(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def xavier_uniform(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -275,7 +275,7 @@ glorot_uniform = xavier_uniform
 @overload
 def xavier_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -283,21 +283,21 @@ def xavier_normal(  # type: ignore[overload-overlap]
 @overload
 def xavier_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def xavier_normal(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def xavier_normal(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -309,7 +309,7 @@ glorot_normal = xavier_normal
 def kaiming_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -318,7 +318,7 @@ def kaiming_uniform(  # type: ignore[overload-overlap]
 def kaiming_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
@@ -326,7 +326,7 @@ def kaiming_uniform(  # type: ignore[overload-overlap]
 def kaiming_uniform(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
@@ -334,7 +334,7 @@ def kaiming_uniform(
 def kaiming_uniform(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -346,7 +346,7 @@ he_uniform = kaiming_uniform
 def kaiming_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -355,7 +355,7 @@ def kaiming_normal(  # type: ignore[overload-overlap]
 def kaiming_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
@@ -363,7 +363,7 @@ def kaiming_normal(  # type: ignore[overload-overlap]
 def kaiming_normal(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
@@ -371,7 +371,7 @@ def kaiming_normal(
 def kaiming_normal(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -382,7 +382,7 @@ he_normal = kaiming_normal
 @overload
 def lecun_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -390,21 +390,21 @@ def lecun_uniform(  # type: ignore[overload-overlap]
 @overload
 def lecun_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def lecun_uniform(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def lecun_uniform(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -413,7 +413,7 @@ def lecun_uniform(
 @overload
 def lecun_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
@@ -421,21 +421,21 @@ def lecun_normal(  # type: ignore[overload-overlap]
 @overload
 def lecun_normal(  # type: ignore[overload-overlap]
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def lecun_normal(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def lecun_normal(
     shape: ShapeLike, gain: float = 1.0, generator: GeneratorArg = None, *, rng: Seed = None,
-    num_threads: int | None = None, offset: int = 0, in_axis: int = 1, out_axis: int = 0,
+    num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
     batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
@@ -445,8 +445,8 @@ def lecun_normal(
 def variance_scaling(  # type: ignore[overload-overlap]
     shape: ShapeLike, scale: float = 1.0, mode: ScalingMode = "fan_in",
     distribution: Distribution = "truncated_normal", generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: Float32Like = "float32",
 ) -> NDArray[np.float32]: ...
@@ -454,24 +454,24 @@ def variance_scaling(  # type: ignore[overload-overlap]
 def variance_scaling(  # type: ignore[overload-overlap]
     shape: ShapeLike, scale: float = 1.0, mode: ScalingMode = "fan_in",
     distribution: Distribution = "truncated_normal", generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def variance_scaling(
     shape: ShapeLike, scale: float = 1.0, mode: ScalingMode = "fan_in",
     distribution: Distribution = "truncated_normal", generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def variance_scaling(
     shape: ShapeLike, scale: float = 1.0, mode: ScalingMode = "fan_in",
     distribution: Distribution = "truncated_normal", generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
     global_shape: Sequence[int] | None = None, index: Index | None = None,
     dtype: FloatDTypeLike = "float32",
 ) -> NDArray[np.floating[Any]]: ...
@@ -584,29 +584,29 @@ def bias_constant(
 @overload
 def bias_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
     index: Index | None = None, dtype: Float32Like = "float32",
 ) -> NDArray[np.float32]: ...
 @overload
 def bias_uniform(  # type: ignore[overload-overlap]
     shape: ShapeLike, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
     index: Index | None = None, dtype: Float64Like,
 ) -> NDArray[np.float64]: ...
 @overload
 def bias_uniform(
     shape: ShapeLike, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
     index: Index | None = None, dtype: Float16Like,
 ) -> NDArray[np.float16]: ...
 @overload
 def bias_uniform(
     shape: ShapeLike, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
-    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-    out_axis: int = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
+    rng: Seed = None, num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+    out_axis: AxisLike = 0, batch_axis: AxisLike = (), global_shape: Sequence[int] | None = None,
     index: Index | None = None, dtype: FloatDTypeLike = "float32",
 ) -> NDArray[np.floating[Any]]: ...
 

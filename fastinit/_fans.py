@@ -35,8 +35,8 @@ def _axis(ax, ndim, name):
 
 
 @public(probe=None)
-def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: int = 1,
-                                 out_axis: int = 0, batch_axis: AxisLike = ()) -> tuple[int, int]:
+def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: AxisLike = 1,
+                                 out_axis: AxisLike = 0, batch_axis: AxisLike = ()) -> tuple[int, int]:
     r"""Return ``(fan_in, fan_out)`` of a weight tensor or shape.
 
     The default is torch's layout ``(out, in, *kernel)``: ``fan_in = in *
@@ -46,10 +46,11 @@ def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: int 
     ----------
     tensor : array, torch.Tensor or tuple of int
         The weight, or its shape; at least 2 dimensions.
-    in_axis, out_axis : int
+    in_axis, out_axis : int or tuple of int
         Axes of the input and output features (negative counts from the
         end). JAX/Flax ``HWIO`` kernels and Keras ``(..., in, out)`` weights
-        use ``in_axis=-2, out_axis=-1``.
+        use ``in_axis=-2, out_axis=-1``. Several axes (JAX's convention)
+        count as one of their product's size.
     batch_axis : int or tuple of int
         Axes excluded from the receptive field (stacked weights).
 
@@ -71,6 +72,8 @@ def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: int 
     (147, 3136)
     >>> fastinit.calculate_fan_in_and_fan_out((3, 3, 16, 32), in_axis=-2, out_axis=-1)
     (144, 288)
+    >>> fastinit.calculate_fan_in_and_fan_out((4, 6, 8, 10), in_axis=(0, 1), out_axis=-1)
+    (192, 80)
     """
     shape = shape_of(tensor, "tensor")
     if type(in_axis) is int and type(out_axis) is int and type(batch_axis) is tuple \
@@ -79,15 +82,25 @@ def calculate_fan_in_and_fan_out(tensor: Array | Sequence[int], *, in_axis: int 
     return _fans(shape, in_axis, out_axis, batch_axis)
 
 
+def _axes(ax, ndim, name):
+    """An axis argument as a tuple of axes: one int, or several (JAX's sequences)."""
+    if isinstance(ax, (tuple, list)):
+        axes = tuple(_axis(a, ndim, name) for a in ax)
+        if not axes or len(set(axes)) != len(axes):
+            raise ValueError(f"{name}={tuple(ax)} must name one or more distinct axes")
+        return axes
+    return (_axis(ax, ndim, name),)
+
+
 def _fans(shape, in_axis, out_axis, batch_axis):
     """calculate_fan_in_and_fan_out of a shape tuple."""
     if len(shape) < 2:
         raise ValueError("Fan in and fan out can not be computed for tensor with fewer than "
                          "2 dimensions")
     nd = len(shape)
-    i = _axis(in_axis, nd, "in_axis")
-    o = _axis(out_axis, nd, "out_axis")
-    if i == o:
+    i = _axes(in_axis, nd, "in_axis")
+    o = _axes(out_axis, nd, "out_axis")
+    if set(i) & set(o):
         raise ValueError(f"in_axis and out_axis must differ, got in_axis={in_axis}, "
                          f"out_axis={out_axis}")
     if type(batch_axis) is not tuple:
@@ -96,13 +109,14 @@ def _fans(shape, in_axis, out_axis, batch_axis):
         if not isinstance(batch_axis, (tuple, list)):
             raise TypeError(f"batch_axis must be an int or a tuple of ints, got {batch_axis!r}")
     batch = {_axis(b, nd, "batch_axis") for b in batch_axis} if batch_axis else ()
-    if batch and batch & {i, o}:
+    if batch and batch & {*i, *o}:
         raise ValueError(f"batch_axis={tuple(batch_axis)} overlaps in_axis or out_axis")
     receptive = 1
     for k, s in enumerate(shape):
-        if k not in batch and k != i and k != o:
+        if k not in batch and k not in i and k not in o:
             receptive *= s
-    return shape[i] * receptive, shape[o] * receptive
+    return (math.prod(shape[k] for k in i) * receptive,
+            math.prod(shape[k] for k in o) * receptive)
 
 
 # the fans of plain int arguments, remembered: a model has few weight shapes

@@ -86,7 +86,7 @@ def bias_constant_(bias: ArrayT, val: float = 0.01, *, num_threads: int | None =
 @public(bench="bench_bias")
 def bias_uniform_(bias: ArrayT, weight: Array | Sequence[int], generator: GeneratorArg = None, *,
                   rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                  in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                  in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                   global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill a bias with torch's default layer bias, :math:`\mathcal{U}(-b, b)`, b = 1/sqrt(fan_in).
 

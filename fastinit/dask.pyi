@@ -69,28 +69,28 @@ def trunc_normal(
 
 def xavier_uniform(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def glorot_uniform(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def xavier_normal(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def glorot_normal(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
@@ -98,7 +98,7 @@ def glorot_normal(
 def kaiming_uniform(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
@@ -106,7 +106,7 @@ def kaiming_uniform(
 def he_uniform(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
@@ -114,7 +114,7 @@ def he_uniform(
 def kaiming_normal(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
@@ -122,21 +122,21 @@ def kaiming_normal(
 def he_normal(
     shape: ShapeLike, a: float = 0, mode: Mode = "fan_in",
     nonlinearity: Nonlinearity = "leaky_relu", *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def lecun_uniform(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def lecun_normal(
     shape: ShapeLike, gain: float = 1.0, *, rng: Seed = None, num_threads: int | None = None,
-    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
     full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
     dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
@@ -144,9 +144,9 @@ def lecun_normal(
 def variance_scaling(
     shape: ShapeLike, scale: float = 1.0, mode: ScalingMode = "fan_in",
     distribution: Distribution = "truncated_normal", *, rng: Seed = None,
-    num_threads: int | None = None, in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
-    full_shape: Sequence[int] | None = None, chunks: ChunksLike = "auto",
-    dtype: FloatDTypeLike = "float32",
+    num_threads: int | None = None, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
+    batch_axis: AxisLike = (), full_shape: Sequence[int] | None = None,
+    chunks: ChunksLike = "auto", dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def eye(
@@ -176,8 +176,8 @@ def bias_constant(
 
 def bias_uniform(
     shape: ShapeLike, weight: Array | Sequence[int], *, rng: Seed = None,
-    num_threads: int | None = None, in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
-    chunks: ChunksLike = "auto", dtype: FloatDTypeLike = "float32",
+    num_threads: int | None = None, in_axis: AxisLike = 1, out_axis: AxisLike = 0,
+    batch_axis: AxisLike = (), chunks: ChunksLike = "auto", dtype: FloatDTypeLike = "float32",
 ) -> DaskArray: ...
 
 def orthogonal(

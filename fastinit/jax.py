@@ -40,7 +40,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any, Literal, TypeAlias
+from typing import Any, Final, Literal, TypeAlias
 
 import numpy as np
 
@@ -50,7 +50,13 @@ try:
 except ImportError as exc:  # pragma: no cover - the message is the point
     raise ImportError("fastinit.jax needs jax: pip install 'fastinit-nn[jax]'") from exc
 
+try:       # JAX 0.7+: callbacks that write XLA's output buffers in place
+    from jax.experimental.buffer_callback import buffer_callback as _buffer_callback
+except ImportError:  # pragma: no cover - older JAX: pure_callback, one copy more
+    _buffer_callback = None
+
 from . import _dtypes, _hugepages, _tensor
+from ._fans import calculate_fan_in_and_fan_out
 from ._random import Key
 from .fills import constant_, normal_, uniform_
 from .orthogonal import orthogonal_
@@ -60,13 +66,13 @@ from .truncated import trunc_normal_
 
 __all__ = ["Initializer", "to_key", "JAX_STREAM", "make_array", "torch_layout",
            "constant", "zeros", "ones", "uniform", "normal", "truncated_normal",
-           "variance_scaling", "glorot_uniform", "glorot_normal", "xavier_uniform",
+           "variance_scaling", "jax_fans", "glorot_uniform", "glorot_normal", "xavier_uniform",
            "xavier_normal", "lecun_uniform", "lecun_normal", "he_uniform", "he_normal",
            "kaiming_uniform", "kaiming_normal", "orthogonal", "delta_orthogonal"]
 
 #: The stream word of the :class:`fastinit.Key` a JAX key maps to ("JAX\\0"):
 #: JAX keys get their own streams, apart from fastinit's int seeds.
-JAX_STREAM = 0x4A415800
+JAX_STREAM: Final[int] = 0x4A415800
 
 #: A key: a JAX key (typed or raw uint32), an int seed or a fastinit.Key.
 KeyLike: TypeAlias = "jax.Array | np.ndarray[Any, Any] | int | Key"
@@ -234,15 +240,34 @@ class Initializer:
         shape = _tensor.check_shape(tuple(shape))
         d = _float_dtype(self.dtype if dtype is None else dtype)
         if isinstance(key, jax.core.Tracer):
-            data = jax.random.key_data(key) if _is_jax_key(key) else key
-
-            def host(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-                out = self._host(_words_key(words), shape, d)
-                return out.view(jnp.bfloat16) if d == jnp.bfloat16 else out
-
-            return jax.pure_callback(host, jax.ShapeDtypeStruct(shape, d), data,
-                                     vmap_method="sequential")
+            return self._traced(jax.random.key_data(key) if _is_jax_key(key) else key,
+                                shape, d)
         return _to_jax(self._host(to_key(key), shape, d), d)
+
+    def _traced(self, data: jax.Array, shape: tuple[int, ...], d: Any) -> jax.Array:
+        """The call inside a trace (jit, vmap): a host callback on the key's words.
+
+        On the CPU, ``buffer_callback`` (JAX 0.7+) lets the fill write XLA's
+        own output buffer; elsewhere ``pure_callback`` returns a host array
+        that XLA copies. Batched keys (vmap) are filled one after another."""
+        result = jax.ShapeDtypeStruct(shape, d)
+        whole = tuple(slice(0, n) for n in shape)
+        if _buffer_callback is not None and jax.default_backend() == "cpu":
+            storage = _storage(d)
+
+            def fill_buffer(ctx: Any, out: Any, words: Any) -> None:
+                arr = np.asarray(out).view(storage)
+                if arr.size:
+                    _hugepages.advise_array(arr)
+                    self._fill(arr, _words_key(np.asarray(words)), shape, whole)
+
+            return _buffer_callback(fill_buffer, result, vmap_method="sequential")(data)
+
+        def host(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+            out = self._host(_words_key(words), shape, d)
+            return out.view(jnp.bfloat16) if d == jnp.bfloat16 else out
+
+        return jax.pure_callback(host, result, data, vmap_method="sequential")
 
     def block(self, key: KeyLike, shape: Shape, dtype: Any = None,
               index: Sequence[slice] | None = None) -> np.ndarray[Any, Any]:
@@ -366,16 +391,11 @@ def jax_fans(shape: Sequence[int], in_axis: int | Sequence[int] = -2,
 
     ``in_size * receptive`` and ``out_size * receptive``, the sizes being
     products over ``in_axis`` and ``out_axis`` and the receptive field the
-    product over the other axes but ``batch_axis``.
+    product over the other axes but ``batch_axis``: JAX's defaults for
+    :func:`fastinit.calculate_fan_in_and_fan_out`.
     """
-    shape = tuple(int(s) for s in shape)
-    ins = _axes(in_axis, len(shape), "in_axis")
-    outs = _axes(out_axis, len(shape), "out_axis")
-    batch = _axes(batch_axis, len(shape), "batch_axis")
-    in_size = math.prod(shape[a] for a in ins)
-    out_size = math.prod(shape[a] for a in outs)
-    receptive = math.prod(s for a, s in enumerate(shape) if a not in ins + outs + batch)
-    return in_size * receptive, out_size * receptive
+    return calculate_fan_in_and_fan_out(tuple(shape), in_axis=in_axis, out_axis=out_axis,
+                                        batch_axis=batch_axis)
 
 
 def variance_scaling(scale: float, mode: Mode, distribution: Distribution,
@@ -397,9 +417,8 @@ def variance_scaling(scale: float, mode: Mode, distribution: Distribution,
     scale = float(scale)
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
-        fans = jax_fans(shape, in_axis, out_axis, batch_axis)
-        variance_scaling_(out, scale, mode, law, rng=key, in_axis=0, out_axis=1,
-                          full_shape=fans, global_shape=shape, index=index)
+        variance_scaling_(out, scale, mode, law, rng=key, in_axis=in_axis, out_axis=out_axis,
+                          batch_axis=batch_axis, global_shape=shape, index=index)
     return Initializer(f"variance_scaling({scale!r}, {mode!r}, {distribution!r})", fill, dtype)
 
 

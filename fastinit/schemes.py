@@ -135,7 +135,7 @@ def _doc(fn: _F) -> _F:
 @_doc
 def xavier_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
                     rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                     full_shape: Sequence[int] | None = None,
                     global_shape: Sequence[int] | None = None,
                     index: Index | None = None) -> ArrayT:
@@ -180,7 +180,7 @@ def xavier_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg =
 @_doc
 def xavier_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
                    rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                   in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                   in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                    full_shape: Sequence[int] | None = None,
                    global_shape: Sequence[int] | None = None,
                    index: Index | None = None) -> ArrayT:
@@ -226,7 +226,7 @@ def xavier_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = 
 def kaiming_uniform_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
                      nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *,
                      rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                     in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                     in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                      full_shape: Sequence[int] | None = None,
                      global_shape: Sequence[int] | None = None,
                      index: Index | None = None) -> ArrayT:
@@ -283,7 +283,7 @@ def kaiming_uniform_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
 def kaiming_normal_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
                     nonlinearity: Nonlinearity = "leaky_relu", generator: GeneratorArg = None, *,
                     rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                    in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                    in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                     full_shape: Sequence[int] | None = None,
                     global_shape: Sequence[int] | None = None,
                     index: Index | None = None) -> ArrayT:
@@ -335,7 +335,7 @@ def kaiming_normal_(tensor: ArrayT, a: float = 0, mode: Mode = "fan_in",
 @_doc
 def lecun_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
                    rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                   in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                   in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                    full_shape: Sequence[int] | None = None,
                    global_shape: Sequence[int] | None = None,
                    index: Index | None = None) -> ArrayT:
@@ -380,7 +380,7 @@ def lecun_uniform_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = 
 @_doc
 def lecun_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = None, *,
                   rng: Seed = None, num_threads: int | None = None, offset: int = 0,
-                  in_axis: int = 1, out_axis: int = 0, batch_axis: AxisLike = (),
+                  in_axis: AxisLike = 1, out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                   full_shape: Sequence[int] | None = None,
                   global_shape: Sequence[int] | None = None, index: Index | None = None) -> ArrayT:
     r"""Fill the input tensor with LeCun normal values, the init for SELU networks.
@@ -429,8 +429,8 @@ def lecun_normal_(tensor: ArrayT, gain: float = 1.0, generator: GeneratorArg = N
 def variance_scaling_(tensor: ArrayT, scale: float = 1.0, mode: ScalingMode = "fan_in",
                       distribution: Distribution = "truncated_normal",
                       generator: GeneratorArg = None, *, rng: Seed = None,
-                      num_threads: int | None = None, offset: int = 0, in_axis: int = 1,
-                      out_axis: int = 0, batch_axis: AxisLike = (),
+                      num_threads: int | None = None, offset: int = 0, in_axis: AxisLike = 1,
+                      out_axis: AxisLike = 0, batch_axis: AxisLike = (),
                       full_shape: Sequence[int] | None = None,
                       global_shape: Sequence[int] | None = None,
                       index: Index | None = None) -> ArrayT:

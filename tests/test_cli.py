@@ -55,6 +55,27 @@ def test_bench_json_covers_every_family_and_library():
             assert row["ratios"]["2"]["vs_torch"] > 0
 
 
+def test_bench_jax_json():
+    """bench --jax: fastinit.jax eager and jitted against jitted jax.nn.initializers."""
+    pytest.importorskip("jax")
+    from fastinit.cli import jax_bench
+    p = run_cli("bench", "--jax", "--size", "16000", "--ortho-n", "32", "--repeat", "1",
+                "--threads", "2", "--json", timeout=300)
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["threads"] == 2
+    assert [r["family"] for r in doc["rows"]] == list(jax_bench.FAMILIES)
+    for row in doc["rows"]:
+        assert row["shape"] == ([32, 32] if row["family"] == "orthogonal" else [2, 8000])
+        base = row["seconds"]["jax.nn.initializers (jit)"]
+        for way, s in row["seconds"].items():
+            assert s > 0 and math.isclose(row["x_jax"][way], base / s)
+            assert math.isclose(row["gbps"][way], math.prod(row["shape"]) * 4 / s / 1e9)
+    table = run_cli("bench", "--jax", "--size", "16000", "--ortho-n", "32", "--repeat", "1",
+                    timeout=300)
+    assert table.returncode == 0 and "fastinit.jax (jit)" in table.stdout
+
+
 def test_bench_overhead_json():
     """bench --overhead: every call timed next to torch.nn.init (where torch
     has it), the functional twins and the registry over their in-place call."""

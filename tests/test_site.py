@@ -79,7 +79,7 @@ def _reference_entries():
 def _public_names():
     """{module: set of public names} that the reference must hold."""
     names = {"fastinit": set(fastinit.__all__)}
-    for sub in ("torch", "dask"):
+    for sub in ("torch", "dask", "jax"):
         try:
             mod = __import__(f"fastinit.{sub}", fromlist=["__all__"])
         except ImportError:

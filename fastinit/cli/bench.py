@@ -209,6 +209,11 @@ def add_arguments(p):
                         "torch.nn.init, in microseconds, with the functional twins and the "
                         "registry over the in-place call (see fastinit.cli.overhead); uses "
                         "--repeat and --json")
+    which.add_argument("--jax", action="store_true",
+                   help="fastinit.jax against jitted jax.nn.initializers on an 8000 x 8000 "
+                        "float32 kernel (--size / 8000 rows when --size is given), eager and "
+                        "under jit (see fastinit.cli.jax_bench); uses --repeat, --ortho-n, "
+                        "--threads (the first) and --json")
     m = p.add_argument_group("whole model (--model)")
     which.add_argument("--model", action="store_true",
                    help="time initializing a Llama-like model (about 1.1 B parameters at "
@@ -239,6 +244,9 @@ def run(args):
     if args.model:
         from . import model_bench
         return model_bench.run(args)
+    if args.jax:
+        from . import jax_bench
+        return jax_bench.run(args)
     threads = args.threads or [fastinit.get_num_threads()]
     doc = measure(args.size, args.dtype, threads, args.repeat, args.ortho_n,
                   families=args.only, seed=args.seed, progress=True)

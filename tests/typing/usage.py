@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 from typing import Any, assert_type
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 import torch
 from dask.array.core import Array as DaskArray
@@ -20,6 +22,7 @@ from torch import nn
 
 import fastinit
 import fastinit.dask
+import fastinit.jax
 import fastinit.torch
 
 f32: NDArray[np.float32] = np.empty((64, 32), np.float32)
@@ -202,3 +205,38 @@ lazy_arrays = [
 ]
 assert_type(lazy_arrays[0], DaskArray)
 fastinit.dask.normal((8, 8), generator=0)  # type: ignore[call-arg]
+
+# ---- JAX and Flax ---------------------------------------------------------------------------
+jkey = jax.random.key(0)
+jinits: list[fastinit.jax.Initializer] = [
+    fastinit.jax.constant(0.5),
+    fastinit.jax.zeros,
+    fastinit.jax.ones,
+    fastinit.jax.uniform(1e-2),
+    fastinit.jax.normal(1e-2, dtype=jnp.bfloat16),
+    fastinit.jax.truncated_normal(1e-2, lower=-1.0, upper=1.0),
+    fastinit.jax.variance_scaling(2.0, "fan_in", "truncated_normal", in_axis=(0, 1)),
+    fastinit.jax.glorot_uniform(),
+    fastinit.jax.glorot_normal(),
+    fastinit.jax.xavier_uniform(),
+    fastinit.jax.xavier_normal(),
+    fastinit.jax.lecun_uniform(),
+    fastinit.jax.lecun_normal(),
+    fastinit.jax.he_uniform(),
+    fastinit.jax.he_normal(batch_axis=0),
+    fastinit.jax.kaiming_uniform(),
+    fastinit.jax.kaiming_normal(),
+    fastinit.jax.orthogonal(1.0, column_axis=-1, exact=False),
+    fastinit.jax.delta_orthogonal(),
+    fastinit.jax.torch_layout("kaiming_uniform", a=5 ** 0.5, key=fastinit.Key(0)),
+]
+assert_type(jinits[0](jkey, (4, 4)), jax.Array)
+assert_type(jinits[0](0, (4, 4), jnp.float32), jax.Array)
+assert_type(jinits[0].block(jkey, (4, 4), None, (slice(0, 2), slice(0, 4))),
+            np.ndarray[Any, Any])
+assert_type(fastinit.jax.make_array(jinits[1], jkey, (8, 8)), jax.Array)
+assert_type(fastinit.jax.to_key(jkey), fastinit.Key)
+assert_type(fastinit.jax.jax_fans((3, 3, 16, 32)), tuple[int, int])
+assert_type(fastinit.jax.JAX_STREAM + 0, int)
+fastinit.jax.variance_scaling(2.0, "fan_sum", "normal")  # type: ignore[arg-type]
+fastinit.jax.make_array(jinits[0], jkey, (8, 8), sharding=0)  # type: ignore[arg-type]
