@@ -47,8 +47,14 @@ class DType:
         self.name, self.code, self.itemsize = name, code, itemsize
         self.work = np.dtype(f"float{bits}")
         try:
-            self.numpy, self.native = np.dtype(name), True
+            known = np.dtype(name)
         except TypeError:
+            known = None
+        # NumPy's own floats only: once ml_dtypes is imported, np.dtype("bfloat16")
+        # is its (kind "V") type, which must not change how fastinit stores bfloat16
+        if known is not None and known.kind == "f":
+            self.numpy, self.native = known, True
+        else:
             self.numpy = np.dtype(f"uint{8 * itemsize}", metadata={_TAG: name})
             self.native = False
         if self.numpy.itemsize != itemsize:
