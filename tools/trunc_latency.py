@@ -10,7 +10,11 @@ and prints, in milliseconds, medians over the repeats:
 - again: the same call a second time (the sampling alone);
 - new c: a call whose interval needs a ziggurat table not built yet
   (a fresh half-width c each time), and ``ztab`` alone (the table build);
-- scipy.special: whether a first call imported it, and what importing it costs.
+- scipy.special: whether a first call imported it, and what importing it costs;
+- with ``--queued N``: N fills (256 x 256 float32) each with a new interval,
+  called one after another, against the same queued as ``fastinit.torch``'s
+  init_ / materialize queue them (tables built ahead on helper threads),
+  the two taking turns, medians of ``--repeat`` rounds.
 """
 import argparse
 import json
@@ -50,11 +54,46 @@ print(json.dumps(r))
 """
 
 
+def queued(n, repeat):
+    import time
+
+    import numpy as np
+
+    import fastinit
+    from fastinit import _tensor
+    ws = [np.zeros((256, 256), np.float32) for _ in range(n)]
+    fresh = iter(range(1, 10 ** 9))
+    times = {"one after another": [], "queued, tables built ahead": []}
+
+    def fill(queue):
+        cs = [1.0 + next(fresh) * 2.0 ** -30 for _ in ws]     # never built before
+        t = time.perf_counter()
+        if queue:
+            with _tensor.collecting() as jobs:
+                for w, c in zip(ws, cs):
+                    fastinit.trunc_normal_(w, a=-c, b=c, rng=1)
+            _tensor.run_jobs(jobs)
+        else:
+            for w, c in zip(ws, cs):
+                fastinit.trunc_normal_(w, a=-c, b=c, rng=1)
+        return time.perf_counter() - t
+    for _ in range(repeat):
+        times["one after another"].append(fill(False))
+        times["queued, tables built ahead"].append(fill(True))
+    print(f"{n} trunc_normal_ fills of 256 x 256 float32, each with a new interval, "
+          f"{fastinit.get_num_threads()} thread(s), median of {repeat} rounds:")
+    for k, v in times.items():
+        print(f"  {k:28} {1e3 * statistics.median(v):8.1f} ms")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--size", type=int, default=10_000)
+    ap.add_argument("--queued", type=int, default=0, metavar="N")
     args = ap.parse_args(argv)
+    if args.queued:
+        queued(args.queued, args.repeat)
     for bounds in ([-2.0, 2.0], [0.0, float("inf")], [8.0, 9.0]):
         runs = [json.loads(subprocess.run(
             [sys.executable, "-c", CHILD, str(args.size), json.dumps(bounds)],
