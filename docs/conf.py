@@ -15,6 +15,10 @@ import os
 
 import fastinit
 
+# Keras picks its backend at its first import (autodoc of fastinit.keras and the
+# Keras guide page's code): NumPy's, unless the environment says otherwise
+os.environ.setdefault("KERAS_BACKEND", "numpy")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 project = "fastinit"

@@ -12,7 +12,7 @@ import re
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OPTIONAL = ("torch", "jax", "matplotlib", "dask")
+OPTIONAL = ("torch", "jax", "matplotlib", "dask", "keras")
 
 
 def python_blocks(path="README.md"):

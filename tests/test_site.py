@@ -37,6 +37,8 @@ from test_readme import python_blocks, run_block
 
 DOCS = os.path.join(ROOT, "docs")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# Keras picks its backend at its first import (fastinit.keras, the Keras page's code)
+os.environ.setdefault("KERAS_BACKEND", "numpy")
 
 
 def _unavailable(reason):
@@ -79,7 +81,7 @@ def _reference_entries():
 def _public_names():
     """{module: set of public names} that the reference must hold."""
     names = {"fastinit": set(fastinit.__all__)}
-    for sub in ("torch", "dask", "jax"):
+    for sub in ("torch", "dask", "jax", "keras"):
         try:
             mod = __import__(f"fastinit.{sub}", fromlist=["__all__"])
         except ImportError:
