@@ -3,7 +3,10 @@
     python tools/bench_fresh.py [--threads 1 2] [--repeat 5] [--scale 1] [--no-model]
 
 One process; the variants take turns within each round (the machine is
-shared: medians of the rounds and their ratios are what count). A discarded
+shared: medians of the rounds and their ratios are what count). Before
+each timed step, as many bytes as the step allocates are touched and freed
+(``--no-warm`` to skip): on a VM with free page reporting, memory freed a
+few seconds ago is back with the host and not "pre-warmed". A discarded
 first round, after touching --prewarm GB of memory once, warms the guest memory.
 For each thread count:
 
@@ -28,6 +31,19 @@ from fastinit.cli import llama
 from fastinit.cli.model_bench import _reset_peak, _status, _trim
 
 
+def _warm(nbytes):
+    """Touch ``nbytes`` (and 5% more) of fresh memory and free it, just before a
+    timed step: the step then gets memory that the host backs. (On a VM with
+    free page reporting, virtio_balloon, memory freed for a few seconds goes
+    back to the host, and its next first touch costs a host fault too: the
+    guest memory is then not "pre-warmed", whatever ran before.)"""
+    old = _numpy_advice(True)
+    w = np.ones(int(nbytes * 1.05) // 8 + 1)
+    del w
+    _numpy_advice(old)
+    _trim()
+
+
 def _numpy_advice(on):
     from numpy._core import multiarray
     return multiarray._set_madvise_hugepage(on)
@@ -44,12 +60,15 @@ def _timed(fn):
     return t
 
 
-def _rounds(variants, repeat):
-    """{name: [seconds per round]}, the variants taking turns; round 0 dropped."""
+def _rounds(variants, repeat, warm=0):
+    """{name: [seconds per round]}, the variants taking turns; round 0 dropped;
+    ``warm`` bytes touched and freed before each step (:func:`_warm`)."""
     times = {name: [] for name in variants}
     for r in range(repeat + 1):
         for name, (setup, fn) in variants.items():
             setup()
+            if warm:
+                _warm(warm)
             t = _timed(fn)
             if r:
                 times[name].append(t)
@@ -60,11 +79,13 @@ def _report(title, times, ref):
     med = {k: statistics.median(v) for k, v in times.items()}
     print(title)
     for k, v in med.items():
+        paired = statistics.median(a / b for a, b in zip(times[k], times[ref]))
         print(f"  {k:34} median {v * 1e3:9.1f} ms  (rounds: "
-              f"{', '.join(f'{x * 1e3:.0f}' for x in times[k])})  x{v / med[ref]:.2f} of {ref}")
+              f"{', '.join(f'{x * 1e3:.0f}' for x in times[k])})  x{v / med[ref]:.2f} of {ref}"
+              f" (median of the rounds' ratios x{paired:.2f})")
 
 
-def functional(threads, repeat):
+def functional(threads, repeat, args_warm=True):
     touched = np.zeros((8192, 8192), np.float32)
 
     def on():
@@ -83,7 +104,7 @@ def functional(threads, repeat):
             touched, rng=0, num_threads=threads)),
     }
     try:
-        times = _rounds(variants, repeat)
+        times = _rounds(variants, repeat, warm=touched.nbytes if args_warm else 0)
     finally:
         fastinit.set_hugepages(True)
         _numpy_advice(True)
@@ -91,7 +112,7 @@ def functional(threads, repeat):
             f"{_hugepages.thp_mode()!r}", times, "normal_ into touched memory")
 
 
-def model(threads, repeat, scale):
+def model(threads, repeat, scale, args_warm=True):
     import torch
     import fastinit.torch as ft
     torch.set_num_threads(threads)
@@ -121,7 +142,7 @@ def model(threads, repeat, scale):
                                        lambda: ft.init_(existing, rng=0, num_threads=threads)),
     }
     try:
-        times = _rounds(variants, repeat)
+        times = _rounds(variants, repeat, warm=nbytes if args_warm else 0)
     finally:
         fastinit.set_hugepages(True)
     _report(f"model: Llama-like scale 1/{scale}, {nparams / 1e9:.3f} B float32 parameters, "
@@ -141,6 +162,8 @@ def main(argv=None):
     ap.add_argument("--prewarm", type=float, default=8.0,
                     help="GB of guest memory touched once and freed first (a VM backs "
                          "never-used memory on first touch: not what is measured)")
+    ap.add_argument("--no-warm", action="store_true",
+                    help="no touch-and-free of the step's bytes before each timed step")
     args = ap.parse_args(argv)
     if args.prewarm > 0:
         t = time.perf_counter()
@@ -152,9 +175,9 @@ def main(argv=None):
           f"defrag: {open(_hugepages._THP_FILE.replace('enabled', 'defrag')).read().strip()!r}")
     for t in args.threads:
         if not args.no_functional:
-            functional(t, args.repeat)
+            functional(t, args.repeat, not args.no_warm)
         if not args.no_model:
-            model(t, args.repeat, args.scale)
+            model(t, args.repeat, args.scale, not args.no_warm)
 
 
 if __name__ == "__main__":
