@@ -46,7 +46,7 @@ import math
 import numbers
 import random as _pyrandom
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias, cast
 
 import numpy as np
 
@@ -92,7 +92,7 @@ _register = keras.saving.register_keras_serializable(package="fastinit")
 
 def _int_seed(seed: Any, name: str = "seed") -> int:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) \
-            or not 0 <= seed <= _MASK32:
+            or not 0 <= int(seed) <= _MASK32:
         raise ValueError(f"{name} must be an int in [0, 2**32), a keras.random.SeedGenerator "
                          f"or None, got {seed!r}")
     return int(seed)
@@ -197,7 +197,7 @@ def _shape(shape: Any) -> tuple[int, ...]:
 
 def _dtype_name(dtype: Any, floats_only: bool) -> str:
     """Keras's standard name of ``dtype`` (None: ``keras.backend.floatx()``)."""
-    name = keras.backend.standardize_dtype(dtype)
+    name = str(keras.backend.standardize_dtype(dtype))
     if name not in _FLOATS and (floats_only or name in ("string", "complex64", "complex128")):
         raise TypeError(f"dtype must be float16, bfloat16, float32 or float64, got {dtype!r}")
     return name
@@ -635,7 +635,8 @@ class VarianceScaling(_Seeded):
         if law not in ("truncated_normal", "untruncated_normal", "uniform"):
             raise ValueError(f"distribution must be 'truncated_normal', 'normal', "
                              f"'untruncated_normal' or 'uniform', got {distribution!r}")
-        self.scale, self.mode, self.distribution = _plain(scale), mode, law
+        self.scale, self.mode = _plain(scale), mode
+        self.distribution = cast(Distribution, law)
         self.input_axes = _axes_arg(input_axes, "input_axes")
         self.output_axes = _axes_arg(output_axes, "output_axes")
         super().__init__(seed)

@@ -286,7 +286,18 @@ def test_seed_int_same_values_every_call():
     assert np.array_equal(a, values(fik.GlorotNormal(seed=4)((20, 30))))
 
 
-def test_seed_none_drawn_once_per_instance():
+@pytest.fixture
+def global_rngs():
+    """keras.utils.set_random_seed seeds Python's and NumPy's global generators:
+    give the other tests theirs back."""
+    import random
+    state = random.getstate(), np.random.get_state()
+    yield
+    random.setstate(state[0])
+    np.random.set_state(state[1])
+
+
+def test_seed_none_drawn_once_per_instance(global_rngs):
     init = fik.HeUniform()
     assert isinstance(init.seed, int) and 1 <= init.seed <= 10**9
     assert np.array_equal(values(init((20, 30))), values(init((20, 30))))
