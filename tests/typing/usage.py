@@ -23,6 +23,7 @@ from torch import nn
 import fastinit
 import fastinit.dask
 import fastinit.jax
+import fastinit.keras
 import fastinit.torch
 
 f32: NDArray[np.float32] = np.empty((64, 32), np.float32)
@@ -240,3 +241,21 @@ assert_type(fastinit.jax.jax_fans((3, 3, 16, 32)), tuple[int, int])
 assert_type(fastinit.jax.JAX_STREAM + 0, int)
 fastinit.jax.variance_scaling(2.0, "fan_sum", "normal")  # type: ignore[arg-type]
 fastinit.jax.make_array(jinits[0], jkey, (8, 8), sharding=0)  # type: ignore[arg-type]
+
+# ---- Keras ------------------------------------------------------------------------------------
+kinits = [
+    fastinit.keras.Zeros(), fastinit.keras.Ones(), fastinit.keras.Constant(0.5),
+    fastinit.keras.Identity(gain=2.0), fastinit.keras.RandomNormal(0.0, 0.05, seed=1),
+    fastinit.keras.TruncatedNormal(stddev=0.02, seed=1),
+    fastinit.keras.RandomUniform(-0.1, 0.1, seed=None),
+    fastinit.keras.VarianceScaling(2.0, "fan_avg", "uniform", seed=3),
+    fastinit.keras.GlorotUniform(seed=0), fastinit.keras.GlorotNormal(),
+    fastinit.keras.LecunUniform(), fastinit.keras.LecunNormal(),
+    fastinit.keras.HeUniform(), fastinit.keras.HeNormal(seed=0),
+    fastinit.keras.Orthogonal(gain=1.0, seed=0),
+]
+assert_type(fastinit.keras.HeNormal(seed=0), fastinit.keras.HeNormal)
+assert_type(fastinit.keras.to_key(0), fastinit.Key)
+assert_type(fastinit.keras.keras_fans((3, 3, 16, 32)), tuple[int, int])
+fastinit.keras.VarianceScaling(2.0, "fan_sum")  # type: ignore[arg-type]
+fastinit.keras.keras_fans((3, 3), input_axes=0)  # type: ignore[arg-type]
