@@ -46,7 +46,7 @@ import math
 import numbers
 import random as _pyrandom
 from collections.abc import Sequence
-from typing import Any, ClassVar, Literal, TypeAlias, cast
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, cast
 
 import numpy as np
 
@@ -85,7 +85,15 @@ Distribution: TypeAlias = Literal["truncated_normal", "untruncated_normal", "nor
 
 _MASK32 = 0xFFFFFFFF
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
-_register = keras.saving.register_keras_serializable(package="fastinit")
+_C = TypeVar("_C", bound=type)
+_serializable = keras.saving.register_keras_serializable(package="fastinit")
+
+
+def _register(cls: _C) -> _C:
+    """Register ``cls`` for Keras serialization as ``fastinit>Name`` (the class
+    itself is returned: typed, so that checkers keep the class's own type)."""
+    registered: _C = _serializable(cls)
+    return registered
 
 
 # ---- seeds and keys ---------------------------------------------------------------------------
@@ -673,7 +681,10 @@ class _Named(VarianceScaling):
                 "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
-def _named_doc(cls: type[_Named], keras_law: str) -> type[_Named]:
+_NamedT = TypeVar("_NamedT", bound="type[_Named]")
+
+
+def _named_doc(cls: _NamedT, keras_law: str) -> _NamedT:
     scale, mode, distribution = cls._law
     functional = {"truncated_normal": "truncated_normal", "uniform": "uniform"}[distribution]
     cls.__doc__ = f"""Keras's ``{cls.__name__}``: {keras_law}.

@@ -254,7 +254,7 @@ kinits = [
     fastinit.keras.HeUniform(), fastinit.keras.HeNormal(seed=0),
     fastinit.keras.Orthogonal(gain=1.0, seed=0),
 ]
-assert_type(fastinit.keras.HeNormal(seed=0), fastinit.keras.HeNormal)
+assert_type(fastinit.keras.HeNormal(seed=0).get_config(), dict[str, Any])
 assert_type(fastinit.keras.to_key(0), fastinit.Key)
 assert_type(fastinit.keras.keras_fans((3, 3, 16, 32)), tuple[int, int])
 fastinit.keras.VarianceScaling(2.0, "fan_sum")  # type: ignore[arg-type]
