@@ -56,7 +56,7 @@ except ImportError:  # pragma: no cover - older JAX: pure_callback, one copy mor
     _buffer_callback = None
 
 from . import _dtypes, _hugepages, _tensor
-from ._fans import calculate_fan_in_and_fan_out
+from ._fans import _axis, calculate_fan_in_and_fan_out
 from ._random import Key
 from .fills import constant_, normal_, uniform_
 from .orthogonal import orthogonal_
@@ -374,16 +374,6 @@ def truncated_normal(stddev: float = 1e-2, dtype: Any = None, lower: float = -2.
                        fill, dtype)
 
 
-def _axes(axis: int | Sequence[int], ndim: int, name: str) -> tuple[int, ...]:
-    axes = (axis,) if isinstance(axis, numbers.Integral) else tuple(axis)
-    out = []
-    for a in axes:
-        if not isinstance(a, numbers.Integral) or not -ndim <= a < ndim:
-            raise ValueError(f"{name}={axis!r} is not an axis of a {ndim}-d shape")
-        out.append(int(a) % ndim)
-    return tuple(out)
-
-
 def jax_fans(shape: Sequence[int], in_axis: int | Sequence[int] = -2,
              out_axis: int | Sequence[int] = -1,
              batch_axis: int | Sequence[int] = ()) -> tuple[int, int]:
@@ -460,7 +450,7 @@ def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: Any = None, *,
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         if len(shape) < 2:
             raise ValueError(f"orthogonal needs at least 2 dimensions, got shape {shape}")
-        axis = _axes(column_axis, len(shape), "column_axis")[0]
+        axis = _axis(column_axis, len(shape), "column_axis")
         order = (axis,) + tuple(a for a in range(len(shape)) if a != axis)
         view = np.transpose(out, order)          # (columns, other dims...): a strided view
         orthogonal_(view, scale, rng=key, exact=exact,
