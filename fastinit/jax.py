@@ -345,7 +345,7 @@ ones = _constant_init("ones", 1.0)
 
 def uniform(scale: float = 1e-2, dtype: Any = None) -> Initializer:
     """Values from :math:`\\mathcal{U}[0, \\text{scale})`, as JAX's ``uniform``."""
-    scale = float(scale)
+    scale = _tensor.check_float(scale, "scale", nonnegative=True)
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         uniform_(out, 0.0, scale, rng=key, global_shape=shape, index=index)
@@ -354,7 +354,7 @@ def uniform(scale: float = 1e-2, dtype: Any = None) -> Initializer:
 
 def normal(stddev: float = 1e-2, dtype: Any = None) -> Initializer:
     """Values from :math:`\\mathcal{N}(0, \\text{stddev}^2)`, as JAX's ``normal``."""
-    stddev = float(stddev)
+    stddev = _tensor.check_float(stddev, "stddev", nonnegative=True)
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         normal_(out, 0.0, stddev, rng=key, global_shape=shape, index=index)
@@ -365,7 +365,12 @@ def truncated_normal(stddev: float = 1e-2, dtype: Any = None, lower: float = -2.
                      upper: float = 2.0) -> Initializer:
     """``stddev`` times the standard normal truncated to [lower, upper], as JAX's
     ``truncated_normal`` (``stddev`` is the untruncated normal's)."""
-    stddev, lower, upper = float(stddev), float(lower), float(upper)
+    stddev = _tensor.check_float(stddev, "stddev", nonnegative=True)
+    lower = _tensor.check_float(lower, "lower")
+    upper = _tensor.check_float(upper, "upper")
+    if not lower < upper:
+        raise ValueError(f"truncated_normal needs lower < upper, got lower={lower}, "
+                         f"upper={upper}")
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         trunc_normal_(out, 0.0, stddev, lower * stddev, upper * stddev, rng=key,
@@ -404,7 +409,7 @@ def variance_scaling(scale: float, mode: Mode, distribution: Distribution,
         raise ValueError(f"distribution must be truncated_normal, normal or uniform, got "
                          f"{distribution!r}")
     law = "untruncated_normal" if distribution == "normal" else distribution
-    scale = float(scale)
+    scale = _tensor.check_float(scale, "scale")
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         variance_scaling_(out, scale, mode, law, rng=key, in_axis=in_axis, out_axis=out_axis,
@@ -445,7 +450,7 @@ def orthogonal(scale: float = 1.0, column_axis: int = -1, dtype: Any = None, *,
     that takes all of Q's rows; for the others ``exact=False`` trades
     bit-identity with the whole for speed (docs: sharded initialization).
     """
-    scale = float(scale)
+    scale = _tensor.check_float(scale, "scale")
 
     def fill(out: np.ndarray[Any, Any], key: Key, shape: tuple[int, ...], index: Index) -> None:
         if len(shape) < 2:

@@ -189,6 +189,19 @@ def test_bad_arguments_are_refused():
     with pytest.raises(ValueError, match="shape"):
         fij.normal()(KEY, (4, -1))
     assert fij.normal()(KEY, (0, 5)).shape == (0, 5)
+    # factory arguments, checked when the initializer is made, under JAX's names
+    for make, name in [(lambda: fij.normal(float("nan")), "stddev"),
+                       (lambda: fij.normal(-1.0), "stddev"),
+                       (lambda: fij.uniform(float("inf")), "scale"),
+                       (lambda: fij.truncated_normal(1.0, lower=float("nan")), "lower"),
+                       (lambda: fij.variance_scaling(float("nan"), "fan_in", "normal"), "scale"),
+                       (lambda: fij.orthogonal(float("inf")), "scale")]:
+        with pytest.raises(ValueError, match=name):
+            make()
+    with pytest.raises(TypeError, match="scale"):
+        fij.uniform("x")
+    with pytest.raises(ValueError, match="lower < upper"):
+        fij.truncated_normal(1.0, lower=2.0, upper=1.0)
 
 
 # ---- dtypes, jit, vmap, zero copy ------------------------------------------------------------------
