@@ -36,7 +36,7 @@ typedef struct { float mean, sd, lo, hi; uint32_t keep, set; fi_zt32 t; } fi_zq3
 typedef struct { double mean, sd, lo, hi; uint64_t keep, set; fi_zt64 t; } fi_zq64;
 /* A retry batch's proposals and their table entries (fi_zig*_batch_look;
  * the AVX2 float32 batch reads F and D itself, only for its wedge tests):
- * float32 keeps the packed entries in fi_zig32_first8's order. */
+ * float32 keeps the packed entries in fi_zig32_batch8's order. */
 /* Q, eq, eqk: the second proposals (after a failed wedge test) and their
  * entries. */
 typedef struct { uint32_t P[FI_CHUNK], Q[FI_CHUNK]; uint64_t ea[FI_CHUNK], eb[FI_CHUNK];
@@ -75,6 +75,14 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
     return nidx + c;
 }
 
+/* The words of a chunk: in output order on the SIMD paths (below), as
+ * w[k][l] on the portable one. */
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+#define FI_ZIG_PHILOX fi_philox_chunk_out
+#else
+#define FI_ZIG_PHILOX fi_philox_chunk
+#endif
+
 /* A chunk function gets its words w (computed by the previous call, or
  * before the first) and computes the next chunk's into wn when `more`: on
  * the SIMD paths between its table lookups and its arithmetic, so that the
@@ -82,10 +90,135 @@ static inline __attribute__((always_inline)) int fi_zig_collect(uint64_t m, int 
 #define FI_ZIG_NEXT                                                               \
     do {                                                                          \
         if (more)                                                                 \
-            fi_philox_chunk((g + 1) * FI_CHUNK, st->stream, st->sub, st->k0,      \
-                            st->k1, wn);                                          \
+            FI_ZIG_PHILOX((g + 1) * FI_CHUNK, st->stream, st->sub, st->k0,        \
+                          st->k1, wn);                                            \
     } while (0)
 
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+#include "simdv.h"
+/* The first attempts on FI_VW lanes (simdv.h: AVX2 8, AVX-512 16), one
+ * source for both paths. A chunk's words are in output order
+ * (fi_philox_chunk_out): float32 value i of the chunk is word wo[i];
+ * float64 value 8b + l has its high word at wo[16b + l] and its low word
+ * (sign and layer bits) at wo[16b + 8 + l]. So the lanes of one vector are
+ * consecutive values, loaded straight from the generator's stores and
+ * stored straight to the output; unfinished lanes are a mask (a mask
+ * register on AVX-512) that selects the parked word into their slots.
+ *
+ * The operations are those of fi_zig32_value_e / fi_zig32_fast_e (integer
+ * conversion, one product, mean + sd * z), so the same bits. The layer
+ * tables are read by plain loads into te (the packed entries, in
+ * fi_zig_te_slot's order), not by gather instructions: as fast on AVX2,
+ * and qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.
+ * check (a constant): FI_ZIG_IN, FI_ZIG_FOLD. Returns the bit mask of
+ * unfinished lanes. */
+static inline __attribute__((always_inline)) uint32_t fi_zig32_firstv(const uint32_t *wp,
+        const uint64_t *te, const fi_zq32 *q, int check, float *o)
+{
+    fi_vi w = fi_vi_load(wp);
+    fi_vi u = FI_VI_SRLI32(w, FI_ZIG_LBITS + 1);
+    fi_vf xt;
+    fi_vi kt;
+    fi_vte_split(te, &xt, &kt);
+    fi_vf z = fi_vf_mul(fi_vf_cvt(u), xt);
+    fi_vm ok = fi_vm_gt(kt, u);
+    fi_vi park = w;
+    if (check & FI_ZIG_FOLD)
+        z = fi_vf_as(fi_vi_or(fi_vi_and(fi_vi_asf(z), fi_vi_set1(q->keep)), fi_vi_set1(q->set)));
+    if (check)
+        park = fi_vi_zero_where(ok, park);   /* fast but outside: 0 */
+    fi_vf v = fi_vf_add(fi_vf_set1(q->mean), fi_vf_mul(fi_vf_set1(q->sd), z));
+    if (check)
+        ok = fi_vm_and_in(ok, v, fi_vf_set1(q->lo), fi_vf_set1(q->hi));
+    fi_vf_store(o, fi_vf_blend(ok, fi_vf_as(park), v));
+    return fi_vm_bits(ok) ^ FI_VM_ALL;
+}
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
+                                           int check, float *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
+{
+    const uint32_t *wo = &w[0][0];
+    uint64_t te[4 * FI_CHUNK];
+    const uint64_t *xk = q->t.xk;
+    /* the lookups with scalar loads, two words at a time; the empty asm
+     * keeps the compiler from turning them into lane extractions, which
+     * would compete with Philox for the vector units; unrolled, so that
+     * the slots are constants */
+#pragma GCC unroll 32
+    for (int i = 0; i < 4 * FI_CHUNK; i += 2) {
+        uint64_t pr;
+        memcpy(&pr, wo + i, sizeof pr);
+        __asm__("" : "+r"(pr));
+        int b = i & -FI_VW, L = i & (FI_VW - 1);
+        te[b + fi_zig_te_slot(L)] = xk[pr & FI_ZIG_JMASK];
+        te[b + fi_zig_te_slot(L + 1)] = xk[(pr >> 32) & FI_ZIG_JMASK];
+    }
+    FI_ZIG_NEXT;
+    uint64_t m = 0;
+    for (int i = 0; i < 4 * FI_CHUNK; i += FI_VW)
+        m |= (uint64_t)fi_zig32_firstv(wo + i, te + i, q, check, o + i) << i;
+    return m;
+}
+
+/* The float64 first attempts of FI_VWD lanes: b their 64-bit words, xe and
+ * ke their table entries. */
+static inline __attribute__((always_inline)) uint32_t fi_zig64_firstv(fi_vi b, const double *xe,
+        const int64_t *ke, const fi_zq64 *q, int check, double *o)
+{
+    fi_vi u = FI_VI_SRLI64(b, 11);
+    fi_vd z = fi_vd_mul(fi_vd_from_u53(u), fi_vd_load(xe));
+    fi_vmd ok = fi_vmd_gt(fi_vi_load(ke), u);
+    fi_vd park = fi_vd_as(b);
+    if (check & FI_ZIG_FOLD)
+        z = fi_vd_fold(z, q->keep, q->set);
+    if (check)
+        park = fi_vd_zero_where(ok, park);
+    fi_vd v = fi_vd_add(fi_vd_set1(q->mean), fi_vd_mul(fi_vd_set1(q->sd), z));
+    if (check)
+        ok = fi_vmd_and_in(ok, v, fi_vd_set1(q->lo), fi_vd_set1(q->hi));
+    fi_vd_store(o, fi_vd_blend(ok, park, v));
+    return fi_vmd_bits(ok) ^ FI_VMD_ALL;
+}
+
+static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
+                                           int check, double *o, uint32_t w[4][FI_CHUNK],
+                                           uint32_t wn[4][FI_CHUNK], int more)
+{
+    const uint32_t *wo = &w[0][0];
+    double xe[2 * FI_CHUNK];
+    int64_t ke[2 * FI_CHUNK];
+    const double *X = q->t.X;
+    const int64_t *K = q->t.K;
+    /* the entries of the sign and layer bits (the low words), plain loads;
+     * with an interval test, through general registers (the empty asm):
+     * GCC otherwise packed some into vectors kept across the next chunk's
+     * Philox, which then spilled (3% slower for the float64 truncated
+     * normal on Zen 3), while normal_ gained 2% from them */
+#pragma GCC unroll 32
+    for (int i = 0; i < 2 * FI_CHUNK; i++) {
+        uint32_t lo = wo[16 * (i >> 3) + 8 + (i & 7)];
+        uint64_t x;
+        int64_t k = K[lo & FI_ZIG_KMASK];
+        memcpy(&x, X + (lo & FI_ZIG_JMASK), sizeof x);
+        if (check)
+            __asm__("" : "+r"(x), "+r"(k));
+        memcpy(xe + i, &x, sizeof x);
+        ke[i] = k;
+    }
+    FI_ZIG_NEXT;
+    uint64_t m = 0;
+    for (int b = 0; b < 2 * FI_CHUNK / 8; b++) {   /* 8 values a block */
+        fi_vi bv[8 / FI_VWD];
+        fi_vd_words(wo + 16 * b, bv);
+        for (int r = 0; r < 8 / FI_VWD; r++) {
+            int i = 8 * b + FI_VWD * r;
+            m |= (uint64_t)fi_zig64_firstv(bv[r], xe + i, ke + i, q, check, o + i) << i;
+        }
+    }
+    return m;
+}
+#else
 /* The float64 first attempts' table entries of one chunk, by plain loads
  * before the arithmetic: X and K of the sign and layer bits (the low word
  * of each pair). */
@@ -103,131 +236,6 @@ static inline __attribute__((always_inline)) void fi_zig64_look(const fi_zq64 *q
             }
 }
 
-#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
-/* The first attempts of 8 lanes: the same operations as fi_zig32_value_e /
- * fi_zig32_fast_e (integer conversion, one product, mean + sd * z), so the
- * same bits. The layer tables are read by plain loads into te (the packed
- * entries of the 8 lanes), not by gather instructions: as fast here, and
- * qemu 7.2's AVX2 emulation (tests/test_cpus.py) got vpgatherdq wrong.
- * check (a constant): FI_ZIG_IN, FI_ZIG_FOLD. Returns the mask
- * of unfinished lanes. The AVX-512 path uses this 256-bit code as it is. */
-static inline __attribute__((always_inline)) uint32_t fi_zig32_first8(const uint32_t *wp,
-        const uint64_t *te, const fi_zq32 *q, int check, float *o)
-{
-    __m256i w = _mm256_loadu_si256((const __m256i *)wp);
-    __m256i u = _mm256_srli_epi32(w, FI_ZIG_LBITS + 1);
-    /* te holds the entries of lanes 0, 1, 4, 5, 2, 3, 6, 7 (fi_zig32_slot),
-     * so that one shuffle puts the even dwords (X) and one the odd ones (K)
-     * in lane order */
-    __m256 ta = _mm256_loadu_ps((const float *)te), tb = _mm256_loadu_ps((const float *)(te + 4));
-    __m256 xt = _mm256_shuffle_ps(ta, tb, 0x88);
-    __m256i kt = _mm256_castps_si256(_mm256_shuffle_ps(ta, tb, 0xdd));
-    __m256 z = _mm256_mul_ps(_mm256_cvtepi32_ps(u), xt);
-    __m256i ok = _mm256_cmpgt_epi32(kt, u);
-    __m256 park = _mm256_castsi256_ps(w);
-    if (check & FI_ZIG_FOLD)
-        z = _mm256_or_ps(_mm256_and_ps(z, _mm256_castsi256_ps(_mm256_set1_epi32((int)q->keep))),
-                         _mm256_castsi256_ps(_mm256_set1_epi32((int)q->set)));
-    if (check)
-        park = _mm256_andnot_ps(_mm256_castsi256_ps(ok), park);  /* fast but outside: 0 */
-    __m256 v = _mm256_add_ps(_mm256_set1_ps(q->mean), _mm256_mul_ps(_mm256_set1_ps(q->sd), z));
-    if (check) {
-        __m256 in = _mm256_and_ps(_mm256_cmp_ps(v, _mm256_set1_ps(q->lo), _CMP_GE_OQ),
-                                  _mm256_cmp_ps(v, _mm256_set1_ps(q->hi), _CMP_LE_OQ));
-        ok = _mm256_and_si256(ok, _mm256_castps_si256(in));
-    }
-    _mm256_storeu_ps(o, _mm256_blendv_ps(park, v, _mm256_castsi256_ps(ok)));
-    return (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(ok)) ^ 0xffu;
-}
-
-static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64_t g, const fi_stream *st, const fi_zq32 *q,
-                                           int check, float *o, uint32_t w[4][FI_CHUNK],
-                                           uint32_t wn[4][FI_CHUNK], int more)
-{
-    uint64_t te[4][FI_CHUNK];
-    const uint64_t *xk = q->t.xk;
-    /* the lookups with scalar loads, two words at a time; the empty asm
-     * keeps the compiler from turning them into lane extractions, which
-     * would compete with Philox for the vector units */
-    for (int k = 0; k < 4; k++)
-        for (int l = 0; l < FI_CHUNK; l += 2) {
-            uint64_t pr;
-            memcpy(&pr, &w[k][l], sizeof pr);
-            __asm__("" : "+r"(pr));
-            int d = (l & ~7) | ((l & 2) << 1) | ((l & 4) >> 1);  /* fi_zig32_first8's order */
-            te[k][d] = xk[pr & FI_ZIG_JMASK];
-            te[k][d + 1] = xk[(pr >> 32) & FI_ZIG_JMASK];
-        }
-    FI_ZIG_NEXT;
-    uint64_t m = 0;
-    for (int h = 0; h < FI_GPC; h++)
-        for (int k = 0; k < 4; k++) {
-            int i = 4 * FI_LANES * h + FI_LANES * k;
-            m |= (uint64_t)fi_zig32_first8(w[k] + FI_LANES * h, te[k] + FI_LANES * h, q, check,
-                                           o + i) << i;
-        }
-    return m;
-}
-
-/* float64: 4 lanes of 64 bits at a time; fi_u53_to_pd is fi_u53_to_d. */
-static inline __attribute__((always_inline)) __m256d fi_u53_to_pd(__m256i u)
-{
-    __m256d hi = _mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(u, 32),
-                                                     _mm256_set1_epi64x(0x4530000000000000ll)));
-    __m256d lo = _mm256_castsi256_pd(_mm256_or_si256(_mm256_and_si256(u, _mm256_set1_epi64x(0xffffffffll)),
-                                                     _mm256_set1_epi64x(0x4330000000000000ll)));
-    return _mm256_add_pd(_mm256_sub_pd(hi, _mm256_set1_pd(0x1p84 + 0x1p52)), lo);
-}
-
-/* The float64 first attempts of 4 lanes; xe, ke: their table entries
- * (fi_zig64_look). */
-static inline __attribute__((always_inline)) uint32_t fi_zig64_first4(__m256i b, const double *xe,
-        const int64_t *ke, const fi_zq64 *q, int check, double *o)
-{
-    __m256i u = _mm256_srli_epi64(b, 11);
-    __m256d z = _mm256_mul_pd(fi_u53_to_pd(u), _mm256_loadu_pd(xe));
-    __m256i ok = _mm256_cmpgt_epi64(_mm256_loadu_si256((const __m256i *)ke), u);
-    __m256d park = _mm256_castsi256_pd(b);
-    if (check & FI_ZIG_FOLD)
-        z = _mm256_or_pd(_mm256_and_pd(z, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->keep))),
-                         _mm256_castsi256_pd(_mm256_set1_epi64x((long long)q->set)));
-    if (check)
-        park = _mm256_andnot_pd(_mm256_castsi256_pd(ok), park);
-    __m256d v = _mm256_add_pd(_mm256_set1_pd(q->mean), _mm256_mul_pd(_mm256_set1_pd(q->sd), z));
-    if (check) {
-        __m256d in = _mm256_and_pd(_mm256_cmp_pd(v, _mm256_set1_pd(q->lo), _CMP_GE_OQ),
-                                   _mm256_cmp_pd(v, _mm256_set1_pd(q->hi), _CMP_LE_OQ));
-        ok = _mm256_and_si256(ok, _mm256_castpd_si256(in));
-    }
-    _mm256_storeu_pd(o, _mm256_blendv_pd(park, v, _mm256_castsi256_pd(ok)));
-    return (uint32_t)_mm256_movemask_pd(_mm256_castsi256_pd(ok)) ^ 0xfu;
-}
-
-static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64_t g, const fi_stream *st, const fi_zq64 *q,
-                                           int check, double *o, uint32_t w[4][FI_CHUNK],
-                                           uint32_t wn[4][FI_CHUNK], int more)
-{
-    double xe[2 * FI_CHUNK];
-    int64_t ke[2 * FI_CHUNK];
-    fi_zig64_look(q, w, xe, ke);
-    FI_ZIG_NEXT;
-    uint64_t m = 0;
-    for (int h = 0; h < FI_GPC; h++) {
-        for (int j = 0; j < 2; j++) {
-            __m256i hi = _mm256_loadu_si256((const __m256i *)(w[2 * j] + FI_LANES * h));
-            __m256i lo = _mm256_loadu_si256((const __m256i *)(w[2 * j + 1] + FI_LANES * h));
-            __m256i p0 = _mm256_unpacklo_epi32(lo, hi), p1 = _mm256_unpackhi_epi32(lo, hi);
-            int i = 2 * FI_LANES * h + FI_LANES * j;
-            /* lanes 0, 1, 4, 5 in p0 and 2, 3, 6, 7 in p1 */
-            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x20), xe + i, ke + i,
-                                           q, check, o + i) << i;
-            m |= (uint64_t)fi_zig64_first4(_mm256_permute2x128_si256(p0, p1, 0x31), xe + i + 4,
-                                           ke + i + 4, q, check, o + i + 4) << (i + 4);
-        }
-    }
-    return m;
-}
-#else
 /* The bit mask of the lanes whose ok flag is 0, n a multiple of 8 (up to
  * 64): the flags as bytes (a loop that vectorizes), each 8 of them folded
  * into 8 bits by one product (byte i of x times 2^(56 - 7i) lands in bit 56
@@ -514,7 +522,7 @@ static inline __attribute__((always_inline)) __m256i fi_sel8(__m256i m, __m256i 
 }
 
 /* 8 lanes of a batch: states p, proposals P (also in memory, Pk), te: their
- * packed entries in fi_zig32_first8's order; Q and teq: the second
+ * packed entries in the order of fi_zig_te_slot on 8 lanes (zig32_batch_look); Q and teq: the second
  * proposals (fi_zig32_second) and theirs */
 static inline __attribute__((always_inline)) void fi_zig32_batch8(const fi_zq32 *q,
         __m256i p, __m256i P, const uint64_t *te, const uint32_t *Pk, __m256i Q,
@@ -722,8 +730,8 @@ FI_ZIG_RETRY(zig64_retry, double, uint64_t, fi_zq64, fi_zl64, fi_d2u, zig64_batc
     do {                                                                          \
         const int len_ = (int)((B1) - (B0));                                      \
         uint64_t g_ = (B0) / (GS);                                                \
-        fi_philox_chunk(g_ * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,       \
-                        wb[0]);                                                   \
+        FI_ZIG_PHILOX(g_ * FI_CHUNK, st->stream, st->sub, st->k0, st->k1,         \
+                      wb[0]);                                                     \
         for (int k_ = 0; k_ < len_; k_ += (GS), g_++) {                           \
             int c_ = (k_ / (GS)) & 1;                                             \
             uint64_t m_ = FI_SFX(CHUNK)(g_, st, &q, CHECK, (DST) + k_, wb[c_],    \
@@ -942,5 +950,6 @@ FI_DTYPE_TABLE(FI_ZIG_FOR_DTYPE)
 #undef FI_ZIG_VBUF
 #undef FI_ZIG_SEGMENT
 #undef FI_ZIG_NEXT
+#undef FI_ZIG_PHILOX
 #undef FI_ZIG_IN
 #undef FI_ZIG_FOLD

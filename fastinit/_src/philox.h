@@ -125,10 +125,11 @@ fi_mulhilo16(__m512i c, __m512i m, __m512i *hi, __m512i *lo)
     *hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
 }
 
-/* the rounds on 16 lanes whose counter words lo, hi are c0, c1 */
-static inline void
+/* the rounds on 16 lanes whose counter words lo, hi are c0, c1; stored as
+ * w[k][l] or, when ord (a constant), in output order (fi_philox_chunk_out) */
+static inline __attribute__((always_inline)) void
 fi_philox_core16(__m512i c0, __m512i c1, uint32_t c2in, uint32_t c3in,
-                 uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK])
+                 uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK], int ord)
 {
     __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
     const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
@@ -144,6 +145,14 @@ fi_philox_core16(__m512i c0, __m512i c1, uint32_t c2in, uint32_t c3in,
         k0 += FI_PHILOX_W0;
         k1 += FI_PHILOX_W1;
     }
+    if (ord) {   /* the 256-bit halves: lanes 0-7 of words 0..3, then lanes 8-15 */
+        uint32_t *wo = &w[0][0];
+        _mm512_storeu_si512(wo, _mm512_shuffle_i64x2(c0, c1, 0x44));
+        _mm512_storeu_si512(wo + 16, _mm512_shuffle_i64x2(c2, c3, 0x44));
+        _mm512_storeu_si512(wo + 32, _mm512_shuffle_i64x2(c0, c1, 0xee));
+        _mm512_storeu_si512(wo + 48, _mm512_shuffle_i64x2(c2, c3, 0xee));
+        return;
+    }
     _mm512_storeu_si512(w[0], c0);
     _mm512_storeu_si512(w[1], c1);
     _mm512_storeu_si512(w[2], c2);
@@ -156,7 +165,7 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
 {
     uint32_t lo[FI_CHUNK], hi[FI_CHUNK];
     fi_split_ctr(ctr, lo, hi);
-    fi_philox_core16(_mm512_loadu_si512(lo), _mm512_loadu_si512(hi), c2, c3, k0, k1, w);
+    fi_philox_core16(_mm512_loadu_si512(lo), _mm512_loadu_si512(hi), c2, c3, k0, k1, w, 0);
 }
 
 static inline void
@@ -166,25 +175,27 @@ fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, u
     __m256i alo, ahi, blo, bhi;
     fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
     fi_philox_core16(_mm512_inserti64x4(_mm512_castsi256_si512(alo), blo, 1),
-                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w);
+                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w, 0);
 }
 
-static inline void
-fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
-                uint32_t w[4][FI_CHUNK])
+static inline __attribute__((always_inline)) void
+fi_philox_chunk_ord(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                    uint32_t w[4][FI_CHUNK], int ord)
 {
     __m256i alo, ahi, blo, bhi;
     fi_counter8(base, &alo, &ahi);
     fi_counter8(base + 8, &blo, &bhi);
     fi_philox_core16(_mm512_inserti64x4(_mm512_castsi256_si512(alo), blo, 1),
-                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w);
+                     _mm512_inserti64x4(_mm512_castsi256_si512(ahi), bhi, 1), c2, c3, k0, k1, w,
+                     ord);
 }
 
 #elif defined(FI_PHILOX_AVX2)
-/* the rounds on two independent 8-lane chains (a: lanes 0-7, b: lanes 8-15) */
+/* the rounds on two independent 8-lane chains (a: lanes 0-7, b: lanes 8-15),
+ * stored as w[k][l] or, when ord (a constant), in output order */
 static inline void
 fi_philox_core2x8(__m256i a0, __m256i a1, __m256i b0, __m256i b1, uint32_t c2in, uint32_t c3in,
-                  uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK])
+                  uint32_t k0in, uint32_t k1in, uint32_t w[4][FI_CHUNK], int ord)
 {
     __m256i a2 = _mm256_set1_epi32((int)c2in), a3 = _mm256_set1_epi32((int)c3in);
     __m256i b2 = a2, b3 = a3;
@@ -196,6 +207,14 @@ fi_philox_core2x8(__m256i a0, __m256i a1, __m256i b0, __m256i b1, uint32_t c2in,
         FI_ROUND8(b0, b1, b2, b3, k0v, k1v);
         k0 += FI_PHILOX_W0;
         k1 += FI_PHILOX_W1;
+    }
+    if (ord) {
+        __m256i *wo = (__m256i *)&w[0][0];
+        _mm256_storeu_si256(wo, a0); _mm256_storeu_si256(wo + 1, a1);
+        _mm256_storeu_si256(wo + 2, a2); _mm256_storeu_si256(wo + 3, a3);
+        _mm256_storeu_si256(wo + 4, b0); _mm256_storeu_si256(wo + 5, b1);
+        _mm256_storeu_si256(wo + 6, b2); _mm256_storeu_si256(wo + 7, b3);
+        return;
     }
     _mm256_storeu_si256((__m256i *)w[0], a0); _mm256_storeu_si256((__m256i *)(w[0] + 8), b0);
     _mm256_storeu_si256((__m256i *)w[1], a1); _mm256_storeu_si256((__m256i *)(w[1] + 8), b1);
@@ -211,7 +230,7 @@ fi_philox_gather(const uint64_t ctr[FI_CHUNK], uint32_t c2, uint32_t c3,
     fi_split_ctr(ctr, lo, hi);
     fi_philox_core2x8(_mm256_loadu_si256((const __m256i *)lo), _mm256_loadu_si256((const __m256i *)hi),
                       _mm256_loadu_si256((const __m256i *)(lo + 8)),
-                      _mm256_loadu_si256((const __m256i *)(hi + 8)), c2, c3, k0, k1, w);
+                      _mm256_loadu_si256((const __m256i *)(hi + 8)), c2, c3, k0, k1, w, 0);
 }
 
 static inline void
@@ -220,17 +239,37 @@ fi_philox_gather_off(uint64_t base, const uint32_t off[FI_CHUNK], uint32_t c2, u
 {
     __m256i alo, ahi, blo, bhi;
     fi_counters_off16(base, off, &alo, &ahi, &blo, &bhi);
-    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w);
+    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w, 0);
 }
 
-static inline void
-fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
-                uint32_t w[4][FI_CHUNK])
+static inline __attribute__((always_inline)) void
+fi_philox_chunk_ord(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                    uint32_t w[4][FI_CHUNK], int ord)
 {
     __m256i alo, ahi, blo, bhi;
     fi_counter8(base, &alo, &ahi);
     fi_counter8(base + 8, &blo, &bhi);
-    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w);
+    fi_philox_core2x8(alo, ahi, blo, bhi, c2, c3, k0, k1, w, ord);
+}
+
+#endif
+#if defined(FI_PHILOX_AVX2) || defined(FI_PHILOX_AVX512)
+/* The FI_CHUNK consecutive counters base, base+1, ... as w[k][l] (the
+ * element-wise streams), or in output order (the samplers of
+ * normal_impl.h): the 32-bit stream's values of the chunk in order, word k
+ * of lane l at wo[32 (l / 8) + 8 k + l % 8] of wo = &w[0][0]. */
+static inline void
+fi_philox_chunk(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                uint32_t w[4][FI_CHUNK])
+{
+    fi_philox_chunk_ord(base, c2, c3, k0, k1, w, 0);
+}
+
+static inline __attribute__((always_inline)) void
+fi_philox_chunk_out(uint64_t base, uint32_t c2, uint32_t c3, uint32_t k0, uint32_t k1,
+                    uint32_t w[4][FI_CHUNK])
+{
+    fi_philox_chunk_ord(base, c2, c3, k0, k1, w, 1);
 }
 
 #else
