@@ -148,6 +148,8 @@ int main(void)
                         return 1;
                 }
             }
+    for (int j = 0; j < 3; j++)
+        free(tabs[j]);
     printf("avx512 (SIMDe) = avx2: %ld cases, every byte equal\n", cases);
     return 0;
 }
