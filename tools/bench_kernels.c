@@ -14,6 +14,8 @@
  *     -fno-strict-aliasing -std=c11 -I$S tools/bench_kernels.c $S/dispatch.c \
  *     $S/kern_baseline.c $S/kern_avx2.c $S/kern_avx512.c $S/ztab.c -o /tmp/bench_kernels -lm
  *   /tmp/bench_kernels avx2 25; /tmp/bench_kernels baseline 5
+ *   /tmp/bench_kernels all 15   # every path this CPU has, taking turns, and
+ *                               # a table of them side by side
  *
  * One thread; tools/bench_samplers.py measures 1 and 2 threads through
  * Python.
@@ -49,13 +51,16 @@ static uint64_t fnv1a(const void *p, size_t n)
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "avx2";
+    const char *arg = argc > 1 ? argv[1] : "avx2";
     int reps = argc > 2 ? atoi(argv[2]) : 15;
-    int code = !strcmp(path, "baseline") ? FI_SIMD_BASELINE
-             : !strcmp(path, "avx512") ? FI_SIMD_AVX512 : FI_SIMD_AVX2;
-    if (reps < 1 || fi_set_simd(code) != 0) {
-        fprintf(stderr, "usage: bench_kernels [baseline|avx2|avx512] [reps >= 1] "
-                        "(path %s not supported here?)\n", path);
+    static const char *pname[FI_NSIMD] = {"baseline", "avx2", "avx512"};
+    int paths[FI_NSIMD], np = 0;
+    for (int p = 0; p < FI_NSIMD; p++)
+        if (!strcmp(arg, "all") ? fi_simd_supported(p) : !strcmp(arg, pname[p]))
+            paths[np++] = p;
+    if (reps < 1 || np == 0 || fi_set_simd(paths[0]) != 0) {
+        fprintf(stderr, "usage: bench_kernels [baseline|avx2|avx512|all] [reps >= 1] "
+                        "(path %s not supported here?)\n", arg);
         return 2;
     }
     char *buf = aligned_alloc(64, (size_t)N * 8);
@@ -91,27 +96,59 @@ int main(int argc, char **argv)
     const fi_params *prm[NF] = {&pu, &pn, &pz, &pt};
     const char *names[NF] = {"uniform", "normal", "trunc_normal(-2,2)", "(rejection)"};
     const int dtypes[2] = {FI_F32, FI_F64};
+    double best[2][FI_NSIMD][NF];
+    uint64_t hash[2][FI_NSIMD][NF];
     for (int d = 0; d < 2; d++) {
         int isz = dtypes[d] == FI_F64 ? 8 : 4;
-        double best[NF];
-        uint64_t hash[NF];
-        for (int f = 0; f < NF; f++)
-            best[f] = 1e30, hash[f] = 0;
+        for (int i = 0; i < np; i++)
+            for (int f = 0; f < NF; f++)
+                best[d][i][f] = 1e30, hash[d][i][f] = 0;
+        /* the paths and families take turns, rep by rep */
         for (int r = 0; r < reps; r++)
-            for (int f = 0; f < NF; f++) {
-                fi_kernel k = fi_get_kernel(dists[f], dtypes[d]);
-                double t0 = cpu_seconds();
-                for (int s = 0; s < N; s += PIECE)
-                    k(buf + (size_t)s * isz, (uint64_t)s, PIECE, &st, prm[f]);
-                double t = cpu_seconds() - t0;
-                best[f] = t < best[f] ? t : best[f];
-                if (r == reps - 1)
-                    hash[f] = fnv1a(buf, (size_t)N * isz);
+            for (int i = 0; i < np; i++) {
+                fi_set_simd(paths[i]);
+                for (int f = 0; f < NF; f++) {
+                    fi_kernel k = fi_get_kernel(dists[f], dtypes[d]);
+                    double t0 = cpu_seconds();
+                    for (int s = 0; s < N; s += PIECE)
+                        k(buf + (size_t)s * isz, (uint64_t)s, PIECE, &st, prm[f]);
+                    double t = cpu_seconds() - t0;
+                    best[d][i][f] = t < best[d][i][f] ? t : best[d][i][f];
+                    if (r == reps - 1)
+                        hash[d][i][f] = fnv1a(buf, (size_t)N * isz);
+                }
             }
-        for (int f = 0; f < NF; f++)
-            printf("%s %s %-18s %7.3f ns/value  share %4.0f%%  hash %016llx\n", path,
-                   d ? "float64" : "float32", names[f], best[f] / N * 1e9,
-                   100.0 * best[0] / best[f], (unsigned long long)hash[f]);
+        for (int i = 0; i < np; i++)
+            for (int f = 0; f < NF; f++)
+                printf("%s %s %-18s %7.3f ns/value  share %4.0f%%  hash %016llx\n",
+                       pname[paths[i]], d ? "float64" : "float32", names[f],
+                       best[d][i][f] / N * 1e9, 100.0 * best[d][i][0] / best[d][i][f],
+                       (unsigned long long)hash[d][i][f]);
+    }
+    if (np > 1) {
+        /* the paths side by side: ns/value (share of the same path's
+         * uniform), the last path against the one before, and whether the
+         * outputs' hashes agree */
+        printf("\n| dtype | family |");
+        for (int i = 0; i < np; i++)
+            printf(" %s ns (share) |", pname[paths[i]]);
+        printf(" %s speed-up over %s | same bits |\n|---|---|", pname[paths[np - 1]],
+               pname[paths[np - 2]]);
+        for (int i = 0; i < np; i++)
+            printf("---:|");
+        printf("---:|---|\n");
+        for (int d = 0; d < 2; d++)
+            for (int f = 0; f < NF; f++) {
+                int same = 1;
+                printf("| %s | %s |", d ? "float64" : "float32", names[f]);
+                for (int i = 0; i < np; i++) {
+                    printf(" %.3f (%.0f%%) |", best[d][i][f] / N * 1e9,
+                           100.0 * best[d][i][0] / best[d][i][f]);
+                    same &= hash[d][i][f] == hash[d][0][f];
+                }
+                printf(" %.2fx | %s |\n", best[d][np - 2][f] / best[d][np - 1][f],
+                       same ? "yes" : "NO");
+            }
     }
     free(buf);
     free(tab);
