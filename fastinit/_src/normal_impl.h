@@ -148,10 +148,31 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
     const uint32_t *wo = &w[0][0];
     uint64_t te[4 * FI_CHUNK] FI_ZIG_ALIGN;
     const uint64_t *xk = q->t.xk;
-    /* the lookups with scalar loads, two words at a time; the empty asm
-     * keeps the compiler from turning them into lane extractions, which
-     * would compete with Philox for the vector units; unrolled, so that
-     * the slots are constants */
+#if FI_VW == 16
+    /* AVX-512: the table indices (sign and layer bits) by vector ands into
+     * ix, then one scalar load of an index and one of its entry per value,
+     * stored to te; volatile, so that they stay plain loads and stores
+     * (GCC otherwise extracted lanes and built te's vectors by lane
+     * inserts). On Intel's cores the scalar ALU shares ports 0 and 5 with
+     * the 512-bit units, which Philox fills: the AVX2 form below (an and
+     * and a shift per index) left the normal float32 kernel bound by
+     * those ports at about 58% of uniform's speed, this one at about 94%
+     * (llvm-mca's Skylake-X model of the loop, the bound by port
+     * pressure; the model gave 58% for the former AVX-512 code, as
+     * measured on Sapphire Rapids). On Zen 3's AVX2 it is 10% slower. */
+    uint32_t ix[4 * FI_CHUNK] FI_ZIG_ALIGN;
+    volatile uint32_t *iv = ix;
+    volatile uint64_t *tv = te;
+    for (int i = 0; i < 4 * FI_CHUNK; i += FI_VW)
+        fi_vi_store(ix + i, fi_vi_and(fi_vi_load(wo + i), fi_vi_set1(FI_ZIG_JMASK)));
+#pragma GCC unroll 64
+    for (int i = 0; i < 4 * FI_CHUNK; i++)
+        tv[(i & -FI_VW) + fi_zig_te_slot(i & (FI_VW - 1))] = xk[iv[i]];
+#else
+    /* AVX2: the lookups with scalar loads, two words at a time; the empty
+     * asm keeps the compiler from turning them into lane extractions,
+     * which would compete with Philox for the vector units; unrolled, so
+     * that the slots are constants */
 #pragma GCC unroll 32
     for (int i = 0; i < 4 * FI_CHUNK; i += 2) {
         uint64_t pr;
@@ -161,6 +182,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig32_chunk)(uint64
         te[b + fi_zig_te_slot(L)] = xk[pr & FI_ZIG_JMASK];
         te[b + fi_zig_te_slot(L + 1)] = xk[(pr >> 32) & FI_ZIG_JMASK];
     }
+#endif
     FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int i = 0; i < 4 * FI_CHUNK; i += FI_VW)
@@ -197,7 +219,27 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
     int64_t ke[2 * FI_CHUNK] FI_ZIG_ALIGN;
     const double *X = q->t.X;
     const int64_t *K = q->t.K;
-    /* the entries of the sign and layer bits (the low words), plain loads;
+#if FI_VW == 16
+    /* AVX-512: the entries' indices by vector ands, then plain loads and
+     * stores (volatile), as in zig32_chunk and for the same reason */
+    uint32_t ij[2 * FI_CHUNK] FI_ZIG_ALIGN, ik[2 * FI_CHUNK] FI_ZIG_ALIGN;
+    volatile uint32_t *vj = ij, *vk = ik;
+    volatile double *vx = xe;
+    volatile int64_t *vkk = ke;
+    for (int b = 0; b < 2 * FI_CHUNK / 8; b++) {
+        __m256i lo = _mm256_loadu_si256((const __m256i *)(wo + 16 * b + 8));
+        _mm256_storeu_si256((__m256i *)(ij + 8 * b),
+                            _mm256_and_si256(lo, _mm256_set1_epi32((int)FI_ZIG_JMASK)));
+        _mm256_storeu_si256((__m256i *)(ik + 8 * b),
+                            _mm256_and_si256(lo, _mm256_set1_epi32((int)FI_ZIG_KMASK)));
+    }
+#pragma GCC unroll 32
+    for (int i = 0; i < 2 * FI_CHUNK; i++) {
+        vx[i] = X[vj[i]];
+        vkk[i] = K[vk[i]];
+    }
+#else
+    /* AVX2: the entries of the sign and layer bits (the low words), plain loads;
      * with an interval test, through general registers (the empty asm):
      * GCC otherwise packed some into vectors kept across the next chunk's
      * Philox, which then spilled (3% slower for the float64 truncated
@@ -213,6 +255,7 @@ static inline __attribute__((always_inline)) uint64_t FI_SFX(zig64_chunk)(uint64
         memcpy(xe + i, &x, sizeof x);
         ke[i] = k;
     }
+#endif
     FI_ZIG_NEXT;
     uint64_t m = 0;
     for (int b = 0; b < 2 * FI_CHUNK / 8; b++) {   /* 8 values a block */

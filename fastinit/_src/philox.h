@@ -133,17 +133,24 @@ fi_philox_core16(__m512i c0, __m512i c1, uint32_t c2in, uint32_t c3in,
 {
     __m512i c2 = _mm512_set1_epi32((int)c2in), c3 = _mm512_set1_epi32((int)c3in);
     const __m512i m0 = _mm512_set1_epi32((int)FI_PHILOX_M0), m1 = _mm512_set1_epi32((int)FI_PHILOX_M1);
-    uint32_t k0 = k0in, k1 = k1in;
+    /* the round keys in memory (the empty asm keeps them there), so that
+     * each is a broadcast operand of its xor, a load: broadcasts from
+     * general registers cost a shuffle-port instruction each, 20 a chunk,
+     * on the port the samplers are bound by (tools/mca_zig.py) */
+    uint32_t rk[2][FI_PHILOX_ROUNDS];
+    for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
+        rk[0][r] = k0in + (uint32_t)r * FI_PHILOX_W0;
+        rk[1][r] = k1in + (uint32_t)r * FI_PHILOX_W1;
+    }
+    __asm__("" : "+m"(rk));
     for (int r = 0; r < FI_PHILOX_ROUNDS; r++) {
         __m512i hi0, lo0, hi1, lo1;
         fi_mulhilo16(c0, m0, &hi0, &lo0);
         fi_mulhilo16(c2, m1, &hi1, &lo1);
-        c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32((int)k0));
-        c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32((int)k1));
+        c0 = _mm512_xor_si512(_mm512_xor_si512(hi1, c1), _mm512_set1_epi32((int)rk[0][r]));
+        c2 = _mm512_xor_si512(_mm512_xor_si512(hi0, c3), _mm512_set1_epi32((int)rk[1][r]));
         c1 = lo1;
         c3 = lo0;
-        k0 += FI_PHILOX_W0;
-        k1 += FI_PHILOX_W1;
     }
     if (ord) {   /* the 256-bit halves: lanes 0-7 of words 0..3, then lanes 8-15 */
         uint32_t *wo = &w[0][0];

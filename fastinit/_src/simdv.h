@@ -31,6 +31,7 @@ typedef __mmask8 fi_vmd;
 #define FI_VI_SRLI32(a, n) _mm512_srli_epi32((a), (n))
 #define FI_VI_SRLI64(a, n) _mm512_srli_epi64((a), (n))
 FI_VINL fi_vi fi_vi_load(const void *p) { return _mm512_loadu_si512(p); }
+FI_VINL void fi_vi_store(void *p, fi_vi a) { _mm512_storeu_si512(p, a); }
 FI_VINL fi_vi fi_vi_set1(uint32_t x) { return _mm512_set1_epi32((int)x); }
 FI_VINL fi_vi fi_vi_and(fi_vi a, fi_vi b) { return _mm512_and_si512(a, b); }
 FI_VINL fi_vi fi_vi_or(fi_vi a, fi_vi b) { return _mm512_or_si512(a, b); }
@@ -102,6 +103,7 @@ typedef __m256i fi_vmd;
 #define FI_VI_SRLI32(a, n) _mm256_srli_epi32((a), (n))
 #define FI_VI_SRLI64(a, n) _mm256_srli_epi64((a), (n))
 FI_VINL fi_vi fi_vi_load(const void *p) { return _mm256_loadu_si256((const __m256i *)p); }
+FI_VINL void fi_vi_store(void *p, fi_vi a) { _mm256_storeu_si256((__m256i *)p, a); }
 FI_VINL fi_vi fi_vi_set1(uint32_t x) { return _mm256_set1_epi32((int)x); }
 FI_VINL fi_vi fi_vi_and(fi_vi a, fi_vi b) { return _mm256_and_si256(a, b); }
 FI_VINL fi_vi fi_vi_or(fi_vi a, fi_vi b) { return _mm256_or_si256(a, b); }
