@@ -14,8 +14,8 @@
 
 /* The intrinsics SIMDe 0.7.4 lacks, by their lane semantics (Intel's
  * intrinsics guide): conversions of integers that the kernels keep below
- * 2^24 and 2^53 (exact either way), and the masked compares as the mask
- * and-ed with the compare. */
+ * 2^24 and 2^53 (exact either way), the masked compares as the mask
+ * and-ed with the compare, and the merge-masked dword shuffle. */
 #undef _mm512_cvtepi32_ps
 #undef _mm512_cvtepi64_pd
 #undef _mm512_mask_cmp_ps_mask
@@ -36,6 +36,17 @@ static simde__m512d fi_simde_cvtepi64_pd(simde__m512i a)
         r.f64[i] = (double)x.i64[i];
     return simde__m512d_from_private(r);
 }
+/* r[i] = k bit i ? a[4 (i / 4) + ((imm >> 2 (i % 4)) & 3)] : src[i] */
+#undef _mm512_mask_shuffle_epi32
+static simde__m512i fi_simde_mask_shuffle_epi32(simde__m512i src, simde__mmask16 k,
+                                                 simde__m512i a, int imm)
+{
+    simde__m512i_private s = simde__m512i_to_private(src), x = simde__m512i_to_private(a), r;
+    for (int i = 0; i < 16; i++)
+        r.i32[i] = (k >> i) & 1 ? x.i32[(i & ~3) + ((imm >> (2 * (i & 3))) & 3)] : s.i32[i];
+    return simde__m512i_from_private(r);
+}
+#define _mm512_mask_shuffle_epi32 fi_simde_mask_shuffle_epi32
 #define _mm512_cvtepi32_ps fi_simde_cvtepi32_ps
 #define _mm512_cvtepi64_pd fi_simde_cvtepi64_pd
 #define _mm512_mask_cmp_ps_mask(m, a, b, imm) \
