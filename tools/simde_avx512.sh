@@ -6,7 +6,8 @@
 # an AVX-512 machine runs the real thing (tests/test_kernels' path checks).
 # Usage: bash tools/simde_avx512.sh [build dir]   (exit 0: equal)
 # FI_SIMDE_CFLAGS adds compiler flags (last), e.g. the sanitizers:
-#   FI_SIMDE_CFLAGS="-O1 -fsanitize=address,undefined -fno-sanitize-recover=all"
+#   FI_SIMDE_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -O0"
+# (-O0: a minute; with -g at -O1 the SIMDe unit takes three to compile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build/simde}
